@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import type { RuleMeta } from "../../core/finding.js";
+import { ExitCode } from "../../core/exit-code.js";
+import { UsageError } from "../../core/errors.js";
+import type { CommandContext } from "../program.js";
+
+/** Every domain's rule list; a new domain adds its loader here. */
+const catalogs: Array<() => Promise<RuleMeta[]>> = [];
+
+export async function allRules(): Promise<RuleMeta[]> {
+  const lists = await Promise.all(catalogs.map((load) => load()));
+  return lists.flat().sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
+}
+
+export function registerRules(program: Command, context: CommandContext): void {
+  const rules = program.command("rules").description("inspect the rules Rampart runs");
+  rules
+    .command("list")
+    .description("list every rule: id, category, severity, description and source")
+    .option("--format <format>", "text or json", "text")
+    .action((options: { format: string }) =>
+      context.run(async () => {
+        const list = await allRules();
+        context.io.stdout.write(formatRuleList(list, options.format));
+        return ExitCode.clean;
+      }),
+    );
+}
+
+export function formatRuleList(list: RuleMeta[], format: string): string {
+  if (format === "json") return `${JSON.stringify({ rules: list }, null, 2)}\n`;
+  if (format !== "text") throw new UsageError(`unknown --format "${format}"; use text or json`);
+  const width = Math.max(4, ...list.map((r) => r.id.length));
+  const lines = list.map((r) => `${r.id.padEnd(width)}  ${r.category.padEnd(9)}  ${r.severity.padEnd(8)}  ${r.description}  [${r.source}]`);
+  return `${lines.join("\n")}\n${list.length} rules\n`;
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { Ajv, type AnySchema, type ErrorObject } from "ajv";
+import addFormats from "ajv-formats";
+import { ConfigError } from "./errors.js";
+
+export interface YamlProblem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** A parsed YAML file that still knows where each value came from, for `file:line` errors. */
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** 1-based line of the value at a JSON pointer such as `/threats/2/controls/0`. */
+  lineOf(pointer: string): number;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+
+export function parseYaml(file: string, text: string): { source?: YamlSource; problems: YamlProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = doc.errors.map((e) => ({
+    file,
+    line: lineCounter.linePos(e.pos[0]).line,
+    message: e.message.split("\n")[0] ?? e.message,
+  }));
+  if (problems.length > 0) return { problems };
+  const lineOf = (pointer: string) => lineForPointer(doc, lineCounter, pointer);
+  return { source: { file, value: doc.toJS({ maxAliasCount: 100 }), lineOf }, problems };
+}
+
+function lineForPointer(doc: Document, lineCounter: LineCounter, pointer: string): number {
+  const path = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  // Walk up until a node exists: a missing property is reported on its parent.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+/** Compiles a JSON Schema once; the returned check lists every problem, not just the first. */
+export function schemaCheck(schema: AnySchema): (source: YamlSource) => YamlProblem[] {
+  const validate = ajv.compile(schema);
+  return (source) => {
+    if (validate(source.value)) return [];
+    return (validate.errors ?? []).map((e) => ({
+      file: source.file,
+      line: source.lineOf(e.instancePath),
+      message: describeSchemaError(e),
+    }));
+  };
+}
+
+function describeSchemaError(e: ErrorObject): string {
+  const where = e.instancePath === "" ? "document" : e.instancePath.slice(1).replace(/\//g, ".");
+  if (e.keyword === "additionalProperties") {
+    return `${where}: unknown property "${String(e.params.additionalProperty)}" (check the spelling)`;
+  }
+  if (e.keyword === "enum") {
+    return `${where}: must be one of ${(e.params.allowedValues as unknown[]).map(String).join(", ")}`;
+  }
+  return `${where}: ${e.message ?? "is invalid"}`;
+}
+
+export function formatProblems(problems: YamlProblem[]): string {
+  return problems.map((p) => `${p.file}:${p.line}: ${p.message}`).join("\n");
+}
+
+/** Reads and validates a YAML file; throws one ConfigError naming every problem. */
+export function readYamlFile<T>(file: string, check: (source: YamlSource) => YamlProblem[]): { value: T; source: YamlSource } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"}); check the path`, { file, cause: error });
+  }
+  const { source, problems } = parseYaml(file, text);
+  const all = source ? check(source) : problems;
+  if (all.length > 0 || !source) {
+    const first = all[0];
+    throw new ConfigError(`invalid YAML:\n${formatProblems(all)}`, { file, ...(first ? { line: first.line } : {}) });
+  }
+  return { value: source.value as T, source };
+}

@@ -1,0 +1,39 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { run } from "../../src/cli/program.js";
+import type { CliIo } from "../../src/cli/io.js";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured output; the fast path for most CLI tests. */
+export async function runCli(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+export const builtBin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+/** Runs the built `rampart` binary as a user would (npm test builds it first). */
+export function spawnCli(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+  const result = spawnSync(process.execPath, [builtBin, ...argv], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    input: options.input ?? "",
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status ?? 2, stdout: result.stdout, stderr: result.stderr };
+}
