@@ -1,0 +1,52 @@
+import type { RuleMeta } from "../core/finding.js";
+import type { Severity } from "../core/severity.js";
+
+/**
+ * The contract between the scan engine and every scan rule (secret patterns from rules/secrets/*.yaml,
+ * structural misconfiguration checks, and secretlint's rules through an adapter).
+ * Rules are pure: text in, reports out. The engine adds path, line/column, redaction and fingerprints.
+ */
+export interface ScanFile {
+  /** Relative to the scanned root, `/` separators (e.g. `config/.env.production`). */
+  path: string;
+  text: string;
+}
+
+export interface ScanReport {
+  message: string;
+  /** [start, end) UTF-16 offsets into `file.text` of what the finding points at. */
+  start: number;
+  end: number;
+  /**
+   * The raw secret value, when there is one. The engine redacts it for output and hashes it into the
+   * fingerprint; it never leaves the engine in clear.
+   */
+  secret?: string;
+  /** Overrides the rule's severity for this report (e.g. a known public test key reported as low). */
+  severity?: Severity;
+  tags?: string[];
+}
+
+export interface ScanRuleMeta extends RuleMeta {
+  /**
+   * Literal strings, one of which must appear (case-insensitively) in a file for the rule to run on it.
+   * Empty or absent means the rule always runs. This is the prefilter that keeps scans fast.
+   */
+  keywords?: string[];
+  /** Globs (picomatch, matched against ScanFile.path) the rule applies to; absent means every file. */
+  files?: string[];
+}
+
+export interface ScanRule {
+  meta: ScanRuleMeta;
+  check(file: ScanFile): ScanReport[];
+}
+
+/** One example a rule carries with it, run as a test. A bare string is `{ text }` scanned as `example.txt`. */
+export interface RuleExample {
+  /** File name the example is scanned as, which decides which structural parser applies. */
+  file?: string;
+  text: string;
+  /** For positives: the 1-based line the finding must be reported on. */
+  line?: number;
+}
