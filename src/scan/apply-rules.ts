@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import picomatch from "picomatch";
+import type { Finding } from "../core/finding.js";
+import { redactSecret } from "../core/redact.js";
+import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
+
+/**
+ * Runs rules over one file and turns their reports into findings: the pure heart of the scan loop,
+ * also what rule-example tests call. A rule that throws is reported through `onRuleError` and skipped,
+ * so one bad rule never loses a file.
+ */
+export function applyRules(
+  rules: readonly ScanRule[],
+  file: ScanFile,
+  onRuleError: (ruleId: string, error: unknown) => void = () => {},
+): Finding[] {
+  const lower = file.text.toLowerCase();
+  const lines = lineStarts(file.text);
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (!appliesTo(rule, file.path, lower)) continue;
+    let reports: ScanReport[];
+    try {
+      reports = rule.check(file);
+    } catch (error) {
+      onRuleError(rule.meta.id, error);
+      continue;
+    }
+    for (const report of reports) findings.push(toFinding(rule, file, report, lines));
+  }
+  return findings;
+}
+
+const globCache = new Map<string, (path: string) => boolean>();
+
+function appliesTo(rule: ScanRule, path: string, lowerText: string): boolean {
+  const { files, keywords } = rule.meta;
+  if (files && files.length > 0 && !matchesGlobs(files, path)) return false;
+  if (!keywords || keywords.length === 0) return true;
+  return keywords.some((k) => lowerText.includes(k.toLowerCase()));
+}
+
+export function matchesGlobs(globs: readonly string[], path: string): boolean {
+  const key = globs.join("\0");
+  let match = globCache.get(key);
+  if (!match) {
+    match = picomatch([...globs], { dot: true, basename: false });
+    globCache.set(key, match);
+  }
+  return match(path);
+}
+
+function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: number[]): Finding {
+  const start = position(lines, report.start);
+  const end = position(lines, Math.max(report.start, report.end - 1));
+  const evidence = report.secret ?? file.text.slice(report.start, report.end);
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    category: rule.meta.category === "detect" ? "misconfig" : rule.meta.category,
+    severity: report.severity ?? rule.meta.severity,
+    path: file.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column + 1,
+    message: report.message,
+    fingerprint: fingerprintOf(rule.meta.id, file.path, evidence),
+  };
+  if (report.secret !== undefined) finding.redacted = redactSecret(report.secret);
+  if (report.tags && report.tags.length > 0) finding.tags = [...report.tags];
+  if (rule.meta.remediation) finding.remediation = rule.meta.remediation;
+  return finding;
+}
+
+/**
+ * Keyed on what was found, not where: a finding keeps its fingerprint when lines move, and a different
+ * secret on the same line gets a new one (the gap gitleaks' file:rule:line keys leave open).
+ */
+export function fingerprintOf(ruleId: string, path: string, evidence: string): string {
+  const evidenceHash = createHash("sha256").update(evidence.trim()).digest("hex");
+  return createHash("sha256").update(`${ruleId}\0${path}\0${evidenceHash}`).digest("hex").slice(0, 24);
+}
+
+/** Offsets where each line starts; index 0 is line 1. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset. */
+export function position(lines: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((lines[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (lines[lo] ?? 0) + 1 };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { applyRules, fingerprintOf, lineStarts, position } from "../../src/scan/apply-rules.js";
+import type { ScanRule } from "../../src/scan/rule.js";
+
+const tokenRule: ScanRule = {
+  meta: { id: "test-token", category: "secret", severity: "high", description: "test token", source: "test", keywords: ["tok_"] },
+  check: (file) => [...file.text.matchAll(/tok_[a-z0-9]{20}/g)].map((m) => ({ message: "token", start: m.index, end: m.index + m[0].length, secret: m[0] })),
+};
+
+describe("applyRules", () => {
+  it("locates findings by line and column and never carries the raw value", () => {
+    const secret = "tok_abcdefghij0123456789";
+    const findings = applyRules([tokenRule], { path: "a/b.env", text: `x=1\n  KEY=${secret}\n` });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: "test-token", path: "a/b.env", line: 2, column: 7, endLine: 2, severity: "high" });
+    expect(JSON.stringify(findings)).not.toContain(secret);
+    expect(findings[0]!.redacted).toBe("tok_a…6789");
+  });
+
+  it("skips rules whose keywords are absent", () => {
+    let calls = 0;
+    const counting: ScanRule = { ...tokenRule, check: (f) => (calls++, tokenRule.check(f)) };
+    applyRules([counting], { path: "x.txt", text: "nothing here" });
+    expect(calls).toBe(0);
+  });
+
+  it("respects file globs", () => {
+    const onlyEnv: ScanRule = { ...tokenRule, meta: { ...tokenRule.meta, files: ["**/*.env"] } };
+    const text = "tok_abcdefghij0123456789";
+    expect(applyRules([onlyEnv], { path: "src/a.ts", text })).toHaveLength(0);
+    expect(applyRules([onlyEnv], { path: "deploy/prod.env", text })).toHaveLength(1);
+  });
+
+  it("reports a throwing rule and keeps the others", () => {
+    const broken: ScanRule = { meta: { ...tokenRule.meta, id: "broken", keywords: [] }, check: () => { throw new Error("boom"); } };
+    const errors: string[] = [];
+    const findings = applyRules([broken, tokenRule], { path: "x", text: "tok_abcdefghij0123456789" }, (id) => errors.push(id));
+    expect(errors).toEqual(["broken"]);
+    expect(findings).toHaveLength(1);
+  });
+
+  it("keeps the fingerprint when the line moves and changes it for another secret", () => {
+    const a = applyRules([tokenRule], { path: "f", text: "tok_abcdefghij0123456789" })[0]!;
+    const b = applyRules([tokenRule], { path: "f", text: "\n\n\ntok_abcdefghij0123456789" })[0]!;
+    const c = applyRules([tokenRule], { path: "f", text: "tok_zzzzzzzzzz0123456789" })[0]!;
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.fingerprint).not.toBe(c.fingerprint);
+    expect(fingerprintOf("r", "p", "v")).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it("maps offsets to positions", () => {
+    const lines = lineStarts("ab\ncd\n\nef");
+    expect(position(lines, 0)).toEqual({ line: 1, column: 1 });
+    expect(position(lines, 4)).toEqual({ line: 2, column: 2 });
+    expect(position(lines, 7)).toEqual({ line: 4, column: 1 });
+  });
+});
