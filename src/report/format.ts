@@ -2,6 +2,7 @@ import { UsageError } from "../core/errors.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
+import { formatMarkdown } from "./markdown.js";
 import { FORMATS, type FormatName, type Report } from "./report.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
@@ -15,6 +16,7 @@ const formatters: Record<FormatName, (report: Report, options: FormatOptions) =>
   github: formatGithub,
   json: formatJson,
   junit: formatJunit,
+  markdown: formatMarkdown,
   sarif: formatSarif,
   text: formatText,
 };

@@ -1,7 +1,7 @@
 import type { Finding, RuleMeta } from "../core/finding.js";
 import { SEVERITIES, reachesGate, type Severity } from "../core/severity.js";
 
-export const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
+export const FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 /** Counts a run's findings and decides the gate. */

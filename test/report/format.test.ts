@@ -89,8 +89,18 @@ describe("formatReport", () => {
     expect(formatReport("text", report([]), { color: false })).toContain("no findings (12 files checked)");
   });
 
+  it("markdown summarises counts and the top findings, redacted", () => {
+    const md = formatReport("markdown", mixed);
+    expect(md).toContain("### Rampart scan: ❌ 2 findings at or above `high`");
+    expect(md).toContain("| critical | 1 |");
+    expect(md).toContain("`sk-or…Q3xA`");
+    expect(md.indexOf("unlisted-rule")).toBeLessThan(md.indexOf("gha-write-all"));
+    expect(md).toContain("ci, \"odd\".yml");
+    expect(formatReport("markdown", report([]))).toContain("✅ nothing at or above `high`");
+  });
+
   it("rejects an unknown format with the list of valid ones", () => {
-    expect(() => parseFormat("xml")).toThrow(/use one of text, json, sarif, junit, github/);
+    expect(() => parseFormat("xml")).toThrow(/use one of text, json, sarif, junit, github, markdown/);
     for (const f of FORMATS) expect(parseFormat(f)).toBe(f);
   });
 });
