@@ -2,11 +2,12 @@ import { Command, CommanderError } from "commander";
 import { describeError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-code.js";
 import type { CliIo } from "./io.js";
+import { registerHook } from "./commands/hook.js";
 import { registerRules } from "./commands/rules.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerRules];
+const registrars = [registerHook, registerRules];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {
