@@ -1,0 +1,11 @@
+/**
+ * The `rampart` library entry point. Each export is listed by name (no `export *`), so nothing
+ * internal leaks; `rampart/express` and friends are separate entry points in package.json.
+ */
+export { redactSecret } from "./core/redact.js";
+export { SEVERITIES, reachesGate } from "./core/severity.js";
+export type { Severity } from "./core/severity.js";
+export type { Finding, FindingCategory, RuleMeta } from "./core/finding.js";
+export { formatReport } from "./report/format.js";
+export type { FormatName, Report, Summary } from "./report/report.js";
+export { METRICS, METER_NAME } from "./telemetry/metric-names.js";
