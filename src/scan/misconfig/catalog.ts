@@ -1,0 +1,64 @@
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readYamlFile } from "../../core/yaml-document.js";
+import { ConfigError } from "../../core/errors.js";
+import type { RuleExample, ScanFile, ScanReport, ScanRule } from "../rule.js";
+import { CHECKS } from "./checks/index.js";
+import { misconfigRuleSchema, type MisconfigRuleData } from "./rule-schema.js";
+import { schemaCheck } from "../../core/yaml-document.js";
+
+/**
+ * Misconfiguration rules: metadata, remediation, references and examples are data in
+ * rules/misconfig/<id>.yaml; the check itself is src/scan/misconfig/checks/<id>.ts, selected by id.
+ */
+
+/** rules/misconfig sits at the package root: three levels above both src/scan/misconfig and dist/scan/misconfig. */
+export const MISCONFIG_RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "rules", "misconfig");
+
+/** A loaded rule together with the examples its YAML carries (what the example tests run). */
+export interface MisconfigRuleDefinition {
+  rule: ScanRule;
+  positive: RuleExample[];
+  negative: RuleExample[];
+  file: string;
+}
+
+const checkData = schemaCheck(misconfigRuleSchema);
+let cached: MisconfigRuleDefinition[] | undefined;
+
+export function loadMisconfigRuleDefinitions(dir = MISCONFIG_RULES_DIR): MisconfigRuleDefinition[] {
+  if (dir === MISCONFIG_RULES_DIR && cached) return cached;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const definitions = files.map((name) => toDefinition(join(dir, name)));
+  if (dir === MISCONFIG_RULES_DIR) cached = definitions;
+  return definitions;
+}
+
+/** The scan engine's entry point; the signature is a contract, keep it stable. */
+export function loadMisconfigRules(): ScanRule[] {
+  return loadMisconfigRuleDefinitions().map((d) => d.rule);
+}
+
+function toDefinition(path: string): MisconfigRuleDefinition {
+  const { value: data } = readYamlFile<MisconfigRuleData>(path, checkData);
+  const check = CHECKS[data.id];
+  if (!check) {
+    throw new ConfigError(`rule "${data.id}" has no check; add src/scan/misconfig/checks/${data.id}.ts and list it in checks/index.ts`, { file: path });
+  }
+  const rule: ScanRule = {
+    meta: {
+      id: data.id,
+      category: "misconfig",
+      severity: data.severity,
+      description: data.description,
+      source: `rules/misconfig/${data.id}.yaml`,
+      remediation: data.remediation.trim(),
+      references: data.references,
+      ...(data.files ? { files: data.files } : {}),
+      ...(data.keywords ? { keywords: data.keywords } : {}),
+    },
+    check: (file: ScanFile): ScanReport[] => check(file),
+  };
+  return { rule, positive: data.examples.positive, negative: data.examples.negative, file: path };
+}

@@ -1,0 +1,41 @@
+/**
+ * Which structural parser a path gets. Decided on the name alone so the scan loop stays cheap.
+ */
+const base = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+/** `.env`, `.env.production`, `prod.env`, `config/app.env`: files dotenv loads. */
+export function isEnvFile(path: string): boolean {
+  const name = base(path).toLowerCase();
+  return name === ".env" || name.startsWith(".env.") || name.endsWith(".env");
+}
+
+/** Templates that document variables and are meant to be committed. */
+export function isEnvTemplate(path: string): boolean {
+  const name = base(path).toLowerCase();
+  return /(^|[.\-_])(example|sample|template|dist|defaults?|tmpl|tpl|schema)([.\-_]|$)/.test(name);
+}
+
+/** A deployed env file: loaded by a real process, not a template. */
+export function isDeployedEnvFile(path: string): boolean {
+  return isEnvFile(path) && !isEnvTemplate(path);
+}
+
+export function isComposeFile(path: string): boolean {
+  return /^(docker-)?compose(\.[\w-]+)*\.ya?ml$/i.test(base(path));
+}
+
+export function isDockerfile(path: string): boolean {
+  const name = base(path);
+  return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
+}
+
+export function isWorkflowFile(path: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path);
+}
+
+export function isScriptFile(path: string): boolean {
+  return /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i.test(path) && !/\.d\.[mc]?ts$/i.test(path);
+}
+
+/** Globs used in the rule YAML; kept here too for checks that accept several kinds. */
+export const ENV_GLOBS = ["**/.env", "**/.env.*", "**/*.env"];

@@ -1,0 +1,49 @@
+import { SEVERITIES, type Severity } from "../../core/severity.js";
+import type { RuleExample } from "../rule.js";
+
+/** The shape of one rules/misconfig/<id>.yaml file. */
+export interface MisconfigRuleData {
+  id: string;
+  severity: Severity;
+  description: string;
+  remediation: string;
+  references: string[];
+  files?: string[];
+  keywords?: string[];
+  examples: { positive: RuleExample[]; negative: RuleExample[] };
+}
+
+const example = {
+  type: "object",
+  required: ["file", "text"],
+  additionalProperties: false,
+  properties: {
+    file: { type: "string", minLength: 1 },
+    text: { type: "string" },
+    line: { type: "integer", minimum: 1 },
+  },
+};
+
+export const misconfigRuleSchema = {
+  type: "object",
+  required: ["id", "severity", "description", "remediation", "references", "examples"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
+    severity: { enum: [...SEVERITIES] },
+    description: { type: "string", minLength: 10 },
+    remediation: { type: "string", minLength: 10 },
+    references: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    files: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    examples: {
+      type: "object",
+      required: ["positive", "negative"],
+      additionalProperties: false,
+      properties: {
+        positive: { type: "array", minItems: 1, items: { ...example, required: ["file", "text", "line"] } },
+        negative: { type: "array", minItems: 1, items: example },
+      },
+    },
+  },
+} as const;
