@@ -1,12 +1,11 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readYamlFile } from "../../core/yaml-document.js";
 import { ConfigError } from "../../core/errors.js";
-import type { RuleExample, ScanFile, ScanReport, ScanRule } from "../rule.js";
+import { readYamlFile, schemaCheck } from "../../core/yaml-document.js";
+import type { ScanFile, ScanReport, ScanRule } from "../rule.js";
 import { CHECKS } from "./checks/index.js";
-import { misconfigRuleSchema, type MisconfigRuleData } from "./rule-schema.js";
-import { schemaCheck } from "../../core/yaml-document.js";
+import { misconfigRuleSchema, type MisconfigExample, type MisconfigRuleData } from "./rule-schema.js";
 
 /**
  * Misconfiguration rules: metadata, remediation, references and examples are data in
@@ -19,8 +18,8 @@ export const MISCONFIG_RULES_DIR = join(dirname(fileURLToPath(import.meta.url)),
 /** A loaded rule together with the examples its YAML carries (what the example tests run). */
 export interface MisconfigRuleDefinition {
   rule: ScanRule;
-  positive: RuleExample[];
-  negative: RuleExample[];
+  positive: MisconfigExample[];
+  negative: MisconfigExample[];
   file: string;
 }
 

@@ -10,7 +10,13 @@ export interface MisconfigRuleData {
   references: string[];
   files?: string[];
   keywords?: string[];
-  examples: { positive: RuleExample[]; negative: RuleExample[] };
+  examples: { positive: MisconfigExample[]; negative: MisconfigExample[] };
+}
+
+/** A rule example; `tree` lists the other files of the repository for repo-level checks. */
+export interface MisconfigExample extends RuleExample {
+  file: string;
+  tree?: string[];
 }
 
 const example = {
@@ -21,6 +27,7 @@ const example = {
     file: { type: "string", minLength: 1 },
     text: { type: "string" },
     line: { type: "integer", minimum: 1 },
+    tree: { type: "array", items: { type: "string", minLength: 1 } },
   },
 };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRules } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRuleDefinitions, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
+import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
 
 const definitions = loadMisconfigRuleDefinitions();
 
@@ -19,17 +20,19 @@ describe("misconfig rule catalog", () => {
 
 describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, definition) => {
   const errors: unknown[] = [];
-  const run = (file: string, text: string) =>
-    applyRules([definition.rule], { path: file, text }, (_rule, error) => errors.push(error));
+  const run = (file: string, text: string, tree?: string[]) =>
+    applyRules([definition.rule], { path: file, text, ...(tree ? { tree } : {}) } as ScanFileWithTree, (_rule, error) => errors.push(error));
 
   it.each(definition.positive.map((e, i) => [i, e] as const))("positive example %i is reported on its line", (_i, example) => {
-    const findings = run(example.file ?? "example.txt", example.text);
+    const findings = run(example.file, example.text, example.tree);
     expect(errors).toEqual([]);
+    expect(findings.length).toBeGreaterThan(0);
     expect(findings.map((f) => f.line)).toContain(example.line);
+    for (const f of findings) expect(f.ruleId).toBe(definition.rule.meta.id);
   });
 
   it.each(definition.negative.map((e, i) => [i, e] as const))("negative example %i is not reported", (_i, example) => {
-    const findings = run(example.file ?? "example.txt", example.text);
+    const findings = run(example.file, example.text, example.tree);
     expect(errors).toEqual([]);
     expect(findings).toEqual([]);
   });

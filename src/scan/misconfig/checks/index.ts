@@ -1,7 +1,57 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
+import { check as corsAnyOriginWithCredentials } from "./cors-any-origin-with-credentials.js";
+import { check as dataIsolationWithoutJwtVerifier } from "./data-isolation-without-jwt-verifier.js";
+import { check as databasePortPublished } from "./database-port-published.js";
+import { check as defaultDatabasePassword } from "./default-database-password.js";
+import { check as elizaApiWithoutAuth } from "./eliza-api-without-auth.js";
+import { check as envFileCommitted } from "./env-file-committed.js";
+import { check as ghaCommentTriggerWithoutAuthorCheck } from "./gha-comment-trigger-without-author-check.js";
+import { check as ghaMissingPermissions } from "./gha-missing-permissions.js";
+import { check as ghaPrivilegedTriggerSecrets } from "./gha-privileged-trigger-secrets.js";
+import { check as ghaPullRequestTargetCheckout } from "./gha-pull-request-target-checkout.js";
+import { check as ghaSecretEchoedOrWritten } from "./gha-secret-echoed-or-written.js";
+import { check as ghaSecretFromVars } from "./gha-secret-from-vars.js";
+import { check as ghaTemplateInjection } from "./gha-template-injection.js";
+import { check as ghaUnpinnedAction } from "./gha-unpinned-action.js";
+import { check as ghaWriteAllPermissions } from "./gha-write-all-permissions.js";
+import { check as hardcodedSecretFallback } from "./hardcoded-secret-fallback.js";
+import { check as ignoreFileMissingSecrets } from "./ignore-file-missing-secrets.js";
+import { check as imageUnpinned } from "./image-unpinned.js";
+import { check as jwtVerificationUnsafe } from "./jwt-verification-unsafe.js";
+import { check as nonConstantTimeSecretComparison } from "./non-constant-time-secret-comparison.js";
+import { check as remoteCharacterOverHttp } from "./remote-character-over-http.js";
+import { check as secretInImageLayer } from "./secret-in-image-layer.js";
+import { check as sessionCookieInsecure } from "./session-cookie-insecure.js";
+import { check as socketioCorsWildcard } from "./socketio-cors-wildcard.js";
 import { check as tlsVerificationDisabled } from "./tls-verification-disabled.js";
+import { check as weakOrPlaceholderSecret } from "./weak-or-placeholder-secret.js";
 
 /** One check per rule id; rules/misconfig/<id>.yaml selects its check here. */
 export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
+  "cors-any-origin-with-credentials": corsAnyOriginWithCredentials,
+  "data-isolation-without-jwt-verifier": dataIsolationWithoutJwtVerifier,
+  "database-port-published": databasePortPublished,
+  "default-database-password": defaultDatabasePassword,
+  "eliza-api-without-auth": elizaApiWithoutAuth,
+  "env-file-committed": envFileCommitted,
+  "gha-comment-trigger-without-author-check": ghaCommentTriggerWithoutAuthorCheck,
+  "gha-missing-permissions": ghaMissingPermissions,
+  "gha-privileged-trigger-secrets": ghaPrivilegedTriggerSecrets,
+  "gha-pull-request-target-checkout": ghaPullRequestTargetCheckout,
+  "gha-secret-echoed-or-written": ghaSecretEchoedOrWritten,
+  "gha-secret-from-vars": ghaSecretFromVars,
+  "gha-template-injection": ghaTemplateInjection,
+  "gha-unpinned-action": ghaUnpinnedAction,
+  "gha-write-all-permissions": ghaWriteAllPermissions,
+  "hardcoded-secret-fallback": hardcodedSecretFallback,
+  "ignore-file-missing-secrets": ignoreFileMissingSecrets,
+  "image-unpinned": imageUnpinned,
+  "jwt-verification-unsafe": jwtVerificationUnsafe,
+  "non-constant-time-secret-comparison": nonConstantTimeSecretComparison,
+  "remote-character-over-http": remoteCharacterOverHttp,
+  "secret-in-image-layer": secretInImageLayer,
+  "session-cookie-insecure": sessionCookieInsecure,
+  "socketio-cors-wildcard": socketioCorsWildcard,
   "tls-verification-disabled": tlsVerificationDisabled,
+  "weak-or-placeholder-secret": weakOrPlaceholderSecret,
 };

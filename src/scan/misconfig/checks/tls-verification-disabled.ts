@@ -1,16 +1,50 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { isEnvFile } from "../file-kinds.js";
-import { parseDotenv } from "../parsers/dotenv.js";
+import { envScopes } from "../env-scopes.js";
+import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvTemplate, isEnvFile, isScriptFile } from "../file-kinds.js";
+import { envVarName, isBooleanLiteral, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 
-const MESSAGE = "TLS certificate verification is switched off (NODE_TLS_REJECT_UNAUTHORIZED=0): every HTTPS call can be intercepted";
+const ENV_MESSAGE = "NODE_TLS_REJECT_UNAUTHORIZED=0 switches off certificate checks for every HTTPS call the process makes";
+const OPTION_MESSAGE = "rejectUnauthorized: false accepts any certificate: the connection can be intercepted";
 
 export function check(file: ScanFile): ScanReport[] {
-  if (isEnvFile(file.path)) return envFile(file);
-  return [];
+  if (isScriptFile(file.path)) return script(file);
+  if (isDeployedEnvFile(file.path) || isComposeFile(file.path) || isDockerfile(file.path)) return envs(file);
+  if (isEnvFile(file.path) && isEnvTemplate(file.path)) return [];
+  return otherText(file);
 }
 
-function envFile(file: ScanFile): ScanReport[] {
-  return parseDotenv(file.text)
-    .filter((e) => e.key === "NODE_TLS_REJECT_UNAUTHORIZED" && e.value.trim() === "0")
-    .map((e) => ({ message: MESSAGE, start: e.keyStart, end: e.valueEnd }));
+function envs(file: ScanFile): ScanReport[] {
+  return envScopes(file)
+    .flatMap((s) => s.entries)
+    .filter((e) => e.key === "NODE_TLS_REJECT_UNAUTHORIZED" && /^["']?0["']?$/.test(e.value.trim()))
+    .map((e) => ({ message: ENV_MESSAGE, start: e.keyStart, end: e.valueEnd }));
+}
+
+/** Shell scripts, workflow `env:` blocks, fly.toml...: line-based, comments skipped. */
+function otherText(file: ScanFile): ScanReport[] {
+  if (/\.(md|mdx|txt|rst|adoc|html)$/i.test(file.path)) return [];
+  const reports: ScanReport[] = [];
+  const re = /NODE_TLS_REJECT_UNAUTHORIZED["']?\s*[:=]\s*["']?0(?![\d.])/g;
+  for (let m = re.exec(file.text); m; m = re.exec(file.text)) {
+    const lineStart = file.text.lastIndexOf("\n", m.index) + 1;
+    if (/^\s*(#|\/\/)/.test(file.text.slice(lineStart, m.index))) continue;
+    reports.push({ message: ENV_MESSAGE, start: m.index, end: m.index + m[0].length });
+  }
+  return reports;
+}
+
+function script(file: ScanFile): ScanReport[] {
+  const reports: ScanReport[] = [];
+  visitScript(file.path, file.text, (node) => {
+    if (node.type === "ObjectProperty" && propertyName(node.key, node.computed) === "rejectUnauthorized" && isBooleanLiteral(unwrap(node.value as never), false)) {
+      reports.push({ message: OPTION_MESSAGE, ...span(node) });
+    }
+    if (node.type === "AssignmentExpression" && envVarName(node.left as never) === "NODE_TLS_REJECT_UNAUTHORIZED") {
+      const right = unwrap(node.right);
+      if ((right.type === "StringLiteral" && right.value === "0") || (right.type === "NumericLiteral" && right.value === 0)) {
+        reports.push({ message: ENV_MESSAGE, ...span(node) });
+      }
+    }
+  });
+  return reports;
 }

@@ -1,0 +1,20 @@
+import type { ScanFile, ScanReport } from "../../rule.js";
+import { composeServices, isPublishedEverywhere } from "../parsers/compose.js";
+
+const DATABASE_IMAGE = /(^|\/)(postgres|postgresql|postgis|pgvector|timescaledb|mysql|mariadb|redis|redis-stack|valkey|keydb|mongo|mongodb|memcached|elasticsearch|opensearch|clickhouse|couchdb|cassandra|neo4j|qdrant|weaviate|chroma)$/i;
+
+/** ELZ-017: a datastore port mapped to 0.0.0.0, reachable from any network the host is on. */
+export function check(file: ScanFile): ScanReport[] {
+  const testOnly = /\.(test|ci)\.ya?ml$|(^|\/)(test|tests|__tests__)\//i.test(file.path);
+  return composeServices(file.text).flatMap((service) => {
+    const image = service.image?.value ?? "";
+    const repository = image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
+    if (!DATABASE_IMAGE.test(repository)) return [];
+    return service.ports.filter(isPublishedEverywhere).map((port) => ({
+      message: `service "${service.name}" (${image}) publishes port ${port.containerPort} on every interface; bind it to 127.0.0.1 or drop the mapping`,
+      start: port.start,
+      end: port.end,
+      ...(testOnly ? { severity: "low" as const } : {}),
+    }));
+  });
+}

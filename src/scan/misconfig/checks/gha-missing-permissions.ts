@@ -1,0 +1,14 @@
+import type { ScanFile, ScanReport } from "../../rule.js";
+import { parseWorkflow } from "../parsers/workflow.js";
+
+/**
+ * GHA008: with no `permissions:` at the top and none on the job, the job token gets the
+ * repository's default, which is read-write on older repos and org defaults. Reported per job.
+ */
+export function check(file: ScanFile): ScanReport[] {
+  const wf = parseWorkflow(file.text);
+  if (!wf || wf.permissions) return [];
+  return wf.jobs
+    .filter((job) => !job.permissions)
+    .map((job) => ({ message: `job "${job.id}" has no permissions block and the workflow sets none: its token gets the repository default (possibly write-all); add permissions: contents: read at the top`, start: job.keyStart, end: job.keyEnd }));
+}

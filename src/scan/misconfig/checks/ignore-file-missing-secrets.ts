@@ -1,0 +1,39 @@
+import ignore from "ignore";
+import type { ScanFile, ScanReport } from "../../rule.js";
+import { isEnvFile, isEnvTemplate } from "../file-kinds.js";
+import { dirOf, treeOf } from "../tree.js";
+
+/** Files that must never reach git or a Docker build context. */
+export function isSensitivePath(path: string): boolean {
+  const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
+  if (isEnvFile(path)) return !isEnvTemplate(path);
+  if (name === ".envrc" || name === ".dev.vars") return true;
+  if (/\.(pem|key|p12|pfx|jks|keystore|ppk)$/.test(name) && !/\.pub(\.pem)?$/.test(name) && !name.includes("public")) return true;
+  if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(name)) return true;
+  if (/wallet.*\.json$|keypair.*\.json$|^service-account.*\.json$|^credentials\.json$|\.secret\.json$/.test(name)) return true;
+  return /(^|\/)\.eliza\/|(^|\/)\.elizadb\//.test(path.toLowerCase());
+}
+
+/**
+ * ELZ-014: a .gitignore or .dockerignore that lets env and key files through while such files
+ * exist in the tree. Needs the file list (ScanFile.tree); judged with git's own ignore semantics.
+ */
+export function check(file: ScanFile): ScanReport[] {
+  const tree = treeOf(file);
+  if (!tree) return [];
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1);
+  const base = dirOf(file.path);
+  const sameKindDirs = tree.filter((p) => p.endsWith(`/${name}`) || p === name).map(dirOf);
+  const matcher = ignore().add(file.text);
+  const exposed = tree.filter((path) => {
+    if (!path.startsWith(base) || !isSensitivePath(path)) return false;
+    // A nearer ignore file of the same kind governs this path; that file's own check judges it.
+    if (sameKindDirs.some((d) => d.length > base.length && path.startsWith(d))) return false;
+    return !matcher.ignores(path.slice(base.length));
+  });
+  if (exposed.length === 0) return [];
+  const what = name === ".dockerignore" ? "the Docker build context (COPY . . bakes them into the image)" : "git";
+  const listed = exposed.slice(0, 5).join(", ") + (exposed.length > 5 ? `, and ${exposed.length - 5} more` : "");
+  const firstLineEnd = file.text.indexOf("\n");
+  return [{ message: `${name} does not exclude ${listed}: they can reach ${what}; add patterns such as .env, .env.*, !.env.example, *.pem, *wallet*.json`, start: 0, end: firstLineEnd === -1 ? Math.max(1, file.text.length) : Math.max(1, firstLineEnd) }];
+}

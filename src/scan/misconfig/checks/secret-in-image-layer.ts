@@ -1,0 +1,23 @@
+import type { ScanFile, ScanReport } from "../../rule.js";
+import { keyValues, parseDockerfile } from "../parsers/dockerfile.js";
+import { isSecretName } from "../secret-names.js";
+
+/** `ENV X_SECRET=...` and `ARG X_TOKEN=...` land in the image config and `docker history` for anyone who pulls it. */
+export function check(file: ScanFile): ScanReport[] {
+  const reports: ScanReport[] = [];
+  for (const instruction of parseDockerfile(file.text)) {
+    if (instruction.keyword !== "ENV" && instruction.keyword !== "ARG") continue;
+    for (const { key, value } of keyValues(instruction)) {
+      if (!isSecretName(key) || value === undefined || value.trim() === "") continue;
+      const at = file.text.indexOf(key, instruction.argsStart);
+      const start = at === -1 || at > instruction.end ? instruction.start : at;
+      reports.push({
+        message: `${instruction.keyword} ${key} bakes a secret into the image layers; pass it at run time or mount it with RUN --mount=type=secret`,
+        start,
+        end: start + key.length,
+        ...(/^\$\{?[A-Za-z_]/.test(value) ? {} : { secret: value }),
+      });
+    }
+  }
+  return reports;
+}

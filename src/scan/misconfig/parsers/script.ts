@@ -1,0 +1,159 @@
+import { parse, type ParserPlugin } from "@babel/parser";
+import type { Node } from "@babel/types";
+
+/**
+ * TS/JS parsing with @babel/parser (error recovery on, so a half-valid file still yields a tree)
+ * and a small iterative walker that hands each node its ancestors. The last parse is cached so
+ * the several code rules share one tree per file.
+ */
+export type AstNode = Node;
+
+let last: { path: string; text: string; ast: Node | undefined } | undefined;
+
+function pluginsFor(path: string): ParserPlugin[] {
+  if (/\.tsx$/i.test(path)) return ["typescript", "jsx"];
+  if (/\.[mc]?ts$/i.test(path)) return ["typescript"];
+  return ["jsx"];
+}
+
+export function parseScript(path: string, text: string): Node | undefined {
+  if (last && last.path === path && last.text === text) return last.ast;
+  let ast: Node | undefined;
+  try {
+    ast = parse(text, {
+      sourceType: "unambiguous",
+      plugins: pluginsFor(path),
+      errorRecovery: true,
+      allowReturnOutsideFunction: true,
+      allowAwaitOutsideFunction: true,
+      allowImportExportEverywhere: true,
+    }) as unknown as Node;
+  } catch {
+    ast = undefined;
+  }
+  last = { path, text, ast };
+  return ast;
+}
+
+const SKIP_KEYS = new Set(["loc", "start", "end", "extra", "comments", "leadingComments", "trailingComments", "innerComments", "tokens", "errors", "range"]);
+
+/** Visits every node depth-first; `ancestors` runs from the root to the parent. */
+export function walk(root: Node, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+  const stack: Array<{ node: Node; ancestors: Node[] }> = [{ node: root, ancestors: [] }];
+  while (stack.length > 0) {
+    const { node, ancestors } = stack.pop()!;
+    visit(node, ancestors);
+    const childAncestors = [...ancestors, node];
+    const children: Node[] = [];
+    for (const key of Object.keys(node)) {
+      if (SKIP_KEYS.has(key)) continue;
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) children.push(item);
+      } else if (isNode(value)) children.push(value);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, ancestors: childAncestors });
+  }
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
+}
+
+/** Runs `visit` over the file's tree; an unparseable file yields nothing. */
+export function visitScript(path: string, text: string, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+  const ast = parseScript(path, text);
+  if (ast) walk(ast, visit);
+}
+
+export function span(node: Node): { start: number; end: number } {
+  return { start: node.start ?? 0, end: node.end ?? (node.start ?? 0) + 1 };
+}
+
+/** Property name of an object property or member expression (`a.b`, `a['b']`, `{ b: 1 }`, `{ 'b': 1 }`). */
+export function propertyName(node: Node | null | undefined, computed = false): string | undefined {
+  if (!node) return undefined;
+  if (node.type === "Identifier" && !computed) return node.name;
+  if (node.type === "StringLiteral") return node.value;
+  return undefined;
+}
+
+/** Strips TS-only wrappers (`x as string`, `x!`, `<T>x`, `(x)`). */
+export function unwrap(node: Node): Node {
+  let current = node;
+  for (;;) {
+    if (current.type === "TSAsExpression" || current.type === "TSNonNullExpression" || current.type === "TSTypeAssertion" || current.type === "TSSatisfiesExpression" || current.type === "ParenthesizedExpression") {
+      current = current.expression;
+    } else return current;
+  }
+}
+
+/** `process.env.NAME`, `process.env['NAME']`, `import.meta.env.NAME`, `Bun.env.NAME`: the NAME, else undefined. */
+export function envVarName(node: Node): string | undefined {
+  const n = unwrap(node);
+  if (n.type !== "MemberExpression" && n.type !== "OptionalMemberExpression") return undefined;
+  const name = propertyName(n.property, n.computed);
+  if (!name) return undefined;
+  return isEnvObject(unwrap(n.object)) ? name : undefined;
+}
+
+export function isEnvObject(node: Node): boolean {
+  if (node.type !== "MemberExpression" && node.type !== "OptionalMemberExpression") return false;
+  if (propertyName(node.property, node.computed) !== "env") return false;
+  const obj = unwrap(node.object);
+  if (obj.type === "Identifier") return obj.name === "process" || obj.name === "Bun" || obj.name === "Deno";
+  return obj.type === "MetaProperty";
+}
+
+/** Object property by name within an object expression. */
+export function objectProperty(node: Node | null | undefined, name: string): Node | undefined {
+  if (!node || node.type !== "ObjectExpression") return undefined;
+  for (const prop of node.properties) {
+    if (prop.type === "ObjectProperty" && propertyName(prop.key, prop.computed) === name) return prop;
+  }
+  return undefined;
+}
+
+export function propertyValue(node: Node | null | undefined, name: string): Node | undefined {
+  const prop = objectProperty(node, name);
+  return prop && prop.type === "ObjectProperty" ? unwrap(prop.value as Node) : undefined;
+}
+
+export function isBooleanLiteral(node: Node | undefined, value: boolean): boolean {
+  return node?.type === "BooleanLiteral" && node.value === value;
+}
+
+/** The called name: `cors(...)` → cors, `jwt.verify(...)` → verify, with the object name when there is one. */
+export function calleeName(node: Node): { name?: string; object?: string } {
+  if (node.type !== "CallExpression" && node.type !== "NewExpression" && node.type !== "OptionalCallExpression") return {};
+  const callee = unwrap(node.callee as Node);
+  if (callee.type === "Identifier") return { name: callee.name };
+  if (callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") {
+    const obj = unwrap(callee.object);
+    const object = obj.type === "Identifier" ? obj.name : undefined;
+    const name = propertyName(callee.property, callee.computed);
+    return { ...(name ? { name } : {}), ...(object ? { object } : {}) };
+  }
+  return {};
+}
+
+const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "ObjectMethod", "ClassMethod", "ClassPrivateMethod"]);
+
+/** The innermost enclosing function, or the program. */
+export function enclosingFunction(ancestors: readonly Node[]): Node | undefined {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (FUNCTION_TYPES.has(a.type)) return a;
+  }
+  return ancestors[0];
+}
+
+export function containsCall(root: Node, names: readonly string[]): boolean {
+  let found = false;
+  walk(root, (node) => {
+    if (found) return;
+    const { name } = calleeName(node);
+    if (name && names.includes(name)) found = true;
+  });
+  return found;
+}

@@ -1,0 +1,106 @@
+import { isMap, isScalar, isSeq, type Pair } from "yaml";
+import { mapEntries, pairOf, parseYamlSource, rangeOf, scalarText, seqItems, sourceOf, valueOf } from "./yaml-source.js";
+
+/** A GitHub Actions workflow read structurally, with source offsets for every piece the rules report on. */
+export interface Workflow {
+  text: string;
+  triggers: Set<string>;
+  root: unknown;
+  /** `on:` node (for trigger options such as workflow_dispatch inputs). */
+  on: unknown;
+  permissions: Pair | undefined;
+  jobs: WorkflowJob[];
+}
+
+export interface WorkflowJob {
+  id: string;
+  keyStart: number;
+  keyEnd: number;
+  node: unknown;
+  permissions: Pair | undefined;
+  steps: WorkflowStep[];
+}
+
+export interface WorkflowStep {
+  node: unknown;
+  uses?: { value: string; start: number; end: number };
+  run?: { node: unknown };
+  with: unknown;
+}
+
+export function parseWorkflow(text: string): Workflow | undefined {
+  const doc = parseYamlSource(text);
+  if (!doc || !isMap(doc.contents)) return undefined;
+  const root = doc.contents;
+  const on = valueOf(root, "on") ?? valueOf(root, "true");
+  return {
+    text,
+    triggers: triggersOf(on),
+    root,
+    on,
+    permissions: pairOf(root, "permissions"),
+    jobs: mapEntries(valueOf(root, "jobs")).map(({ key, pair }) => toJob(key, pair)),
+  };
+}
+
+function triggersOf(on: unknown): Set<string> {
+  if (isScalar(on)) return new Set([String(on.value)]);
+  if (isSeq(on)) return new Set(on.items.map((i) => scalarText(i) ?? ""));
+  return new Set(mapEntries(on).map((e) => e.key));
+}
+
+function toJob(id: string, pair: Pair): WorkflowJob {
+  const [keyStart, keyEnd] = rangeOf(pair.key);
+  const node = pair.value;
+  return {
+    id,
+    keyStart,
+    keyEnd,
+    node,
+    permissions: pairOf(node, "permissions"),
+    steps: seqItems(valueOf(node, "steps")).map(toStep),
+  };
+}
+
+function toStep(node: unknown): WorkflowStep {
+  const usesNode = valueOf(node, "uses");
+  const uses = scalarText(usesNode);
+  const [start, end] = rangeOf(usesNode);
+  const runNode = valueOf(node, "run");
+  return {
+    node,
+    ...(uses !== undefined ? { uses: { value: uses, start, end } } : {}),
+    ...(runNode !== undefined ? { run: { node: runNode } } : {}),
+    with: valueOf(node, "with"),
+  };
+}
+
+export interface Expression {
+  /** The text between `${{` and `}}`, trimmed. */
+  body: string;
+  start: number;
+  end: number;
+}
+
+/** Every `${{ ... }}` inside a node, with offsets into the file. */
+export function expressionsIn(text: string, node: unknown): Expression[] {
+  const { raw, start } = sourceOf(text, node);
+  const out: Expression[] = [];
+  const re = /\$\{\{([\s\S]*?)\}\}/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) out.push({ body: (m[1] ?? "").trim(), start: start + m.index, end: start + m.index + m[0].length });
+  return out;
+}
+
+/** Each source line of a node with its offset (for line-oriented shell checks inside `run:`). */
+export function linesIn(text: string, node: unknown): Array<{ line: string; start: number }> {
+  const { raw, start } = sourceOf(text, node);
+  const out: Array<{ line: string; start: number }> = [];
+  let offset = 0;
+  for (const line of raw.split("\n")) {
+    out.push({ line, start: start + offset });
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+export const PRIVILEGED_PR_TRIGGERS = ["pull_request_target", "workflow_run"];

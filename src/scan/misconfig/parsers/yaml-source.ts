@@ -1,0 +1,69 @@
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+
+/**
+ * YAML parsing for workflows and compose files that keeps each node's source range, so checks can
+ * point at the exact key or value. The last parse is cached: the scan loop runs every rule over one
+ * file before moving on, so each file is parsed once however many rules read it.
+ */
+let last: { text: string; doc: Document | undefined } | undefined;
+
+export function parseYamlSource(text: string): Document | undefined {
+  if (last?.text === text) return last.doc;
+  let doc: Document | undefined;
+  try {
+    const parsed = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
+    doc = parsed.errors.length > 0 ? undefined : parsed;
+  } catch {
+    doc = undefined;
+  }
+  last = { text, doc };
+  return doc;
+}
+
+export function asMap(node: unknown): YAMLMap | undefined {
+  return isMap(node) ? node : undefined;
+}
+
+/** The pair whose key is `key` in a map node. */
+export function pairOf(node: unknown, key: string): Pair | undefined {
+  if (!isMap(node)) return undefined;
+  return node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+}
+
+export function valueOf(node: unknown, key: string): unknown {
+  return pairOf(node, key)?.value ?? undefined;
+}
+
+export function scalarText(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  return v === null || v === undefined ? "" : String(v);
+}
+
+/** [start, end) of a node in the source; [0, 0] when unknown. */
+export function rangeOf(node: unknown): [number, number] {
+  const range = (node as Node | undefined)?.range;
+  return range ? [range[0], range[1]] : [0, 0];
+}
+
+/** Range of a pair from its key to its value's end. */
+export function pairRange(pair: Pair): [number, number] {
+  const [start] = rangeOf(pair.key);
+  const [, end] = rangeOf(pair.value ?? pair.key);
+  return [start, Math.max(start + 1, end)];
+}
+
+export function mapEntries(node: unknown): Array<{ key: string; pair: Pair }> {
+  if (!isMap(node)) return [];
+  return node.items.flatMap((pair) => (isScalar(pair.key) ? [{ key: String(pair.key.value), pair }] : []));
+}
+
+export function seqItems(node: unknown): unknown[] {
+  return isSeq(node) ? node.items : [];
+}
+
+/** The source text of a node exactly as written (block scalars keep their indentation). */
+export function sourceOf(text: string, node: unknown): { raw: string; start: number } {
+  const [start, end] = rangeOf(node);
+  return { raw: text.slice(start, end), start };
+}
