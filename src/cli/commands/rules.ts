@@ -5,7 +5,15 @@ import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../program.js";
 
 /** Every domain's rule list; a new domain adds its loader here. */
-const catalogs: Array<() => Promise<RuleMeta[]>> = [];
+const catalogs: Array<() => Promise<RuleMeta[]>> = [
+  async () => (await import("../../scan/misconfig/catalog.js")).loadMisconfigRules().map((r) => ruleMeta(r.meta)),
+];
+
+/** Only the RuleMeta fields (a scan rule's keywords and file globs stay internal). */
+function ruleMeta(meta: RuleMeta): RuleMeta {
+  const { id, category, severity, description, source, remediation, references } = meta;
+  return { id, category, severity, description, source, ...(remediation ? { remediation } : {}), ...(references ? { references } : {}) };
+}
 
 export async function allRules(): Promise<RuleMeta[]> {
   const lists = await Promise.all(catalogs.map((load) => load()));
