@@ -1,7 +1,7 @@
 import type { Node } from "@babel/types";
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { calleeName, containsCall, enclosingFunction, envVarName, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
-import { isSecretHeader, isSecretName } from "../secret-names.js";
+import { isSecretHeader, isSecretName, nameWords } from "../secret-names.js";
 
 const OPERATORS = new Set(["===", "==", "!==", "!="]);
 
@@ -19,7 +19,7 @@ export function check(file: ScanFile): ScanReport[] {
     const right = unwrap(node.right);
     if (isLiteralLike(left) || isLiteralLike(right)) return;
     const secret = secretSide(left) ?? secretSide(right);
-    if (!secret) return;
+    if (!secret || isPublicName(left) || isPublicName(right)) return;
     const fn = enclosingFunction(ancestors);
     if (fn && containsCall(fn, ["timingSafeEqual", "safeCompare", "constantTimeEqual", "timingSafeCompare"])) return;
     reports.push({ message: `${secret} is compared with ${node.operator}, which leaks timing; compare with crypto.timingSafeEqual on equal-length buffers (or HMAC digests)`, ...span(node) });
@@ -44,18 +44,38 @@ function isLiteralLike(node: Node): boolean {
   }
 }
 
-/** A description of the secret this expression holds, or undefined. */
+/**
+ * A description of the secret this expression holds, or undefined. A bare `token` is too common in
+ * parsers and lexers (`token === nextToken`) to count on its own; `apiKey`, `authToken`, `secret`,
+ * `password`, `signature`, secret env vars and credential headers do.
+ */
 function secretSide(node: Node): string | undefined {
   const env = envVarName(node);
   if (env) return isSecretName(env) ? `process.env.${env}` : undefined;
   const header = headerName(node);
   if (header) return isSecretHeader(header) ? `the ${header} header` : undefined;
-  if (node.type === "Identifier" && isSecretName(node.name)) return node.name;
-  if ((node.type === "MemberExpression" || node.type === "OptionalMemberExpression")) {
-    const name = propertyName(node.property, node.computed);
-    if (name && isSecretName(name)) return name;
-  }
-  return undefined;
+  const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
+  return name && isStrongSecretName(name) ? name : undefined;
+}
+
+function isStrongSecretName(name: string): boolean {
+  const words = nameWords(name);
+  // Webhook signatures and HMACs are the classic timing-attack target.
+  if (words.at(-1) === "SIGNATURE" || words.at(-1) === "HMAC") return true;
+  if (!isSecretName(name)) return false;
+  if (words.length === 1 && words[0] === "TOKEN") return false;
+  // `exclamationToken`, `nextToken`: syntax tokens; `apiToken`, `authToken`, `accessToken`: credentials.
+  if (words.at(-1) === "TOKEN") return words.some((w) => CREDENTIAL_QUALIFIERS.has(w));
+  return true;
+}
+
+const CREDENTIAL_QUALIFIERS = new Set(["API", "AUTH", "ACCESS", "REFRESH", "BEARER", "SESSION", "CSRF", "XSRF", "SECRET", "SERVICE", "INTERNAL", "ADMIN", "WEBHOOK", "VERIFY", "VERIFICATION", "CLIENT", "SERVER", "EXPECTED", "PROVIDED", "GIVEN", "ID", "JWT", "BOT"]);
+
+/** The other operand names something public (`username === password` is a heuristic, not a login check). */
+function isPublicName(node: Node): boolean {
+  if (node.type !== "Identifier") return false;
+  const last = nameWords(node.name).at(-1) ?? "";
+  return ["USER", "USERNAME", "EMAIL", "NAME", "LOGIN", "TYPE", "KIND", "MODE", "ENV", "HOST", "URL", "PATH"].includes(last);
 }
 
 /** `req.headers['x-api-key']`, `req.headers.authorization`, `req.get('Authorization')`, `req.header('x-api-key')`. */

@@ -1,6 +1,8 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvTemplate, isEnvFile, isScriptFile } from "../file-kinds.js";
+import { isScalar, visit } from "yaml";
+import { parseYamlSource, rangeOf, scalarText, sourceOf } from "../parsers/yaml-source.js";
 import { envVarName, isBooleanLiteral, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 
 const ENV_MESSAGE = "NODE_TLS_REJECT_UNAUTHORIZED=0 switches off certificate checks for every HTTPS call the process makes";
@@ -10,8 +12,48 @@ export function check(file: ScanFile): ScanReport[] {
   if (isScriptFile(file.path)) return script(file);
   if (isDeployedEnvFile(file.path) || isComposeFile(file.path) || isDockerfile(file.path)) return envs(file);
   if (isEnvFile(file.path) && isEnvTemplate(file.path)) return [];
-  return otherText(file);
+  if (/\.ya?ml$/i.test(file.path)) return yamlFile(file);
+  if (isShellLike(file)) return otherText(file);
+  return [];
 }
+
+/** Shell scripts, Makefiles, Procfiles, fly.toml and package.json scripts: line-based. */
+function isShellLike(file: ScanFile): boolean {
+  const name = file.path.slice(file.path.lastIndexOf("/") + 1);
+  if (/\.(sh|bash|zsh|ksh|toml|ps1)$/i.test(name) || /^(Makefile|Procfile|package\.json|\.envrc)$/.test(name)) return true;
+  return !name.includes(".") && file.text.startsWith("#!");
+}
+
+/**
+ * Kubernetes/Helm/CI YAML: `NODE_TLS_REJECT_UNAUTHORIZED: "0"` maps, `{ name: NODE_TLS_REJECT_UNAUTHORIZED, value: "0" }`
+ * env lists, and commands in `run:`/`command:`/`script:` strings. Other strings (descriptions, docs) are prose.
+ */
+function yamlFile(file: ScanFile): ScanReport[] {
+  const doc = parseYamlSource(file.text);
+  if (!doc) return [];
+  const reports: ScanReport[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = scalarText(pair.key);
+      const value = scalarText(pair.value)?.trim();
+      if (key === "NODE_TLS_REJECT_UNAUTHORIZED" && value === "0") reports.push({ message: ENV_MESSAGE, start: rangeOf(pair.key)[0], end: rangeOf(pair.value)[1] });
+      if (key === "name" && value === "NODE_TLS_REJECT_UNAUTHORIZED") return;
+      if (key !== undefined && COMMAND_KEYS.has(key) && isScalar(pair.value)) {
+        const { raw, start } = sourceOf(file.text, pair.value);
+        reports.push(...otherText({ path: file.path, text: raw }).map((r) => ({ ...r, start: r.start + start, end: r.end + start })));
+      }
+    },
+    Map(_key, map) {
+      if (scalarText(map.get("name", true)) === "NODE_TLS_REJECT_UNAUTHORIZED" && scalarText(map.get("value", true))?.trim() === "0") {
+        const [start, end] = rangeOf(map);
+        reports.push({ message: ENV_MESSAGE, start, end });
+      }
+    },
+  });
+  return reports;
+}
+
+const COMMAND_KEYS = new Set(["run", "command", "script", "entrypoint", "args", "cmd", "before_script", "after_script"]);
 
 function envs(file: ScanFile): ScanReport[] {
   return envScopes(file)

@@ -16,9 +16,16 @@ function pluginsFor(path: string): ParserPlugin[] {
   return ["jsx"];
 }
 
+/** Bundles and generated files beyond this size are skipped: they are not where config mistakes are made. */
+export const MAX_SCRIPT_CHARS = 1_000_000;
+
 export function parseScript(path: string, text: string): Node | undefined {
   if (last && last.path === path && last.text === text) return last.ast;
   let ast: Node | undefined;
+  if (text.length > MAX_SCRIPT_CHARS || /\.min\.[cm]?js$/i.test(path)) {
+    last = { path, text, ast: undefined };
+    return undefined;
+  }
   try {
     ast = parse(text, {
       sourceType: "unambiguous",

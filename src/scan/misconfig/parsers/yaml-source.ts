@@ -7,9 +7,16 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type P
  */
 let last: { text: string; doc: Document | undefined } | undefined;
 
+/** Workflows and compose files are small; a multi-megabyte YAML file is data, not configuration. */
+export const MAX_YAML_CHARS = 2_000_000;
+
 export function parseYamlSource(text: string): Document | undefined {
   if (last?.text === text) return last.doc;
   let doc: Document | undefined;
+  if (text.length > MAX_YAML_CHARS) {
+    last = { text, doc: undefined };
+    return undefined;
+  }
   try {
     const parsed = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
     doc = parsed.errors.length > 0 ? undefined : parsed;
