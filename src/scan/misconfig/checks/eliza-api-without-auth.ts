@@ -40,9 +40,9 @@ function composeService(scope: EnvScope): ScanReport[] {
   return [{ message: `service "${service.name}" publishes the agent API on every interface without ${TOKEN}: anyone who can reach the port controls the agents`, start: exposed.start, end: exposed.end }];
 }
 
+/** Named, built or configured as an elizaOS agent: the root compose file only has `build:` and `container_name: elizav2`. */
 function isAgentService(scope: EnvScope): boolean {
   const s = scope.service!;
-  if (s.image && /eliza/i.test(s.image.value)) return true;
-  if (/\belizaos?\b|\beliza\b/i.test(s.command)) return true;
-  return scope.entries.some((e) => e.key.startsWith("ELIZA_"));
+  if ([s.name, s.containerName, s.image?.value ?? "", s.command].some((v) => /eliza/i.test(v))) return true;
+  return scope.entries.some((e) => /^(ELIZA_|REMOTE_CHARACTER_URLS$|WALLET_SECRET_SALT$|SECRET_SALT$|PGLITE_DATA_DIR$|ENABLE_DATA_ISOLATION$)/.test(e.key));
 }

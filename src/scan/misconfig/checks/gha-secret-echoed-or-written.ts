@@ -2,7 +2,7 @@ import type { ScanFile, ScanReport } from "../../rule.js";
 import { expressionsIn, linesIn, parseWorkflow } from "../parsers/workflow.js";
 import { mapEntries, scalarText, valueOf } from "../parsers/yaml-source.js";
 
-const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b/;
+const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b|\bsed\s+(-\w*\s+)*-i\b/;
 
 /**
  * GHA012: a secret echoed, printed or redirected into a file leaves the masked log and lands in
@@ -22,7 +22,7 @@ export function check(file: ScanFile): ScanReport[] {
       for (const { line, start } of linesIn(file.text, step.run.node)) {
         if (!WRITES.test(line) || /::add-mask::/.test(line) || /^\s*#/.test(line)) continue;
         const direct = /\$\{\{\s*secrets\.(?!GITHUB_TOKEN\b)([A-Za-z0-9_]+)/.exec(line);
-        const viaEnv = [...names].find((n) => new RegExp(`\\$\\{?${n}\\b`).test(line));
+        const viaEnv = [...names].find((n) => new RegExp(`\\$\\{?${n}\\b|\\$\\{\\{\\s*env\\.${n}\\b`).test(line));
         const secret = direct?.[1] ?? viaEnv;
         if (!secret) continue;
         const at = start + line.search(/\S/);

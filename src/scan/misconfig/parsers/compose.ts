@@ -11,6 +11,7 @@ export interface ComposeService {
   hasEnvFile: boolean;
   ports: PublishedPort[];
   command: string;
+  containerName: string;
 }
 
 export interface SourcedEntry {
@@ -51,6 +52,7 @@ function toService(name: string, pair: Pair): ComposeService {
     hasEnvFile: pairOf(node, "env_file") !== undefined,
     ports: portsOf(valueOf(node, "ports")),
     command,
+    containerName: scalarText(valueOf(node, "container_name")) ?? "",
   };
 }
 
