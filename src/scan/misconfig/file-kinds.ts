@@ -15,9 +15,25 @@ export function isEnvTemplate(path: string): boolean {
   return /(^|[.\-_])(example|sample|template|dist|defaults?|tmpl|tpl|schema)([.\-_]|$)/.test(name);
 }
 
-/** A deployed env file: loaded by a real process, not a template. */
+/** Env files that only feed test runs (`.env.test`, `.env.ci`, `test.env`): not a deployment. */
+export function isTestEnvFile(path: string): boolean {
+  const name = base(path).toLowerCase();
+  return /(^|[.\-_])(test|tests|testing|ci|e2e|spec)([.\-_]|$)/.test(name.replace(/^\.env/, ""));
+}
+
+/** Development-profile env files that frameworks (Vite, Next.js) expect to be committed. */
+export function isDevelopmentEnvFile(path: string): boolean {
+  return /^\.env\.(development|dev)(\.|$)/i.test(base(path));
+}
+
+/** A deployed env file: loaded by a real process, not a template, not a test or development profile. */
 export function isDeployedEnvFile(path: string): boolean {
-  return isEnvFile(path) && !isEnvTemplate(path);
+  return isEnvFile(path) && !isEnvTemplate(path) && !isTestEnvFile(path) && !isDevelopmentEnvFile(path);
+}
+
+/** Test code (`*.test.ts`, `*.spec.js`, `__tests__/`, `test/`, `tests/`, `e2e/`): never deployed. */
+export function isTestCode(path: string): boolean {
+  return /(^|\/)(__tests__|__mocks__|tests?|e2e|fixtures?)\/|\.(test|spec|e2e)\.[cm]?[jt]sx?$/i.test(path);
 }
 
 export function isComposeFile(path: string): boolean {

@@ -14,6 +14,18 @@ const DICTIONARY = new Set([
 
 const PLACEHOLDER = /(^<.*>$)|(^\{\{.*\}\}$)|^(x{3,}|\*{3,}|\.{3,}|-+)$|your[_\- ]|replace[_\- ]?(with|me)|change[_\- ]?(me|this)|put[_\- ]|insert[_\- ]|enter[_\- ]|_here$|-here$|^todo|^fixme|placeholder|example|^dummy|^fake|^sample/i;
 
+/**
+ * The literal a value ends up as when nothing else is provided: the value itself, or the default in
+ * `${VAR:-default}` / `${VAR-default}` (compose and shell interpolation). Undefined when it must
+ * come from elsewhere (`${VAR}`, `${VAR:?error}`).
+ */
+export function effectiveLiteral(value: string): string | undefined {
+  const v = value.trim();
+  const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$/.exec(v);
+  if (withDefault) return withDefault[1] === "" ? undefined : withDefault[1];
+  return isReference(v) ? undefined : v;
+}
+
 /** `${VAR}`, `$VAR`, `${VAR:-x}`: the real value comes from elsewhere. */
 export function isReference(value: string): boolean {
   return /^\$\{?[A-Za-z_][A-Za-z0-9_]*/.test(value.trim()) || /^\{\{.*\}\}$/.test(value.trim());
@@ -43,8 +55,8 @@ function shannonBitsPerChar(value: string): number {
  * and JWT secrets (256 bits of base64/hex-ish material) and 16 for salts.
  */
 export function weaknessOf(value: string, minLength: number): string | undefined {
-  const v = value.trim();
-  if (v === "" || isReference(v)) return undefined;
+  const v = effectiveLiteral(value) ?? "";
+  if (v === "") return undefined;
   if (isDictionaryWord(v)) return "a well-known default";
   if (isPlaceholder(v)) return "a placeholder";
   if (v.length < minLength) return `only ${v.length} characters (use at least ${minLength})`;

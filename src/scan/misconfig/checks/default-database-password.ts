@@ -1,6 +1,6 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
-import { isDictionaryWord, isPlaceholder, isReference } from "../secret-values.js";
+import { effectiveLiteral, isDictionaryWord, isPlaceholder } from "../secret-values.js";
 
 const PASSWORD_KEYS = new Set(["POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "REDIS_PASSWORD", "PGPASSWORD", "DB_PASSWORD", "DATABASE_PASSWORD"]);
 
@@ -10,8 +10,8 @@ export function check(file: ScanFile): ScanReport[] {
     .filter((s) => s.kind !== "dockerfile")
     .flatMap((s) => s.entries)
     .flatMap((e): ScanReport[] => {
-      const value = e.value.trim();
-      if (PASSWORD_KEYS.has(e.key) && value !== "" && !isReference(value) && (isDictionaryWord(value) || isPlaceholder(value) || value.length < 8)) {
+      const value = effectiveLiteral(e.value) ?? "";
+      if (PASSWORD_KEYS.has(e.key) && value !== "" && (isDictionaryWord(value) || isPlaceholder(value) || value.length < 8)) {
         return [{ message: `${e.key} is a default or guessable password: anyone who reaches the database logs in as its superuser`, start: e.keyStart, end: e.valueEnd, secret: value }];
       }
       if (e.key === "POSTGRES_HOST_AUTH_METHOD" && value.toLowerCase() === "trust") {

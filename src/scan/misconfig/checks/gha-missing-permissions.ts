@@ -8,6 +8,8 @@ import { parseWorkflow } from "../parsers/workflow.js";
 export function check(file: ScanFile): ScanReport[] {
   const wf = parseWorkflow(file.text);
   if (!wf || wf.permissions) return [];
+  // A reusable workflow's token is the caller's: its permissions are decided there.
+  if (wf.triggers.size === 1 && wf.triggers.has("workflow_call")) return [];
   return wf.jobs
     .filter((job) => !job.permissions)
     .map((job) => ({ message: `job "${job.id}" has no permissions block and the workflow sets none: its token gets the repository default (possibly write-all); add permissions: contents: read at the top`, start: job.keyStart, end: job.keyEnd }));

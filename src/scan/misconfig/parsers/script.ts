@@ -1,5 +1,6 @@
 import { parse, type ParserPlugin } from "@babel/parser";
 import type { Node } from "@babel/types";
+import { isTestCode } from "../file-kinds.js";
 
 /**
  * TS/JS parsing with @babel/parser (error recovery on, so a half-valid file still yields a tree)
@@ -67,8 +68,12 @@ function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }
 
-/** Runs `visit` over the file's tree; an unparseable file yields nothing. */
+/**
+ * Runs `visit` over the file's tree; an unparseable file yields nothing. Test code is skipped: it
+ * never runs in a deployment, and self-signed test servers or `|| 'test-secret'` fallbacks are normal there.
+ */
 export function visitScript(path: string, text: string, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+  if (isTestCode(path)) return;
   const ast = parseScript(path, text);
   if (ast) walk(ast, visit);
 }
