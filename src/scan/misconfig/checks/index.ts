@@ -1,11 +1,15 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
+import { check as composeHostEscape } from "./compose-host-escape.js";
 import { check as corsAnyOriginWithCredentials } from "./cors-any-origin-with-credentials.js";
+import { check as dataIsolationSuperuserRole } from "./data-isolation-superuser-role.js";
 import { check as dataIsolationWithoutJwtVerifier } from "./data-isolation-without-jwt-verifier.js";
 import { check as databasePortPublished } from "./database-port-published.js";
 import { check as defaultDatabasePassword } from "./default-database-password.js";
 import { check as elizaApiWithoutAuth } from "./eliza-api-without-auth.js";
+import { check as elizaUiExposed } from "./eliza-ui-exposed.js";
 import { check as envFileCommitted } from "./env-file-committed.js";
 import { check as ghaCommentTriggerWithoutAuthorCheck } from "./gha-comment-trigger-without-author-check.js";
+import { check as ghaInsecureCommands } from "./gha-insecure-commands.js";
 import { check as ghaMissingPermissions } from "./gha-missing-permissions.js";
 import { check as ghaPrivilegedTriggerSecrets } from "./gha-privileged-trigger-secrets.js";
 import { check as ghaPullRequestTargetCheckout } from "./gha-pull-request-target-checkout.js";
@@ -17,6 +21,7 @@ import { check as ghaWriteAllPermissions } from "./gha-write-all-permissions.js"
 import { check as hardcodedSecretFallback } from "./hardcoded-secret-fallback.js";
 import { check as ignoreFileMissingSecrets } from "./ignore-file-missing-secrets.js";
 import { check as imageUnpinned } from "./image-unpinned.js";
+import { check as jwksWithoutIssuerPinning } from "./jwks-without-issuer-pinning.js";
 import { check as jwtVerificationUnsafe } from "./jwt-verification-unsafe.js";
 import { check as nonConstantTimeSecretComparison } from "./non-constant-time-secret-comparison.js";
 import { check as remoteCharacterOverHttp } from "./remote-character-over-http.js";
@@ -28,13 +33,17 @@ import { check as weakOrPlaceholderSecret } from "./weak-or-placeholder-secret.j
 
 /** One check per rule id; rules/misconfig/<id>.yaml selects its check here. */
 export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
+  "compose-host-escape": composeHostEscape,
   "cors-any-origin-with-credentials": corsAnyOriginWithCredentials,
+  "data-isolation-superuser-role": dataIsolationSuperuserRole,
   "data-isolation-without-jwt-verifier": dataIsolationWithoutJwtVerifier,
   "database-port-published": databasePortPublished,
   "default-database-password": defaultDatabasePassword,
   "eliza-api-without-auth": elizaApiWithoutAuth,
+  "eliza-ui-exposed": elizaUiExposed,
   "env-file-committed": envFileCommitted,
   "gha-comment-trigger-without-author-check": ghaCommentTriggerWithoutAuthorCheck,
+  "gha-insecure-commands": ghaInsecureCommands,
   "gha-missing-permissions": ghaMissingPermissions,
   "gha-privileged-trigger-secrets": ghaPrivilegedTriggerSecrets,
   "gha-pull-request-target-checkout": ghaPullRequestTargetCheckout,
@@ -46,6 +55,7 @@ export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
   "hardcoded-secret-fallback": hardcodedSecretFallback,
   "ignore-file-missing-secrets": ignoreFileMissingSecrets,
   "image-unpinned": imageUnpinned,
+  "jwks-without-issuer-pinning": jwksWithoutIssuerPinning,
   "jwt-verification-unsafe": jwtVerificationUnsafe,
   "non-constant-time-secret-comparison": nonConstantTimeSecretComparison,
   "remote-character-over-http": remoteCharacterOverHttp,

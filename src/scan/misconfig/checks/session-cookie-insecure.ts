@@ -9,7 +9,7 @@ const SESSION_FACTORIES = new Set(["session", "expressSession", "cookieSession",
  * false`) hand the session to network attackers and XSS. express-session defaults `secure` to
  * false, so a missing flag counts; a computed value (`secure: isProd`) is trusted.
  */
-export function check(file: ScanFile): ScanReports {
+export function check(file: ScanFile): ScanReport[] {
   const reports: ScanReport[] = [];
   visitScript(file.path, file.text, (node) => {
     if (node.type !== "CallExpression") return;
@@ -30,7 +30,6 @@ export function check(file: ScanFile): ScanReports {
   return reports;
 }
 
-type ScanReports = ScanReport[];
 
 function judge(cookie: Node | undefined, fallback: Node, reports: ScanReport[], what: string): void {
   if (!cookie || cookie.type !== "ObjectExpression") {
