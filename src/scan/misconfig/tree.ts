@@ -7,6 +7,13 @@ import type { ScanFile } from "../rule.js";
  */
 export interface ScanFileWithTree extends ScanFile {
   tree?: readonly string[];
+  /** Whether git tracks this file; undefined when unknown (not a repository, or not asked). */
+  tracked?: boolean;
+}
+
+/** False only when the engine knows the file is untracked (e.g. a developer's gitignored .env). */
+export function isKnownUntracked(file: ScanFile): boolean {
+  return (file as ScanFileWithTree).tracked === false;
 }
 
 export function treeOf(file: ScanFile): readonly string[] | undefined {

@@ -102,3 +102,24 @@ describe("hostile input", () => {
     expect(run("src/small.js", "if (apiKey !== process.env.API_TOKEN) {}").findings).toHaveLength(1);
   });
 });
+
+describe("repository context passed by the engine", () => {
+  const rules = loadMisconfigRules().filter((r) => r.meta.id === "env-file-committed" || r.meta.id === "ignore-file-missing-secrets");
+  it("does not call an untracked local .env committed, but does when git tracks it or tracking is unknown", () => {
+    const text = "OPENAI_API_KEY=${OPENAI_API_KEY}\nLOG_LEVEL=debug\n";
+    expect(applyRules(rules, { path: ".env", text, tracked: false } as never)).toEqual([]);
+    expect(applyRules(rules, { path: ".env", text, tracked: true } as never)).toHaveLength(1);
+    expect(applyRules(rules, { path: ".env", text })).toHaveLength(1);
+  });
+
+  it("stays silent on ignore files when the file list is not provided", () => {
+    expect(applyRules(rules, { path: ".gitignore", text: "node_modules/\n" })).toEqual([]);
+    expect(applyRules(rules, { path: ".gitignore", text: "node_modules/\n", tree: [".gitignore", "secrets/.env.production"] } as never)).toHaveLength(1);
+  });
+
+  it("leaves a path to the nearer ignore file of the same kind", () => {
+    const tree = [".gitignore", "svc/.gitignore", "svc/.env"];
+    expect(applyRules(rules, { path: ".gitignore", text: "dist/\n", tree } as never)).toEqual([]);
+    expect(applyRules(rules, { path: "svc/.gitignore", text: "dist/\n", tree } as never).map((f) => f.path)).toEqual(["svc/.gitignore"]);
+  });
+});

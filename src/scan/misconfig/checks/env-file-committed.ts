@@ -1,6 +1,7 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { isDevelopmentEnvFile, isEnvFile, isEnvTemplate, isTestEnvFile } from "../file-kinds.js";
 import { isSecretName } from "../secret-names.js";
+import { isKnownUntracked } from "../tree.js";
 import { parseDotenv } from "../parsers/dotenv.js";
 import { isPlaceholder, isReference } from "../secret-values.js";
 
@@ -11,6 +12,8 @@ import { isPlaceholder, isReference } from "../secret-values.js";
  * when they hold a secret-named key with a real value, on that key's line.
  */
 export function check(file: ScanFile): ScanReport[] {
+  // A local, untracked .env is what .env files are for; only a committed one is a finding.
+  if (isKnownUntracked(file)) return [];
   const extra = /(^|\/)(\.envrc|\.dev\.vars)$/.test(file.path);
   if (!extra && (!isEnvFile(file.path) || isEnvTemplate(file.path))) return [];
   const profile = isTestEnvFile(file.path) || isDevelopmentEnvFile(file.path);
