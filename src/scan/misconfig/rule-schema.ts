@@ -17,6 +17,8 @@ export interface MisconfigRuleData {
 export interface MisconfigExample extends RuleExample {
   file: string;
   tree?: string[];
+  /** For positives whose report overrides the rule's severity: the severity expected on `line`. */
+  severity?: Severity;
 }
 
 const example = {
@@ -28,6 +30,7 @@ const example = {
     text: { type: "string" },
     line: { type: "integer", minimum: 1 },
     tree: { type: "array", items: { type: "string", minLength: 1 } },
+    severity: { enum: [...SEVERITIES] },
   },
 };
 

@@ -29,6 +29,7 @@ describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, 
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.map((f) => f.line)).toContain(example.line);
     for (const f of findings) expect(f.ruleId).toBe(definition.rule.meta.id);
+    if (example.severity) expect(findings.find((f) => f.line === example.line)?.severity).toBe(example.severity);
   });
 
   it.each(definition.negative.map((e, i) => [i, e] as const))("negative example %i is not reported", (_i, example) => {

@@ -6,8 +6,9 @@ import { parseDotenv } from "../parsers/dotenv.js";
 import { isPlaceholder, isReference } from "../secret-values.js";
 
 /**
- * ELZ-013: a real env file in the repository. Reported on its first assignment with a real value;
- * a file holding only empty or placeholder values is left alone. Test and development profiles
+ * ELZ-013: a real env file in the repository. Reported on its first assignment with a real value,
+ * at the rule's severity when it holds secret-named values and at low otherwise; a file holding
+ * only empty or placeholder values is left alone. Test and development profiles
  * (`.env.test`, `.env.development`, which Vite and Next.js expect to be committed) are reported only
  * when they hold a secret-named key with a real value, on that key's line.
  */
@@ -17,11 +18,17 @@ export function check(file: ScanFile): ScanReport[] {
   const extra = /(^|\/)(\.envrc|\.dev\.vars)$/.test(file.path);
   if (!extra && (!isEnvFile(file.path) || isEnvTemplate(file.path))) return [];
   const profile = isTestEnvFile(file.path) || isDevelopmentEnvFile(file.path);
-  const first = parseDotenv(file.text).find((e) => {
+  const real = parseDotenv(file.text).filter((e) => {
     const v = e.value.trim();
-    if (v === "" || isReference(v) || isPlaceholder(v) || /^TEST_[A-Z0-9_]*VALUE$/.test(v)) return false;
-    return !profile || isSecretName(e.key);
+    return v !== "" && !isReference(v) && !isPlaceholder(v) && !/^TEST_[A-Z0-9_]*VALUE$/.test(v);
   });
+  const secrets = real.filter((e) => isSecretName(e.key));
+  const first = profile ? secrets[0] : real[0];
   if (!first) return [];
-  return [{ message: `${file.path} is an environment file in the repository: its values reach everyone with read access and every clone; keep only a template (.env.example)`, start: first.keyStart, end: first.keyStart + first.key.length }];
+  if (secrets.length === 0) {
+    // Host names and log levels only: still a deployment detail in git, but not a credential leak.
+    return [{ message: `${file.path} is an environment file in the repository (no secret-named values found); keep only a template (.env.example) and move settings to the deployment`, start: first.keyStart, end: first.keyStart + first.key.length, severity: "low" }];
+  }
+  const names = secrets.slice(0, 3).map((e) => e.key).join(", ") + (secrets.length > 3 ? `, and ${secrets.length - 3} more` : "");
+  return [{ message: `${file.path} is an environment file in the repository holding ${names}: every clone and fork has them; rotate them and keep only a template (.env.example)`, start: first.keyStart, end: first.keyStart + first.key.length }];
 }

@@ -55,7 +55,9 @@ function secretSide(node: Node): string | undefined {
   const header = headerName(node);
   if (header) return isSecretHeader(header) ? `the ${header} header` : undefined;
   const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
-  return name && isStrongSecretName(name) ? name : undefined;
+  // PascalCase names are enum members and types (`SyntaxKind.CallSignature`), not values.
+  if (!name || /^[A-Z][a-z]/.test(name)) return undefined;
+  return isStrongSecretName(name) ? name : undefined;
 }
 
 function isStrongSecretName(name: string): boolean {
