@@ -1,6 +1,6 @@
 import type { Node } from "@babel/types";
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { calleeName, isBooleanLiteral, objectProperty, propertyValue, span, unwrap, visitScript } from "../parsers/script.js";
+import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
 /**
  * ELZ-019: any web page the user visits can make credentialed requests and read the answers.
@@ -12,7 +12,10 @@ export function check(file: ScanFile): ScanReport[] {
   visitScript(file.path, file.text, (node) => {
     if (node.type === "CallExpression") {
       const { name } = calleeName(node);
-      if (name === "cors" || name === "enableCors" || name === "corsMiddleware") corsOptions(unwrap(node.arguments[0] as Node ?? node), reports);
+      if (name === "cors" || name === "enableCors" || name === "corsMiddleware") {
+        const options = resolveObject(node.arguments[0] as Node | undefined, file.path, file.text);
+        if (options) corsOptions(options, reports);
+      }
       if (name === "setHeader" || name === "header" || name === "set") echoedOriginHeader(node, file.text, reports);
     }
   });

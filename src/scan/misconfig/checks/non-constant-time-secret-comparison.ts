@@ -54,6 +54,14 @@ function secretSide(node: Node): string | undefined {
   if (env) return isSecretName(env) ? `process.env.${env}` : undefined;
   const header = headerName(node);
   if (header) return isSecretHeader(header) ? `the ${header} header` : undefined;
+  // `Bearer ${process.env.API_TOKEN}`: a string built around a secret is as sensitive as the secret.
+  if (node.type === "TemplateLiteral") {
+    for (const part of node.expressions) {
+      const inner = secretSide(unwrap(part as Node));
+      if (inner) return `a string built from ${inner}`;
+    }
+    return undefined;
+  }
   const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
   // PascalCase names are enum members and types (`SyntaxKind.CallSignature`), not values.
   if (!name || /^[A-Z][a-z]/.test(name)) return undefined;

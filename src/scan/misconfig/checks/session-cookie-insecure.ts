@@ -1,6 +1,6 @@
 import type { Node } from "@babel/types";
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { calleeName, isBooleanLiteral, objectProperty, propertyValue, span, unwrap, visitScript } from "../parsers/script.js";
+import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
 const SESSION_FACTORIES = new Set(["session", "expressSession", "cookieSession", "fastifySession"]);
 
@@ -14,16 +14,19 @@ export function check(file: ScanFile): ScanReport[] {
   visitScript(file.path, file.text, (node) => {
     if (node.type !== "CallExpression") return;
     const { name, object } = calleeName(node);
-    const options = node.arguments[0] ? unwrap(node.arguments[0] as Node) : undefined;
+    const options = resolveObject(node.arguments[0] as Node | undefined, file.path, file.text);
     if (name && SESSION_FACTORIES.has(name) && !object && options?.type === "ObjectExpression") {
       const cookieProp = objectProperty(options, "cookie");
-      const cookie = name === "cookieSession" ? options : propertyValue(options, "cookie");
+      const cookie = name === "cookieSession" ? options : resolveObject(propertyValue(options, "cookie"), file.path, file.text);
+      // `cookie: sharedCookieOptions` imported from elsewhere cannot be judged here; trust it.
+      if (cookieProp && !cookie) return;
       judge(cookie, cookieProp ?? node, reports, "session cookie");
     }
     if (name === "cookie" && object && node.arguments.length >= 3) {
       const cookieName = node.arguments[0];
       if (cookieName?.type === "StringLiteral" && /sess|token|auth|jwt|sid/i.test(cookieName.value)) {
-        judge(unwrap(node.arguments[2] as Node), node, reports, `cookie "${cookieName.value}"`);
+        const options = resolveObject(node.arguments[2] as Node, file.path, file.text);
+        if (options) judge(options, node, reports, `cookie "${cookieName.value}"`);
       }
     }
   });

@@ -169,3 +169,31 @@ export function containsCall(root: Node, names: readonly string[]): boolean {
   });
   return found;
 }
+
+const objectBindings = new WeakMap<Node, Map<string, Node>>();
+
+/**
+ * `cors(corsOptions)` where `const corsOptions = { ... }` sits elsewhere in the file: the object
+ * literal a name is bound to (first `const`/`let`/`var` binding with an object initialiser), so
+ * option checks see through one level of indirection.
+ */
+export function resolveObject(node: Node | undefined, path: string, text: string): Node | undefined {
+  if (!node) return undefined;
+  const n = unwrap(node);
+  if (n.type === "ObjectExpression") return n;
+  if (n.type !== "Identifier") return undefined;
+  const ast = parseScript(path, text);
+  if (!ast) return undefined;
+  let bindings = objectBindings.get(ast);
+  if (!bindings) {
+    const found = new Map<string, Node>();
+    walk(ast, (candidate) => {
+      if (candidate.type !== "VariableDeclarator" || candidate.id.type !== "Identifier" || !candidate.init) return;
+      const init = unwrap(candidate.init);
+      if (init.type === "ObjectExpression" && !found.has(candidate.id.name)) found.set(candidate.id.name, init);
+    });
+    bindings = found;
+    objectBindings.set(ast, bindings);
+  }
+  return bindings.get(n.name);
+}
