@@ -4,7 +4,8 @@ import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObj
 
 /**
  * ELZ-019: any web page the user visits can make credentialed requests and read the answers.
- * Covers the `cors` package (and `enableCors`) options, and hand-written headers that echo the
+ * Covers the `cors` package, Nest's `enableCors` and Fastify's `register(cors, ...)` options (inline or
+ * bound to a name in the same file), and hand-written headers that echo the
  * request's Origin next to Allow-Credentials: true.
  */
 export function check(file: ScanFile): ScanReport[] {
@@ -17,6 +18,12 @@ export function check(file: ScanFile): ScanReport[] {
         if (options) corsOptions(options, reports);
       }
       if (name === "setHeader" || name === "header" || name === "set") echoedOriginHeader(node, file.text, reports);
+      // Fastify: server.register(cors, { ... }) / register(fastifyCors, { ... }).
+      const plugin = node.arguments[0] ? unwrap(node.arguments[0] as Node) : undefined;
+      if (name === "register" && plugin?.type === "Identifier" && /cors/i.test(plugin.name)) {
+        const options = resolveObject(node.arguments[1] as Node | undefined, file.path, file.text);
+        if (options) corsOptions(options, reports);
+      }
     }
   });
   return reports;
