@@ -1,6 +1,6 @@
 import type { Node } from "@babel/types";
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { isBooleanLiteral, objectProperty, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
+import { isBooleanLiteral, objectProperty, propertyName, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
 /**
  * ELZ-020: a Socket.IO server whose `cors.origin` is `'*'` (or falls back to it) accepts
@@ -12,7 +12,7 @@ export function check(file: ScanFile): ScanReport[] {
   visitScript(file.path, file.text, (node, ancestors) => {
     if (node.type !== "ObjectProperty" || propertyName(node.key, node.computed) !== "cors") return;
     if (!ancestors.some((a) => a.type === "NewExpression" || a.type === "CallExpression" || a.type === "VariableDeclarator")) return;
-    const options = unwrap(node.value as Node);
+    const options = resolveObject(node.value as Node, file.path, file.text);
     const origin = objectProperty(options, "origin");
     if (!origin || origin.type !== "ObjectProperty" || !isWildcard(unwrap(origin.value as Node))) return;
     reports.push({ message: "Socket.IO accepts connections from any origin (cors.origin '*'): list the web origins that may connect", ...span(origin) });
