@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/finding.js";
-import { applyRules } from "../../../src/scan/apply-rules.js";
+import { applyRules, matchesGlobs } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
 import { ELIZA_DEPLOYMENT, materialize, type Expectation } from "./fixture/eliza-deployment.js";
@@ -63,5 +63,17 @@ describe("elizaOS-style deployment fixture", () => {
     expect(s.lookalikesFlagged).toEqual([]);
     expect(s.falsePositives).toEqual([]);
     expect(s.detected / s.total).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("keyword prefilters never hide a finding the check itself would make", () => {
+    for (const rule of loadMisconfigRules()) {
+      for (const path of tree) {
+        if (rule.meta.files && !matchesGlobs(rule.meta.files, path)) continue;
+        const file = { path, text: files[path]!, tree } as ScanFileWithTree;
+        const direct = rule.check(file).length;
+        const filtered = applyRules([rule], file).length;
+        expect(filtered, `${rule.meta.id} on ${path}`).toBe(direct);
+      }
+    }
   });
 });
