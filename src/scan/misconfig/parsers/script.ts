@@ -20,10 +20,23 @@ function pluginsFor(path: string): ParserPlugin[] {
 /** Bundles and generated files beyond this size are skipped: they are not where config mistakes are made. */
 export const MAX_SCRIPT_CHARS = 1_000_000;
 
+/** A line longer than this means generated or minified code. */
+const MAX_LINE_CHARS = 5_000;
+
+function looksMinified(text: string): boolean {
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); ; i = text.indexOf("\n", i + 1)) {
+    const end = i === -1 ? text.length : i;
+    if (end - lineStart > MAX_LINE_CHARS) return true;
+    if (i === -1) return false;
+    lineStart = i + 1;
+  }
+}
+
 export function parseScript(path: string, text: string): Node | undefined {
   if (last && last.path === path && last.text === text) return last.ast;
   let ast: Node | undefined;
-  if (text.length > MAX_SCRIPT_CHARS || /\.min\.[cm]?js$/i.test(path)) {
+  if (text.length > MAX_SCRIPT_CHARS || /\.min\.[cm]?js$/i.test(path) || looksMinified(text)) {
     last = { path, text, ast: undefined };
     return undefined;
   }
@@ -45,23 +58,40 @@ export function parseScript(path: string, text: string): Node | undefined {
 
 const SKIP_KEYS = new Set(["loc", "start", "end", "extra", "comments", "leadingComments", "trailingComments", "innerComments", "tokens", "errors", "range"]);
 
-/** Visits every node depth-first; `ancestors` runs from the root to the parent. */
+/**
+ * Visits every node depth-first; `ancestors` runs from the root to the parent. The array is the
+ * walker's own path, valid only during the callback (no per-node copies: bundles have 100k+ nodes).
+ */
 export function walk(root: Node, visit: (node: Node, ancestors: readonly Node[]) => void): void {
-  const stack: Array<{ node: Node; ancestors: Node[] }> = [{ node: root, ancestors: [] }];
-  while (stack.length > 0) {
-    const { node, ancestors } = stack.pop()!;
-    visit(node, ancestors);
-    const childAncestors = [...ancestors, node];
-    const children: Node[] = [];
-    for (const key of Object.keys(node)) {
-      if (SKIP_KEYS.has(key)) continue;
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value) if (isNode(item)) children.push(item);
-      } else if (isNode(value)) children.push(value);
+  const path: Node[] = [];
+  const frames: Array<{ node: Node; children: Node[]; next: number }> = [];
+  const enter = (node: Node) => {
+    visit(node, path);
+    path.push(node);
+    frames.push({ node, children: childrenOf(node), next: 0 });
+  };
+  enter(root);
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    if (frame.next < frame.children.length) {
+      enter(frame.children[frame.next++]!);
+    } else {
+      frames.pop();
+      path.pop();
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, ancestors: childAncestors });
   }
+}
+
+function childrenOf(node: Node): Node[] {
+  const children: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (SKIP_KEYS.has(key)) continue;
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) children.push(item);
+    } else if (isNode(value)) children.push(value);
+  }
+  return children;
 }
 
 function isNode(value: unknown): value is Node {
@@ -75,8 +105,29 @@ function isNode(value: unknown): value is Node {
 export function visitScript(path: string, text: string, visit: (node: Node, ancestors: readonly Node[]) => void): void {
   if (isTestCode(path)) return;
   const ast = parseScript(path, text);
-  if (ast) walk(ast, visit);
+  if (!ast) return;
+  // Several rules visit the same tree: flatten it once (DFS order with depths) and replay that.
+  let flat = flattened.get(ast);
+  if (!flat) {
+    const nodes: Node[] = [];
+    const depths: number[] = [];
+    walk(ast, (node, ancestors) => {
+      nodes.push(node);
+      depths.push(ancestors.length);
+    });
+    flat = { nodes, depths };
+    flattened.set(ast, flat);
+  }
+  const ancestors: Node[] = [];
+  for (let i = 0; i < flat.nodes.length; i++) {
+    ancestors.length = flat.depths[i]!;
+    const node = flat.nodes[i]!;
+    visit(node, ancestors);
+    ancestors.push(node);
+  }
 }
+
+const flattened = new WeakMap<Node, { nodes: Node[]; depths: number[] }>();
 
 export function span(node: Node): { start: number; end: number } {
   return { start: node.start ?? 0, end: node.end ?? (node.start ?? 0) + 1 };
