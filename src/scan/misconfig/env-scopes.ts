@@ -45,5 +45,3 @@ export function entry(scope: EnvScope, key: string): SourcedEntry | undefined {
   return scope.entries.find((e) => e.key === key);
 }
 
-/** Files the env rules read: deployed env files, compose files, Dockerfiles. */
-export const ENV_SCOPE_GLOBS = ["**/.env", "**/.env.*", "**/*.env", "**/{docker-,}compose*.{yml,yaml}", "**/Dockerfile*", "**/*.dockerfile", "**/Containerfile*"];

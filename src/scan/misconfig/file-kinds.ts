@@ -36,8 +36,9 @@ export function isTestCode(path: string): boolean {
   return /(^|\/)(__tests__|__mocks__|tests?|e2e|fixtures?)\/|\.(test|spec|e2e)\.[cm]?[jt]sx?$/i.test(path);
 }
 
+/** `docker-compose.yml`, `compose.prod.yaml`, `tee-docker-compose.yaml`, `docker-compose-dev.yml`. */
 export function isComposeFile(path: string): boolean {
-  return /^(docker-)?compose(\.[\w-]+)*\.ya?ml$/i.test(base(path));
+  return /(^|[.\-_])(docker-)?compose([.\-_][\w.-]*)?\.ya?ml$/i.test(base(path));
 }
 
 export function isDockerfile(path: string): boolean {
@@ -52,6 +53,3 @@ export function isWorkflowFile(path: string): boolean {
 export function isScriptFile(path: string): boolean {
   return /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i.test(path) && !/\.d\.[mc]?ts$/i.test(path);
 }
-
-/** Globs used in the rule YAML; kept here too for checks that accept several kinds. */
-export const ENV_GLOBS = ["**/.env", "**/.env.*", "**/*.env"];

@@ -1,11 +1,14 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
+import { check as buildSecretInRuntimeEnv } from "./build-secret-in-runtime-env.js";
 import { check as composeHostEscape } from "./compose-host-escape.js";
 import { check as corsAnyOriginWithCredentials } from "./cors-any-origin-with-credentials.js";
 import { check as dataIsolationSuperuserRole } from "./data-isolation-superuser-role.js";
 import { check as dataIsolationWithoutJwtVerifier } from "./data-isolation-without-jwt-verifier.js";
 import { check as databasePortPublished } from "./database-port-published.js";
 import { check as defaultDatabasePassword } from "./default-database-password.js";
+import { check as dockerfileRunsAsRoot } from "./dockerfile-runs-as-root.js";
 import { check as elizaApiWithoutAuth } from "./eliza-api-without-auth.js";
+import { check as elizaAuthTokenCleared } from "./eliza-auth-token-cleared.js";
 import { check as elizaUiExposed } from "./eliza-ui-exposed.js";
 import { check as envFileCommitted } from "./env-file-committed.js";
 import { check as ghaCommentTriggerWithoutAuthorCheck } from "./gha-comment-trigger-without-author-check.js";
@@ -33,13 +36,16 @@ import { check as weakOrPlaceholderSecret } from "./weak-or-placeholder-secret.j
 
 /** One check per rule id; rules/misconfig/<id>.yaml selects its check here. */
 export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
+  "build-secret-in-runtime-env": buildSecretInRuntimeEnv,
   "compose-host-escape": composeHostEscape,
   "cors-any-origin-with-credentials": corsAnyOriginWithCredentials,
   "data-isolation-superuser-role": dataIsolationSuperuserRole,
   "data-isolation-without-jwt-verifier": dataIsolationWithoutJwtVerifier,
   "database-port-published": databasePortPublished,
   "default-database-password": defaultDatabasePassword,
+  "dockerfile-runs-as-root": dockerfileRunsAsRoot,
   "eliza-api-without-auth": elizaApiWithoutAuth,
+  "eliza-auth-token-cleared": elizaAuthTokenCleared,
   "eliza-ui-exposed": elizaUiExposed,
   "env-file-committed": envFileCommitted,
   "gha-comment-trigger-without-author-check": ghaCommentTriggerWithoutAuthorCheck,
