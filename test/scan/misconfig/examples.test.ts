@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../src/core/errors.js";
 import { applyRules } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRuleDefinitions, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
@@ -36,5 +40,31 @@ describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, 
     const findings = run(example.file, example.text, example.tree);
     expect(errors).toEqual([]);
     expect(findings).toEqual([]);
+  });
+});
+
+describe("rule data errors", () => {
+  const write = (name: string, text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "rampart-misconfig-"));
+    writeFileSync(join(dir, name), text);
+    return dir;
+  };
+  const valid = readFileSync(definitions[0]!.file, "utf8");
+
+  it("names the file and line of an invalid rule", () => {
+    const dir = write("broken.yaml", valid.replace(/^severity: \w+/m, "severity: urgent"));
+    expect(() => loadMisconfigRuleDefinitions(dir)).toThrow(ConfigError);
+    expect(() => loadMisconfigRuleDefinitions(dir)).toThrow(/severity: must be one of/);
+    try {
+      loadMisconfigRuleDefinitions(dir);
+    } catch (error) {
+      expect((error as ConfigError).file).toBe(join(dir, "broken.yaml"));
+      expect((error as ConfigError).line).toBe(2);
+    }
+  });
+
+  it("says which check file is missing for an unknown id", () => {
+    const dir = write("new-rule.yaml", valid.replace(/^id: .+$/m, "id: not-a-real-check"));
+    expect(() => loadMisconfigRuleDefinitions(dir)).toThrow(/checks\/not-a-real-check\.ts/);
   });
 });
