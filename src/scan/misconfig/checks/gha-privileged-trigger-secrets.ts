@@ -1,5 +1,5 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { expressionsIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS } from "../parsers/workflow.js";
+import { expressionsIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
 /**
@@ -14,6 +14,7 @@ export function check(file: ScanFile): ScanReport[] {
   if (!trigger) return [];
   const reports: ScanReport[] = [];
   for (const job of wf.jobs) {
+    if (isForkGuarded(job)) continue;
     const inherit = pairOf(job.node, "secrets");
     if (inherit && scalarText(inherit.value) === "inherit") {
       const [start, end] = pairRange(inherit);

@@ -1,8 +1,8 @@
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { linesIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS } from "../parsers/workflow.js";
+import { linesIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
-const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs\/pull\/|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha|github\.event\.pull_request\.number/;
+const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs\/pull\/|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha/;
 const UNTRUSTED_REPO = /github\.event\.pull_request\.head\.repo\.full_name|github\.event\.workflow_run\.head_repository\.full_name/;
 
 /**
@@ -15,6 +15,7 @@ export function check(file: ScanFile): ScanReport[] {
   const trigger = PRIVILEGED_PR_TRIGGERS.find((t) => wf.triggers.has(t))!;
   const reports: ScanReport[] = [];
   for (const job of wf.jobs) {
+    if (isForkGuarded(job)) continue;
     for (const step of job.steps) {
       if (step.uses && /^actions\/checkout@/i.test(step.uses.value)) {
         for (const key of ["ref", "repository"]) {

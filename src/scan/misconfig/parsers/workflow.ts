@@ -104,3 +104,17 @@ export function linesIn(text: string, node: unknown): Array<{ line: string; star
 }
 
 export const PRIVILEGED_PR_TRIGGERS = ["pull_request_target", "workflow_run"];
+
+/**
+ * A job whose `if:` only lets trusted runs through: same-repository pull requests
+ * (`head.repo.full_name == github.repository`, `head.repo.fork == false`) or workflow_run events
+ * that came from a push. Such jobs never see a fork's code or a fork's trigger.
+ */
+export function isForkGuarded(job: WorkflowJob): boolean {
+  const condition = scalarText(valueOf(job.node, "if")) ?? "";
+  return (
+    /pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/.test(condition) ||
+    /pull_request\.head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork/.test(condition) ||
+    /workflow_run\.event\s*==\s*'push'|workflow_run\.event\s*!=\s*'pull_request'/.test(condition)
+  );
+}
