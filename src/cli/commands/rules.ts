@@ -7,6 +7,7 @@ import type { CommandContext } from "../program.js";
 /** Every domain's rule list; a new domain adds its loader here. */
 const catalogs: Array<() => Promise<RuleMeta[]>> = [
   async () => (await import("../../scan/misconfig/catalog.js")).loadMisconfigRules().map((r) => ruleMeta(r.meta)),
+  async () => (await import("../../scan/registry.js")).loadAllSecretRules().map((r) => ruleMeta(r.meta)),
 ];
 
 /** Only the RuleMeta fields (a scan rule's keywords and file globs stay internal). */

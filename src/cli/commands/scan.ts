@@ -1,0 +1,104 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ExitCode } from "../../core/exit-code.js";
+import { ConfigError, UsageError } from "../../core/errors.js";
+import { isSeverity, type Severity } from "../../core/severity.js";
+import { formatReport, parseFormat } from "../../report/format.js";
+import { summarize, type Report } from "../../report/report.js";
+import { loadScanConfig, parseSize } from "../../scan/config.js";
+import { scanPaths, type ScanResult } from "../../scan/engine.js";
+import type { CommandContext } from "../program.js";
+import { wantsColor, type CliIo } from "../io.js";
+import { VERSION } from "../version.js";
+
+/** Every `rampart scan` option in one place; git modes add theirs here and in `pickSource`. */
+interface ScanCommandOptions {
+  format: string;
+  output?: string;
+  failOn: string;
+  config?: string;
+  gitignore: boolean;
+  maxFileSize?: string;
+  cache: boolean;
+  jobs?: string;
+}
+
+export function registerScan(program: Command, context: CommandContext): void {
+  program
+    .command("scan")
+    .description("scan files for leaked secrets and auth misconfigurations (a CI gate)")
+    .argument("[paths...]", "files or directories to scan", ["."])
+    .option("--format <format>", "text, json, sarif, junit, github or markdown", "text")
+    .option("--output <file>", "write the report to a file instead of stdout")
+    .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical)", "high")
+    .option("--config <file>", "config file (default: rampart.config.yaml in the scanned directory)")
+    .option("--no-gitignore", "also scan files .gitignore excludes (.rampartignore still applies)")
+    .option("--max-file-size <size>", "skip files larger than this (e.g. 2MB, 512KB)")
+    .option("--no-cache", "do not read or write the rescan cache")
+    .option("--jobs <n>", "worker threads (default: one per core; 1 = no workers)")
+    .action((paths: string[], options: ScanCommandOptions) => context.run(() => runScan(paths, options, context.io)));
+}
+
+async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo): Promise<ExitCode> {
+  const format = parseFormat(options.format);
+  const gate = parseGate(options.failOn);
+  const jobs = parseJobs(options.jobs);
+  const maxFileSize = options.maxFileSize === undefined ? undefined : parseSize(options.maxFileSize);
+  const configRoot = paths.length === 1 ? resolve(io.cwd, paths[0] ?? ".") : io.cwd;
+  const config = loadScanConfig(options.config && resolve(io.cwd, options.config), configRoot);
+
+  const result = await pickSource(paths, options, io, { config, jobs, maxFileSize });
+  for (const e of result.ruleErrors.slice(0, 20)) io.stderr.write(`rampart: rule error in ${e}\n`);
+
+  const report: Report = {
+    tool: { name: "rampart", version: VERSION },
+    kind: "scan",
+    findings: result.findings,
+    rules: result.rules.map((r) => r.meta),
+    summary: summarize(result.findings, gate, result.scanned, result.skipped),
+  };
+  const text = formatReport(format, report, { color: options.output === undefined && wantsColor(io) });
+  if (options.output) writeOutput(resolve(io.cwd, options.output), text);
+  else io.stdout.write(text);
+  return report.summary.failing > 0 ? ExitCode.findings : ExitCode.clean;
+}
+
+/** The one place that decides what is scanned: files on disk by default. */
+async function pickSource(
+  paths: string[],
+  options: ScanCommandOptions,
+  io: CliIo,
+  settings: { config: ReturnType<typeof loadScanConfig>; jobs: number | undefined; maxFileSize: number | undefined },
+): Promise<ScanResult> {
+  return scanPaths({
+    paths,
+    cwd: io.cwd,
+    config: settings.config,
+    gitignore: options.gitignore,
+    cache: options.cache,
+    version: VERSION,
+    ...(settings.jobs !== undefined ? { jobs: settings.jobs } : {}),
+    ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
+  });
+}
+
+function parseGate(value: string): Severity {
+  if (isSeverity(value)) return value;
+  throw new UsageError(`unknown --fail-on "${value}"; use info, low, medium, high or critical`);
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${value}"`);
+  return n;
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new ConfigError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, { file });
+  }
+}

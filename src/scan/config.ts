@@ -1,0 +1,130 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError } from "../core/errors.js";
+import { SEVERITIES, type Severity } from "../core/severity.js";
+import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
+import type { ScanRule } from "./rule.js";
+
+export const CONFIG_FILE_NAME = "rampart.config.yaml";
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+/** `rampart.config.yaml` after validation, in the shape the engine uses. */
+export interface ScanConfig {
+  file?: string;
+  rules: Record<string, { enabled?: boolean; severity?: Severity }>;
+  /** Globs a file must match to be scanned (empty: every file). */
+  include: string[];
+  /** Globs never scanned, each with the reason someone decided so. */
+  exclude: Array<{ glob: string; reason: string }>;
+  maxFileSize?: number;
+  /** Raw custom regex rule definitions, compiled by the pattern-rule kind. */
+  customRules: Array<Record<string, unknown>>;
+  /** Line of each custom rule, for errors. */
+  customRuleLines: number[];
+}
+
+export const EMPTY_CONFIG: ScanConfig = { rules: {}, include: [], exclude: [], customRules: [], customRuleLines: [] };
+
+const severity = { enum: [...SEVERITIES] };
+const schema = {
+  type: ["object", "null"],
+  additionalProperties: false,
+  properties: {
+    rules: {
+      type: "object",
+      additionalProperties: {
+        oneOf: [
+          { enum: ["off", "on", ...SEVERITIES] },
+          { type: "object", additionalProperties: false, properties: { enabled: { type: "boolean" }, severity } },
+        ],
+      },
+    },
+    paths: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        include: { type: "array", items: { type: "string", minLength: 1 } },
+        exclude: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["glob", "reason"],
+            properties: { glob: { type: "string", minLength: 1 }, reason: { type: "string", minLength: 3 } },
+          },
+        },
+      },
+    },
+    maxFileSize: { type: ["integer", "string"], pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB)?$", minimum: 1 },
+    customRules: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" } } } },
+  },
+};
+const check = schemaCheck(schema);
+
+interface RawConfig {
+  rules?: Record<string, string | { enabled?: boolean; severity?: Severity }>;
+  paths?: { include?: string[]; exclude?: Array<{ glob: string; reason: string }> };
+  maxFileSize?: number | string;
+  customRules?: Array<Record<string, unknown>>;
+}
+
+/** Loads the config: an explicit `--config` file must exist; otherwise `rampart.config.yaml` in `root` if present. */
+export function loadScanConfig(explicitFile: string | undefined, root: string): ScanConfig {
+  const file = explicitFile ?? join(root, CONFIG_FILE_NAME);
+  if (!explicitFile && !existsSync(file)) return EMPTY_CONFIG;
+  const { value, source } = readYamlFile<RawConfig | null>(file, check);
+  return normalize(value ?? {}, source);
+}
+
+function normalize(raw: RawConfig, source: YamlSource): ScanConfig {
+  const rules: ScanConfig["rules"] = {};
+  for (const [id, setting] of Object.entries(raw.rules ?? {})) {
+    if (setting === "off") rules[id] = { enabled: false };
+    else if (setting === "on") rules[id] = { enabled: true };
+    else if (typeof setting === "string") rules[id] = { severity: setting as Severity };
+    else rules[id] = { ...setting };
+  }
+  const config: ScanConfig = {
+    file: source.file,
+    rules,
+    include: raw.paths?.include ?? [],
+    exclude: raw.paths?.exclude ?? [],
+    customRules: raw.customRules ?? [],
+    customRuleLines: (raw.customRules ?? []).map((_, i) => source.lineOf(`/customRules/${i}`)),
+  };
+  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize, source.file, source.lineOf("/maxFileSize"));
+  return config;
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+/** `2MB`, `512 KB` or a byte count. */
+export function parseSize(value: number | string, file = "--max-file-size", line?: number): number {
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(String(value).trim());
+  if (!m) throw new ConfigError(`"${value}" is not a size; write e.g. 2MB, 512KB or 1048576`, { file, ...(line ? { line } : {}) });
+  return Math.floor(Number(m[1]) * (UNITS[(m[2] ?? "B").toUpperCase()] ?? 1));
+}
+
+type CompilePatternRule = (definition: Record<string, unknown>, where: { file: string; line?: number }) => ScanRule;
+
+// The pattern-rule kind belongs to the secret-rules engineer; custom rules use it, never a second regex engine.
+const patternRulePath = "./secrets/pattern-rule.js";
+const patternRuleModule = (await import(patternRulePath).catch(() => undefined)) as { compilePatternRule?: CompilePatternRule } | undefined;
+
+/** Custom regex rules from the config, compiled by the shared pattern-rule kind. */
+export function compileCustomRules(config: ScanConfig): ScanRule[] {
+  if (config.customRules.length === 0) return [];
+  const compile = patternRuleModule?.compilePatternRule;
+  const file = config.file ?? CONFIG_FILE_NAME;
+  if (!compile) throw new ConfigError("customRules are not supported by this build (pattern rules missing)", { file });
+  return config.customRules.map((definition, i) => {
+    const line = config.customRuleLines[i];
+    try {
+      return compile({ source: file, category: "secret", ...definition }, { file, ...(line ? { line } : {}) });
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError(`custom rule "${String(definition.id)}": ${(error as Error).message}`, { file, ...(line ? { line } : {}) });
+    }
+  });
+}

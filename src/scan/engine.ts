@@ -1,0 +1,231 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Finding } from "../core/finding.js";
+import { DEFAULT_MAX_FILE_SIZE, EMPTY_CONFIG, type ScanConfig } from "./config.js";
+import { loadScanRules, rulesFingerprint } from "./registry.js";
+import type { ScanRule } from "./rule.js";
+import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
+import { scanOneFile, scanText, type FileJob, type FileOutcome } from "./scan-file.js";
+import { walkFiles, type Skipped, type WalkedFile } from "./walk/walk.js";
+
+export type { Skipped } from "./walk/walk.js";
+
+export interface ScanOptions {
+  /** Paths as the user gave them (default `.`), resolved against `cwd`. */
+  paths?: string[];
+  cwd: string;
+  config?: ScanConfig;
+  /** Respect .gitignore files (default true); .rampartignore always applies. */
+  gitignore?: boolean;
+  maxFileSize?: number;
+  /** Worker threads; default one per core. 1 scans on the calling thread. */
+  jobs?: number;
+  /** Rescan cache (default on). */
+  cache?: boolean;
+  cacheDir?: string;
+  version?: string;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  /** Files whose content went through the rules (or came from the cache). */
+  scanned: number;
+  skipped: Skipped[];
+  rules: ScanRule[];
+  /** Directory finding paths are relative to. */
+  base: string;
+  bytes: number;
+  cacheHits: number;
+  /** Rule failures, as `path: rule: message`; the scan went on without that rule for that file. */
+  ruleErrors: string[];
+}
+
+/** Below this many files, worker start-up costs more than it saves. */
+const POOL_THRESHOLD = 200;
+const BATCH = 16;
+
+/** Scans files on disk. Never throws for a file or rule; those become `skipped` and `ruleErrors`. */
+export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
+  const config = options.config ?? EMPTY_CONFIG;
+  const version = options.version ?? "dev";
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)));
+  const base = await baseOf(roots, options.cwd);
+  const rules = loadScanRules(config);
+  const skipped: Skipped[] = [];
+  const files: WalkedFile[] = [];
+  const walk = walkFiles(
+    {
+      roots,
+      base,
+      gitignore: options.gitignore ?? true,
+      maxFileSize: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      include: config.include,
+      exclude: config.exclude,
+    },
+    (s) => skipped.push(s),
+  );
+  for await (const file of walk) files.push(file);
+
+  const useCache = options.cache ?? true;
+  const cacheDir = options.cacheDir ?? defaultCacheDir(base);
+  const cache = useCache ? readScanCache(cacheDir) : undefined;
+  const fingerprint = rulesFingerprint(rules, version);
+  const jobs = Math.max(1, options.jobs ?? availableParallelism());
+  const workerFile = workerScript();
+  const outcomes =
+    jobs > 1 && files.length >= POOL_THRESHOLD && workerFile
+      ? scanInPool(files, jobs, workerFile, { config, version, ...(cache ? { cache: [...cache] } : {}) })
+      : scanInThread(files, { rules, rulesFingerprint: fingerprint, ...(cache ? { cache } : {}) });
+
+  const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
+  const nextCache = new Map<string, Finding[]>();
+  const sizes = new Map(files.map((f) => [f.rel, f.size]));
+  for await (const outcome of outcomes) {
+    if (outcome.kind === "skipped") {
+      skipped.push({ path: outcome.rel, reason: outcome.reason });
+      continue;
+    }
+    result.scanned++;
+    result.bytes += sizes.get(outcome.rel) ?? 0;
+    if (outcome.cached) result.cacheHits++;
+    if (outcome.cacheKey) nextCache.set(outcome.cacheKey, outcome.findings);
+    for (const e of outcome.ruleErrors ?? []) result.ruleErrors.push(`${outcome.rel}: ${e}`);
+    result.findings.push(...outcome.findings);
+  }
+  if (cache) writeScanCache(cacheDir, nextCache);
+  result.findings.sort(byLocation);
+  return result;
+}
+
+export interface ScanSource {
+  path: string;
+  text: string;
+  /** Virtual line i (0-based index for line i+1) → real line in the original file. */
+  lineMap?: number[];
+  meta?: { commit?: string; author?: string; date?: string };
+}
+
+/** Scans in-memory texts (git diffs, the index, commits' added lines) on the calling thread. */
+export function scanSources(sources: Iterable<ScanSource>, options: { config?: ScanConfig; rules?: ScanRule[] } = {}): { findings: Finding[]; rules: ScanRule[]; ruleErrors: string[] } {
+  const rules = options.rules ?? loadScanRules(options.config ?? EMPTY_CONFIG);
+  const findings: Finding[] = [];
+  const ruleErrors: string[] = [];
+  for (const source of sources) {
+    let found: Finding[];
+    try {
+      found = scanText(source.path, source.text, rules, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
+    } catch (error) {
+      ruleErrors.push(`${source.path}: ${(error as Error)?.message ?? String(error)}`);
+      continue;
+    }
+    for (const f of found) findings.push(remap(f, source));
+  }
+  return { findings, rules, ruleErrors };
+}
+
+function remap(finding: Finding, source: ScanSource): Finding {
+  const out: Finding = { ...finding };
+  if (source.lineMap) {
+    out.line = source.lineMap[finding.line - 1] ?? finding.line;
+    out.endLine = source.lineMap[finding.endLine - 1] ?? out.line;
+  }
+  if (source.meta?.commit) out.commit = source.meta.commit;
+  if (source.meta?.author) out.author = source.meta.author;
+  if (source.meta?.date) out.date = source.meta.date;
+  return out;
+}
+
+function byLocation(a: Finding, b: Finding): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+async function baseOf(roots: string[], cwd: string): Promise<string> {
+  if (roots.length !== 1) return cwd;
+  const { stat } = await import("node:fs/promises");
+  const info = await stat(roots[0] as string).catch(() => undefined);
+  return info?.isDirectory() ? (roots[0] as string) : cwd;
+}
+
+async function* scanInThread(files: WalkedFile[], context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
+  for (const file of files) yield await scanOneFile({ abs: file.abs, rel: file.rel }, context);
+}
+
+/** The compiled worker; tests that run the TypeScript sources use the built one next to it in dist/. */
+function workerScript(): string | undefined {
+  const here = import.meta.url;
+  const candidate = here.endsWith(".ts")
+    ? fileURLToPath(new URL("../../dist/scan/scan-worker.js", here))
+    : fileURLToPath(new URL("./scan-worker.js", here));
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/**
+ * Spreads files over worker threads in small batches, keeping each worker two batches ahead. Outcomes are
+ * yielded as they arrive, so nothing but findings accumulates. A worker that dies has its batches
+ * reported as skipped, and the scan goes on with the others.
+ */
+async function* scanInPool(files: WalkedFile[], jobs: number, script: string, init: object): AsyncGenerator<FileOutcome> {
+  const batches: FileJob[][] = [];
+  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH).map((f) => ({ abs: f.abs, rel: f.rel })));
+  const queue: FileOutcome[] = [];
+  let wake: (() => void) | undefined;
+  let next = 0;
+  let done = 0;
+  const pending = new Map<number, { worker: Worker; jobs: FileJob[] }>();
+  const push = (items: FileOutcome[]) => {
+    queue.push(...items);
+    wake?.();
+  };
+  const workers: Worker[] = [];
+  const feed = (worker: Worker) => {
+    if (next >= batches.length) return;
+    const id = next++;
+    const jobsInBatch = batches[id] as FileJob[];
+    pending.set(id, { worker, jobs: jobsInBatch });
+    worker.postMessage({ id, jobs: jobsInBatch });
+  };
+  const count = Math.min(jobs, Math.ceil(batches.length / 2));
+  for (let w = 0; w < count; w++) {
+    const worker = new Worker(script, { workerData: init });
+    workers.push(worker);
+    worker.on("message", (message: { ready?: boolean; id?: number; outcomes?: FileOutcome[] }) => {
+      if (message.ready) {
+        feed(worker);
+        feed(worker);
+        return;
+      }
+      if (message.id === undefined) return;
+      pending.delete(message.id);
+      done++;
+      push(message.outcomes ?? []);
+      feed(worker);
+    });
+    worker.on("error", (error) => {
+      for (const [id, entry] of pending) {
+        if (entry.worker !== worker) continue;
+        pending.delete(id);
+        done++;
+        push(entry.jobs.map((j) => ({ kind: "skipped", rel: j.rel, reason: `scan worker failed (${error.message})` }) as FileOutcome));
+      }
+      // Hand the rest to the surviving workers.
+      for (const other of workers) if (other !== worker) feed(other);
+      if (workers.every((x) => x === worker)) while (next < batches.length) {
+        const jobsLeft = batches[next++] as FileJob[];
+        done++;
+        push(jobsLeft.map((j) => ({ kind: "skipped", rel: j.rel, reason: "scan worker failed" }) as FileOutcome));
+      }
+    });
+  }
+  try {
+    while (done < batches.length || queue.length > 0) {
+      if (queue.length === 0) await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      while (queue.length > 0) yield queue.shift() as FileOutcome;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

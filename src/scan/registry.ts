@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { loadMisconfigRules } from "./misconfig/catalog.js";
+import type { ScanRule } from "./rule.js";
+import { loadSecretlintRules } from "./secretlint-adapter.js";
+import { compileCustomRules, type ScanConfig } from "./config.js";
+
+// The secret-rule catalog is another engineer's file; until it lands the registry runs without it.
+const secretCatalogPath = "./secrets/catalog.js";
+const secretCatalog = (await import(secretCatalogPath).catch(() => undefined)) as { loadSecretRules(): ScanRule[] } | undefined;
+
+function loadSecretRules(): ScanRule[] {
+  return secretCatalog ? secretCatalog.loadSecretRules() : [];
+}
+
+/** Every secret-detecting rule with its default settings (what redactSecretsInText runs). */
+export function loadAllSecretRules(): ScanRule[] {
+  return [...loadSecretRules(), ...loadSecretlintRules()];
+}
+
+/** Every rule a scan can run, before config: our secret rules, secretlint's, misconfiguration checks. */
+export function loadCatalogRules(): ScanRule[] {
+  return [...loadSecretRules(), ...loadSecretlintRules(), ...loadMisconfigRules()];
+}
+
+/** The rules a scan runs: the catalog plus custom rules, with the config's enable/disable/severity applied. */
+export function loadScanRules(config?: ScanConfig): ScanRule[] {
+  const rules = [...loadCatalogRules(), ...(config ? compileCustomRules(config) : [])];
+  if (!config) return rules;
+  const out: ScanRule[] = [];
+  for (const rule of rules) {
+    const override = config.rules[rule.meta.id];
+    if (override?.enabled === false) continue;
+    if (override?.severity) out.push({ meta: { ...rule.meta, severity: override.severity }, check: rule.check });
+    else out.push(rule);
+  }
+  return out;
+}
+
+/** Changes whenever the rule set or its settings change; part of the rescan cache key. */
+export function rulesFingerprint(rules: readonly ScanRule[], version: string): string {
+  const hash = createHash("sha256").update(version);
+  for (const r of rules) hash.update(`\0${r.meta.id}:${r.meta.severity}:${(r.meta.keywords ?? []).join(",")}:${r.check.toString().length}`);
+  return hash.digest("hex").slice(0, 16);
+}

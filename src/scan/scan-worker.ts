@@ -1,0 +1,27 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { Finding } from "../core/finding.js";
+import type { ScanConfig } from "./config.js";
+import { loadScanRules, rulesFingerprint } from "./registry.js";
+import { scanOneFile, type FileJob } from "./scan-file.js";
+
+/** A scan worker: builds the rules itself (functions do not cross threads), then scans the files it is sent. */
+interface Init {
+  config: ScanConfig;
+  version: string;
+  cache?: Array<[string, Finding[]]>;
+}
+
+const init = workerData as Init;
+const rules = loadScanRules(init.config);
+const context = {
+  rules,
+  rulesFingerprint: rulesFingerprint(rules, init.version),
+  ...(init.cache ? { cache: new Map(init.cache) } : {}),
+};
+
+parentPort?.on("message", (message: { id: number; jobs: FileJob[] }) => {
+  void Promise.all(message.jobs.map((job) => scanOneFile(job, context))).then((outcomes) =>
+    parentPort?.postMessage({ id: message.id, outcomes }),
+  );
+});
+parentPort?.postMessage({ ready: true });

@@ -1,0 +1,139 @@
+import { lstat, opendir, realpath, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import picomatch from "picomatch";
+import { ALWAYS_SKIPPED, IgnoreStack } from "./ignore-stack.js";
+
+export interface WalkOptions {
+  /** Absolute paths to walk (files or directories). */
+  roots: string[];
+  /** Absolute directory reported paths are relative to. */
+  base: string;
+  gitignore: boolean;
+  maxFileSize: number;
+  include?: string[];
+  exclude?: Array<{ glob: string; reason: string }>;
+  followSymlinks?: boolean;
+}
+
+export interface WalkedFile {
+  abs: string;
+  /** Relative to `base`, `/` separators. */
+  rel: string;
+  size: number;
+}
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+/**
+ * Yields every regular file to scan, depth first, and reports each entry passed over with why through
+ * `onSkip`. Never throws for a single entry: vanished files, permission errors, FIFOs, sockets and symlink
+ * loops become skips. Directories are read as a stream (opendir), so huge trees cost little memory.
+ */
+export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) => void): AsyncGenerator<WalkedFile> {
+  const ignoreNames = options.gitignore ? [".gitignore", ".rampartignore"] : [".rampartignore"];
+  const include = options.include && options.include.length > 0 ? picomatch(options.include, { dot: true }) : undefined;
+  const excludes = (options.exclude ?? []).map((e) => ({ match: picomatch(e.glob, { dot: true }), reason: e.reason }));
+  const visitedDirs = new Set<string>();
+  const toRel = (abs: string) => relative(options.base, abs).split(sep).join("/") || ".";
+
+  function excluded(rel: string): string | undefined {
+    for (const e of excludes) if (e.match(rel)) return `excluded by config: ${e.reason}`;
+    return undefined;
+  }
+
+  async function* walkDir(abs: string, relDir: string, stack: IgnoreStack): AsyncGenerator<WalkedFile> {
+    const real = await realpath(abs).catch(() => abs);
+    if (visitedDirs.has(real)) {
+      onSkip({ path: toRel(abs), reason: "directory already scanned (symlink loop)" });
+      return;
+    }
+    visitedDirs.add(real);
+    const here = stack.enter(abs, relDir, ignoreNames);
+    let dir;
+    try {
+      dir = await opendir(abs);
+    } catch (error) {
+      onSkip({ path: toRel(abs), reason: `unreadable directory (${errorCode(error)})` });
+      return;
+    }
+    const names: Array<{ name: string; kind: "dir" | "file" | "symlink" | "other" }> = [];
+    try {
+      for await (const entry of dir) {
+        const kind = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : entry.isSymbolicLink() ? "symlink" : "other";
+        names.push({ name: entry.name, kind });
+      }
+    } catch (error) {
+      onSkip({ path: toRel(abs), reason: `directory read failed part-way (${errorCode(error)})` });
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const { name, kind } of names) {
+      const childAbs = join(abs, name);
+      const childRel = relDir === "" ? name : `${relDir}/${name}`;
+      yield* visit(childAbs, childRel, kind, here);
+    }
+  }
+
+  async function* visit(abs: string, walkRel: string, kind: string, stack: IgnoreStack): AsyncGenerator<WalkedFile> {
+    const name = walkRel.slice(walkRel.lastIndexOf("/") + 1);
+    if (kind === "dir" && ALWAYS_SKIPPED.has(name)) return;
+    if (stack.ignores(walkRel, kind === "dir")) return;
+    const rel = toRel(abs);
+    const why = excluded(rel);
+    if (why) {
+      onSkip({ path: rel, reason: why });
+      return;
+    }
+    if (kind === "dir") {
+      yield* walkDir(abs, walkRel, stack);
+      return;
+    }
+    if (kind === "other") {
+      onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
+      return;
+    }
+    const info = await (kind === "symlink" ? stat(abs) : lstat(abs)).catch((error: unknown) => error as NodeJS.ErrnoException);
+    if (info instanceof Error) {
+      const code = errorCode(info);
+      onSkip({ path: rel, reason: code === "ELOOP" ? "symlink loop" : kind === "symlink" ? `broken symlink (${code})` : `unreadable (${code})` });
+      return;
+    }
+    if (info.isDirectory()) {
+      if (!options.followSymlinks) onSkip({ path: rel, reason: "symlinked directory (not followed)" });
+      else yield* walkDir(abs, walkRel, stack);
+      return;
+    }
+    if (!info.isFile()) {
+      onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
+      return;
+    }
+    if (include && !include(rel)) return;
+    if (info.size > options.maxFileSize) {
+      onSkip({ path: rel, reason: `larger than the ${formatBytes(options.maxFileSize)} limit (${formatBytes(info.size)}; raise --max-file-size to scan it)` });
+      return;
+    }
+    yield { abs, rel, size: info.size };
+  }
+
+  for (const root of options.roots) {
+    const info = await stat(root).catch((error: unknown) => error as NodeJS.ErrnoException);
+    if (info instanceof Error) {
+      onSkip({ path: toRel(root), reason: `cannot read (${errorCode(info)})` });
+      continue;
+    }
+    if (info.isDirectory()) yield* walkDir(root, "", IgnoreStack.empty());
+    else yield* visit(root, root.split(sep).pop() ?? root, info.isFile() ? "file" : "other", IgnoreStack.empty());
+  }
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? "error";
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}
