@@ -27,6 +27,8 @@ export interface ScanOptions {
   cache?: boolean;
   cacheDir?: string;
   version?: string;
+  /** Text volume from which worker threads are used (tests lower it). */
+  poolThresholdBytes?: number;
 }
 
 export interface ScanResult {
@@ -43,8 +45,8 @@ export interface ScanResult {
   ruleErrors: string[];
 }
 
-/** Below this many files, worker start-up costs more than it saves. */
-const POOL_THRESHOLD = 200;
+/** Below this much text, worker start-up (each loads every rule, ~0.3 s) costs more than it saves. */
+const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
 const BATCH = 16;
 
 /** Scans files on disk. Never throws for a file or rule; those become `skipped` and `ruleErrors`. */
@@ -75,10 +77,13 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const fingerprint = rulesFingerprint(rules, version);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const workerFile = workerScript();
+  const context = { rules, rulesFingerprint: fingerprint, ...(cache ? { cache } : {}) };
   const outcomes =
-    jobs > 1 && files.length >= POOL_THRESHOLD && workerFile
-      ? scanInPool(files, jobs, workerFile, { config, version, ...(cache ? { cache: [...cache] } : {}) })
-      : scanInThread(files, { rules, rulesFingerprint: fingerprint, ...(cache ? { cache } : {}) });
+    jobs > 1 && totalBytes(files) >= (options.poolThresholdBytes ?? POOL_THRESHOLD_BYTES) && workerFile
+      ? scanInPool(files, jobs, workerFile, { config, version, ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
+          Promise.all(batch.map((job) => scanOneFile(job, context))),
+        )
+      : scanInThread(files, context);
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
@@ -149,6 +154,12 @@ async function baseOf(roots: string[], cwd: string): Promise<string> {
   return info?.isDirectory() ? (roots[0] as string) : cwd;
 }
 
+function totalBytes(files: WalkedFile[]): number {
+  let n = 0;
+  for (const f of files) n += f.size;
+  return n;
+}
+
 async function* scanInThread(files: WalkedFile[], context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
   for (const file of files) yield await scanOneFile({ abs: file.abs, rel: file.rel }, context);
 }
@@ -164,10 +175,16 @@ function workerScript(): string | undefined {
 
 /**
  * Spreads files over worker threads in small batches, keeping each worker two batches ahead. Outcomes are
- * yielded as they arrive, so nothing but findings accumulates. A worker that dies has its batches
- * reported as skipped, and the scan goes on with the others.
+ * yielded as they arrive, so nothing but findings accumulates. If a worker dies, its batches and any left
+ * when no worker remains are scanned on this thread, so a crash costs speed, never coverage.
  */
-async function* scanInPool(files: WalkedFile[], jobs: number, script: string, init: object): AsyncGenerator<FileOutcome> {
+async function* scanInPool(
+  files: WalkedFile[],
+  jobs: number,
+  script: string,
+  init: object,
+  inline: (jobs: FileJob[]) => Promise<FileOutcome[]>,
+): AsyncGenerator<FileOutcome> {
   const batches: FileJob[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH).map((f) => ({ abs: f.abs, rel: f.rel })));
   const queue: FileOutcome[] = [];
@@ -175,11 +192,15 @@ async function* scanInPool(files: WalkedFile[], jobs: number, script: string, in
   let next = 0;
   let done = 0;
   const pending = new Map<number, { worker: Worker; jobs: FileJob[] }>();
+  const alive = new Set<Worker>();
+  const workers: Worker[] = [];
+  const exited = new Set<Worker>();
   const push = (items: FileOutcome[]) => {
     queue.push(...items);
+    done++;
     wake?.();
   };
-  const workers: Worker[] = [];
+  const runInline = (jobsInBatch: FileJob[]) => void inline(jobsInBatch).then(push);
   const feed = (worker: Worker) => {
     if (next >= batches.length) return;
     const id = next++;
@@ -187,9 +208,20 @@ async function* scanInPool(files: WalkedFile[], jobs: number, script: string, in
     pending.set(id, { worker, jobs: jobsInBatch });
     worker.postMessage({ id, jobs: jobsInBatch });
   };
+  const fail = (worker: Worker) => {
+    if (!alive.delete(worker)) return;
+    for (const [id, entry] of pending) {
+      if (entry.worker !== worker) continue;
+      pending.delete(id);
+      runInline(entry.jobs);
+    }
+    if (alive.size === 0) while (next < batches.length) runInline(batches[next++] as FileJob[]);
+  };
   const count = Math.min(jobs, Math.ceil(batches.length / 2));
   for (let w = 0; w < count; w++) {
-    const worker = new Worker(script, { workerData: init });
+    // No inherited execArgv: the parent's loaders or flags (a test runner's, say) must not leak into workers.
+    const worker = new Worker(script, { workerData: init, execArgv: [] });
+    alive.add(worker);
     workers.push(worker);
     worker.on("message", (message: { ready?: boolean; id?: number; outcomes?: FileOutcome[] }) => {
       if (message.ready) {
@@ -197,26 +229,14 @@ async function* scanInPool(files: WalkedFile[], jobs: number, script: string, in
         feed(worker);
         return;
       }
-      if (message.id === undefined) return;
-      pending.delete(message.id);
-      done++;
+      if (message.id === undefined || !pending.delete(message.id)) return;
       push(message.outcomes ?? []);
       feed(worker);
     });
-    worker.on("error", (error) => {
-      for (const [id, entry] of pending) {
-        if (entry.worker !== worker) continue;
-        pending.delete(id);
-        done++;
-        push(entry.jobs.map((j) => ({ kind: "skipped", rel: j.rel, reason: `scan worker failed (${error.message})` }) as FileOutcome));
-      }
-      // Hand the rest to the surviving workers.
-      for (const other of workers) if (other !== worker) feed(other);
-      if (workers.every((x) => x === worker)) while (next < batches.length) {
-        const jobsLeft = batches[next++] as FileJob[];
-        done++;
-        push(jobsLeft.map((j) => ({ kind: "skipped", rel: j.rel, reason: "scan worker failed" }) as FileOutcome));
-      }
+    worker.on("error", () => fail(worker));
+    worker.on("exit", () => {
+      exited.add(worker);
+      fail(worker);
     });
   }
   try {
@@ -226,6 +246,12 @@ async function* scanInPool(files: WalkedFile[], jobs: number, script: string, in
       while (queue.length > 0) yield queue.shift() as FileOutcome;
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    alive.clear(); // exits from here on are ours, not failures
+    // Asking workers to finish instead of terminate(): terminating a worker can abort the whole process on
+    // some Node builds (a V8 check failure seen under test runners).
+    await Promise.all(workers.filter((w) => !exited.has(w)).map((w) => new Promise<void>((resolveExit) => {
+      w.once("exit", () => resolveExit());
+      w.postMessage({ close: true });
+    })));
   }
 }

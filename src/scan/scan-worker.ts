@@ -19,7 +19,11 @@ const context = {
   ...(init.cache ? { cache: new Map(init.cache) } : {}),
 };
 
-parentPort?.on("message", (message: { id: number; jobs: FileJob[] }) => {
+parentPort?.on("message", (message: { id: number; jobs: FileJob[]; close?: boolean }) => {
+  if (message.close) {
+    parentPort?.close();
+    return;
+  }
   void Promise.all(message.jobs.map((job) => scanOneFile(job, context))).then((outcomes) =>
     parentPort?.postMessage({ id: message.id, outcomes }),
   );

@@ -92,17 +92,32 @@ function runRule(creator: SecretlintRuleCreator, file: ScanFile): ScanReport[] {
       message: messages?.[id]?.en(maskedProps(data)) ?? id,
       data,
     }),
-    report(descriptor: { message: { message: string } | string; range: readonly [number, number] }) {
-      const [start, end] = descriptor.range;
-      const message = typeof descriptor.message === "string" ? descriptor.message : descriptor.message.message;
+    report(descriptor: { message: { message: string; data?: Record<string, unknown> } | string; range: readonly [number, number] }) {
+      const translated = typeof descriptor.message === "string" ? { message: descriptor.message } : descriptor.message;
+      const [start, end] = exactRange(file.text, descriptor.range, translated.data);
       // The value comes from the text itself, never from secretlint's message, so our redaction applies.
-      reports.push({ message, start, end, secret: file.text.slice(start, end) });
+      reports.push({ message: translated.message, start, end, secret: file.text.slice(start, end) });
     },
     ignore() {},
   };
-  const handlers = creator.create(context, {});
+  // Some rules read `options.allows` without a default.
+  const handlers = creator.create(context, { allows: [] });
   handlers.file?.(sourceFor(file));
   return reports;
+}
+
+/**
+ * Some rules report the start of the whole `key = value` match with the value's length (the AWS secret key
+ * rule does). When the message data names the value, locate it exactly from the reported start.
+ */
+function exactRange(text: string, range: readonly [number, number], data: Record<string, unknown> | undefined): [number, number] {
+  const [start, end] = range;
+  const values = Object.values(data ?? {}).filter((v): v is string => typeof v === "string" && v.length >= 8);
+  if (values.length !== 1) return [start, end];
+  const value = values[0] as string;
+  if (text.slice(start, end) === value) return [start, end];
+  const at = text.indexOf(value, start);
+  return at !== -1 && at - start < 512 ? [at, at + value.length] : [start, end];
 }
 
 /** secretlint messages interpolate the secret; mask every value as its maskSecrets option does. */

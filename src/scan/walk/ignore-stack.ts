@@ -9,7 +9,7 @@ interface Level {
 }
 
 /** Directories that are never scanned, whatever the ignore files say. */
-export const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
+export const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".rampart-cache"]);
 
 /**
  * .gitignore and .rampartignore cascading like git: every directory may add rules, deeper rules win, and a

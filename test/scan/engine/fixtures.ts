@@ -1,0 +1,23 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+export function randomChars(n: number, alphabet = ALNUM): string {
+  const bytes = randomBytes(n);
+  let out = "";
+  for (const b of bytes) out += alphabet[b % alphabet.length];
+  return out;
+}
+
+/** A GitHub personal access token in the real format with random content, fresh per test run. */
+export function githubToken(): string {
+  return `ghp_${randomChars(36)}`;
+}
+
+export function tempDir(prefix = "rampart-scan-"): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
