@@ -3,6 +3,7 @@ import picomatch from "picomatch";
 import type { Finding } from "../core/finding.js";
 import { redactSecret } from "../core/redact.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
+import { isPlaceholder } from "./secrets/placeholder.js";
 
 /**
  * Runs rules over one file and turns their reports into findings: the pure heart of the scan loop,
@@ -26,9 +27,17 @@ export function applyRules(
       onRuleError(rule.meta.id, error);
       continue;
     }
-    for (const report of reports) findings.push(toFinding(rule, file, report, lines));
+    for (const report of reports) {
+      if (isDocumentationValue(rule, report)) continue;
+      findings.push(toFinding(rule, file, report, lines));
+    }
   }
   return findings;
+}
+
+/** Placeholders (`your_key_here`, `${VAR}`, `xxxx…`) are never secret findings, whichever rule matched them. */
+function isDocumentationValue(rule: ScanRule, report: ScanReport): boolean {
+  return rule.meta.category === "secret" && report.secret !== undefined && isPlaceholder(report.secret);
 }
 
 const globCache = new Map<string, (path: string) => boolean>();

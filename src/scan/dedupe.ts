@@ -7,7 +7,7 @@ import { isSecretlintRuleId } from "./secretlint-adapter.js";
  */
 export function dedupeFindings(findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
-  const ours = findings.filter((f) => !isSecretlintRuleId(f.ruleId));
+  const ours = withoutShadowedGeneric(findings.filter((f) => !isSecretlintRuleId(f.ruleId)));
   const out = [...ours];
   const seen = new Set<string>();
   for (const f of findings) {
@@ -27,4 +27,10 @@ function overlaps(a: Finding, b: Finding): boolean {
   const bStart = b.line * 1e7 + b.column;
   const bEnd = b.endLine * 1e7 + (b.endColumn ?? b.column + 1);
   return aStart < bEnd && bStart < aEnd;
+}
+
+/** A generic catch-all (tag `generic`) adds nothing where a provider-specific rule already names the secret. */
+function withoutShadowedGeneric(findings: Finding[]): Finding[] {
+  const specific = findings.filter((f) => f.category === "secret" && !f.tags?.includes("generic"));
+  return findings.filter((f) => !f.tags?.includes("generic") || !specific.some((s) => overlaps(s, f)));
 }

@@ -9,12 +9,12 @@ const tokenRule: ScanRule = {
 
 describe("applyRules", () => {
   it("locates findings by line and column and never carries the raw value", () => {
-    const secret = "tok_abcdefghij0123456789";
+    const secret = "tok_q8zr2lmx0vkp7tnb4wyc";
     const findings = applyRules([tokenRule], { path: "a/b.env", text: `x=1\n  KEY=${secret}\n` });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ ruleId: "test-token", path: "a/b.env", line: 2, column: 7, endLine: 2, severity: "high" });
     expect(JSON.stringify(findings)).not.toContain(secret);
-    expect(findings[0]!.redacted).toBe("tok_a…6789");
+    expect(findings[0]!.redacted).toBe("tok_q…4wyc");
   });
 
   it("skips rules whose keywords are absent", () => {
@@ -26,7 +26,7 @@ describe("applyRules", () => {
 
   it("respects file globs", () => {
     const onlyEnv: ScanRule = { ...tokenRule, meta: { ...tokenRule.meta, files: ["**/*.env"] } };
-    const text = "tok_abcdefghij0123456789";
+    const text = "tok_q8zr2lmx0vkp7tnb4wyc";
     expect(applyRules([onlyEnv], { path: "src/a.ts", text })).toHaveLength(0);
     expect(applyRules([onlyEnv], { path: "deploy/prod.env", text })).toHaveLength(1);
   });
@@ -34,15 +34,15 @@ describe("applyRules", () => {
   it("reports a throwing rule and keeps the others", () => {
     const broken: ScanRule = { meta: { ...tokenRule.meta, id: "broken", keywords: [] }, check: () => { throw new Error("boom"); } };
     const errors: string[] = [];
-    const findings = applyRules([broken, tokenRule], { path: "x", text: "tok_abcdefghij0123456789" }, (id) => errors.push(id));
+    const findings = applyRules([broken, tokenRule], { path: "x", text: "tok_q8zr2lmx0vkp7tnb4wyc" }, (id) => errors.push(id));
     expect(errors).toEqual(["broken"]);
     expect(findings).toHaveLength(1);
   });
 
   it("keeps the fingerprint when the line moves and changes it for another secret", () => {
-    const a = applyRules([tokenRule], { path: "f", text: "tok_abcdefghij0123456789" })[0]!;
-    const b = applyRules([tokenRule], { path: "f", text: "\n\n\ntok_abcdefghij0123456789" })[0]!;
-    const c = applyRules([tokenRule], { path: "f", text: "tok_zzzzzzzzzz0123456789" })[0]!;
+    const a = applyRules([tokenRule], { path: "f", text: "tok_q8zr2lmx0vkp7tnb4wyc" })[0]!;
+    const b = applyRules([tokenRule], { path: "f", text: "\n\n\ntok_q8zr2lmx0vkp7tnb4wyc" })[0]!;
+    const c = applyRules([tokenRule], { path: "f", text: "tok_m3kd9wq1xz7vb2hn5tpa" })[0]!;
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(a.fingerprint).not.toBe(c.fingerprint);
     expect(fingerprintOf("r", "p", "v")).toMatch(/^[0-9a-f]{24}$/);
@@ -53,5 +53,12 @@ describe("applyRules", () => {
     expect(position(lines, 0)).toEqual({ line: 1, column: 1 });
     expect(position(lines, 4)).toEqual({ line: 2, column: 2 });
     expect(position(lines, 7)).toEqual({ line: 4, column: 1 });
+  });
+});
+
+describe("placeholders", () => {
+  it("are never secret findings, whichever rule matched them", () => {
+    const text = "A=tok_xxxxxxxxxxxxxxxxxxxx\nB=tok_abcdefghijklmnopqrst\n";
+    expect(applyRules([tokenRule], { path: "x", text })).toEqual([]);
   });
 });

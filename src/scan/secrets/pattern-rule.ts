@@ -1,0 +1,105 @@
+import { ConfigError } from "../../core/errors.js";
+import type { FindingCategory } from "../../core/finding.js";
+import { isSeverity, type Severity } from "../../core/severity.js";
+import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
+import { shannonEntropy } from "./placeholder.js";
+
+/** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
+export interface PatternRuleEntry {
+  id: string;
+  description: string;
+  severity: Severity;
+  keywords?: string[];
+  /** A named group `secret` marks the secret; without one the whole match is the secret. */
+  pattern: string;
+  /** Match letters in any case (JavaScript has no inline (?i)). */
+  ignoreCase?: boolean;
+  files?: string[];
+  minEntropy?: number;
+  /** Regexes for values that are never findings (documented test values, known dummies). */
+  allow?: string[];
+  /** A catch-all: its findings carry tag `generic` and give way to a provider-specific rule on the same span. */
+  generic?: boolean;
+  /** Public test credentials: reported at low severity with tag `test-key` and the label. */
+  testKeys?: Array<{ value: string; label: string }>;
+  remediation?: string;
+  references?: string[];
+  examples?: { positive?: Array<string | RuleExample>; negative?: Array<string | RuleExample> };
+  source?: string;
+  category?: FindingCategory;
+}
+
+export const patternRuleSchema = {
+  type: "object",
+  required: ["id", "description", "severity", "pattern"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
+    description: { type: "string", minLength: 1 },
+    severity: { enum: ["info", "low", "medium", "high", "critical"] },
+    keywords: { type: "array", items: { type: "string", minLength: 2 } },
+    pattern: { type: "string", minLength: 1 },
+    ignoreCase: { type: "boolean" },
+    files: { type: "array", items: { type: "string" } },
+    minEntropy: { type: "number", minimum: 0, maximum: 8 },
+    allow: { type: "array", items: { type: "string" } },
+    generic: { type: "boolean" },
+    testKeys: { type: "array", items: { type: "object", required: ["value", "label"], properties: { value: { type: "string" }, label: { type: "string" } } } },
+    remediation: { type: "string" },
+    references: { type: "array", items: { type: "string" } },
+    examples: { type: "object" },
+    source: { type: "string" },
+    category: { enum: ["secret", "misconfig"] },
+  },
+} as const;
+
+/** Turns a rule entry into a ScanRule; a bad regex is a ConfigError naming where the rule is. */
+export function compilePatternRule(definition: Record<string, unknown>, where: { file: string; line?: number }): ScanRule {
+  const entry = definition as unknown as PatternRuleEntry;
+  if (!isSeverity(entry.severity)) throw new ConfigError(`rule "${entry.id}": severity must be one of info, low, medium, high, critical`, where);
+  const regex = compileRegex(entry, where);
+  const allow = (entry.allow ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where));
+  const testKeys = new Map((entry.testKeys ?? []).map((k) => [k.value.toLowerCase(), k.label]));
+  return {
+    meta: {
+      id: entry.id,
+      category: entry.category ?? "secret",
+      severity: entry.severity,
+      description: entry.description,
+      source: entry.source ?? where.file,
+      ...(entry.remediation ? { remediation: entry.remediation } : {}),
+      ...(entry.references ? { references: entry.references } : {}),
+      ...(entry.keywords ? { keywords: entry.keywords } : {}),
+      ...(entry.files ? { files: entry.files } : {}),
+    },
+    check: (file) => matchAll(regex, file.text, entry, allow, testKeys),
+  };
+}
+
+function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: number }): RegExp {
+  try {
+    return new RegExp(entry.pattern, entry.ignoreCase ? "gdi" : "gd");
+  } catch (error) {
+    throw new ConfigError(`rule "${entry.id}": invalid regular expression: ${(error as Error).message}`, where);
+  }
+}
+
+function matchAll(regex: RegExp, text: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
+  const reports: ScanReport[] = [];
+  for (const m of text.matchAll(regex)) {
+    const span = m.indices?.groups?.secret ?? m.indices?.[0];
+    if (!span) continue;
+    const secret = text.slice(span[0], span[1]);
+    const report = judge(secret, entry, allow, testKeys);
+    if (report) reports.push({ ...report, start: span[0], end: span[1], secret });
+  }
+  return reports;
+}
+
+function judge(secret: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): Omit<ScanReport, "start" | "end"> | undefined {
+  const label = testKeys.get(secret.toLowerCase()) ?? testKeys.get(`0x${secret.toLowerCase()}`);
+  if (label) return { message: `${entry.description} (known public test key: ${label})`, severity: "low", tags: ["test-key"] };
+  if (allow.some((a) => new RegExp(a.source).test(secret))) return undefined;
+  if (entry.minEntropy !== undefined && shannonEntropy(secret) < entry.minEntropy) return undefined;
+  return entry.generic ? { message: entry.description, tags: ["generic"] } : { message: entry.description };
+}
