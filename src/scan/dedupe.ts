@@ -7,7 +7,8 @@ import { isSecretlintRuleId } from "./secretlint-adapter.js";
  */
 export function dedupeFindings(findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
-  const ours = withoutShadowedGeneric(findings.filter((f) => !isSecretlintRuleId(f.ruleId)));
+  const specific = findings.filter((f) => f.category === "secret" && !f.tags?.includes("generic"));
+  const ours = findings.filter((f) => !isSecretlintRuleId(f.ruleId) && !shadowedGeneric(f, specific));
   const out = [...ours];
   const seen = new Set<string>();
   for (const f of findings) {
@@ -15,7 +16,7 @@ export function dedupeFindings(findings: Finding[]): Finding[] {
     const key = `${f.ruleId}\0${f.line}\0${f.column}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (ours.some((o) => o.category === "secret" && overlaps(o, f))) continue;
+    if (ours.some((o) => o.category === "secret" && !o.tags?.includes("generic") && overlaps(o, f))) continue;
     out.push(f);
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
@@ -29,8 +30,7 @@ function overlaps(a: Finding, b: Finding): boolean {
   return aStart < bEnd && bStart < aEnd;
 }
 
-/** A generic catch-all (tag `generic`) adds nothing where a provider-specific rule already names the secret. */
-function withoutShadowedGeneric(findings: Finding[]): Finding[] {
-  const specific = findings.filter((f) => f.category === "secret" && !f.tags?.includes("generic"));
-  return findings.filter((f) => !f.tags?.includes("generic") || !specific.some((s) => overlaps(s, f)));
+/** A generic catch-all (tag `generic`) adds nothing where a provider-specific rule, ours or secretlint's, names the secret. */
+function shadowedGeneric(f: Finding, specific: Finding[]): boolean {
+  return f.tags?.includes("generic") === true && specific.some((s) => overlaps(s, f));
 }
