@@ -4,6 +4,7 @@ import { ConfigError } from "../core/errors.js";
 import { SEVERITIES, type Severity } from "../core/severity.js";
 import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
 import type { ScanRule } from "./rule.js";
+import { compilePatternRule, patternRuleSchema } from "./secrets/pattern-rule.js";
 
 export const CONFIG_FILE_NAME = "rampart.config.yaml";
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -56,7 +57,7 @@ const schema = {
       },
     },
     maxFileSize: { type: ["integer", "string"], pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB)?$", minimum: 1 },
-    customRules: { type: "array", items: { type: "object", required: ["id"], properties: { id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" } } } },
+    customRules: { type: "array", items: patternRuleSchema },
   },
 };
 const check = schemaCheck(schema);
@@ -73,7 +74,9 @@ export function loadScanConfig(explicitFile: string | undefined, root: string): 
   const file = explicitFile ?? join(root, CONFIG_FILE_NAME);
   if (!explicitFile && !existsSync(file)) return EMPTY_CONFIG;
   const { value, source } = readYamlFile<RawConfig | null>(file, check);
-  return normalize(value ?? {}, source);
+  const config = normalize(value ?? {}, source);
+  compileCustomRules(config); // a bad regex is reported now, at its line, not inside a worker later
+  return config;
 }
 
 function normalize(raw: RawConfig, source: YamlSource): ScanConfig {
@@ -106,22 +109,15 @@ export function parseSize(value: number | string, file = "--max-file-size", line
   return Math.floor(Number(m[1]) * (UNITS[(m[2] ?? "B").toUpperCase()] ?? 1));
 }
 
-type CompilePatternRule = (definition: Record<string, unknown>, where: { file: string; line?: number }) => ScanRule;
-
-// The pattern-rule kind belongs to the secret-rules engineer; custom rules use it, never a second regex engine.
-const patternRulePath = "./secrets/pattern-rule.js";
-const patternRuleModule = (await import(patternRulePath).catch(() => undefined)) as { compilePatternRule?: CompilePatternRule } | undefined;
-
 /** Custom regex rules from the config, compiled by the shared pattern-rule kind. */
 export function compileCustomRules(config: ScanConfig): ScanRule[] {
   if (config.customRules.length === 0) return [];
-  const compile = patternRuleModule?.compilePatternRule;
   const file = config.file ?? CONFIG_FILE_NAME;
-  if (!compile) throw new ConfigError("customRules are not supported by this build (pattern rules missing)", { file });
   return config.customRules.map((definition, i) => {
     const line = config.customRuleLines[i];
     try {
-      return compile({ source: file, category: "secret", ...definition }, { file, ...(line ? { line } : {}) });
+      // The secret rules' pattern kind, so custom rules get the same placeholder and entropy handling.
+      return compilePatternRule({ source: file, category: "secret", ...definition }, { file, ...(line ? { line } : {}) });
     } catch (error) {
       if (error instanceof ConfigError) throw error;
       throw new ConfigError(`custom rule "${String(definition.id)}": ${(error as Error).message}`, { file, ...(line ? { line } : {}) });

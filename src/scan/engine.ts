@@ -27,6 +27,8 @@ export interface ScanOptions {
   cache?: boolean;
   cacheDir?: string;
   version?: string;
+  /** Only rules of these categories (`secret`, `misconfig`); default all. */
+  categories?: string[];
   /** Text volume from which worker threads are used (tests lower it). */
   poolThresholdBytes?: number;
 }
@@ -55,7 +57,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const version = options.version ?? "dev";
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)));
   const base = await baseOf(roots, options.cwd);
-  const rules = loadScanRules(config);
+  const rules = loadScanRules(config, options.categories);
   const skipped: Skipped[] = [];
   const files: WalkedFile[] = [];
   const walk = walkFiles(
@@ -80,7 +82,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const context = { rules, rulesFingerprint: fingerprint, ...(cache ? { cache } : {}) };
   const outcomes =
     jobs > 1 && totalBytes(files) >= (options.poolThresholdBytes ?? POOL_THRESHOLD_BYTES) && workerFile
-      ? scanInPool(files, jobs, workerFile, { config, version, ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
+      ? scanInPool(files, jobs, workerFile, { config, version, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
           Promise.all(batch.map((job) => scanOneFile(job, context))),
         )
       : scanInThread(files, context);

@@ -3,14 +3,7 @@ import { loadMisconfigRules } from "./misconfig/catalog.js";
 import type { ScanRule } from "./rule.js";
 import { loadSecretlintRules } from "./secretlint-adapter.js";
 import { compileCustomRules, type ScanConfig } from "./config.js";
-
-// The secret-rule catalog is another engineer's file; until it lands the registry runs without it.
-const secretCatalogPath = "./secrets/catalog.js";
-const secretCatalog = (await import(secretCatalogPath).catch(() => undefined)) as { loadSecretRules(): ScanRule[] } | undefined;
-
-function loadSecretRules(): ScanRule[] {
-  return secretCatalog ? secretCatalog.loadSecretRules() : [];
-}
+import { loadSecretRules } from "./secrets/catalog.js";
 
 /** Every secret-detecting rule with its default settings (what redactSecretsInText runs). */
 export function loadAllSecretRules(): ScanRule[] {
@@ -23,8 +16,9 @@ export function loadCatalogRules(): ScanRule[] {
 }
 
 /** The rules a scan runs: the catalog plus custom rules, with the config's enable/disable/severity applied. */
-export function loadScanRules(config?: ScanConfig): ScanRule[] {
-  const rules = [...loadCatalogRules(), ...(config ? compileCustomRules(config) : [])];
+export function loadScanRules(config?: ScanConfig, categories?: readonly string[]): ScanRule[] {
+  const all = [...loadCatalogRules(), ...(config ? compileCustomRules(config) : [])];
+  const rules = categories && categories.length > 0 ? all.filter((r) => categories.includes(r.meta.category)) : all;
   if (!config) return rules;
   const out: ScanRule[] = [];
   for (const rule of rules) {

@@ -8,11 +8,12 @@ import { scanOneFile, type FileJob } from "./scan-file.js";
 interface Init {
   config: ScanConfig;
   version: string;
+  categories?: string[];
   cache?: Array<[string, Finding[]]>;
 }
 
 const init = workerData as Init;
-const rules = loadScanRules(init.config);
+const rules = loadScanRules(init.config, init.categories);
 const context = {
   rules,
   rulesFingerprint: rulesFingerprint(rules, init.version),

@@ -7,7 +7,9 @@ import { isSeverity, type Severity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
 import { summarize, type Report } from "../../report/report.js";
 import { loadScanConfig, parseSize } from "../../scan/config.js";
+import { readBaseline, withoutBaselined, writeBaseline } from "../../scan/baseline.js";
 import { scanPaths, type ScanResult } from "../../scan/engine.js";
+import { scanChanges, scanHistory } from "../../scan/git/git-scan.js";
 import type { CommandContext } from "../program.js";
 import { wantsColor, type CliIo } from "../io.js";
 import { VERSION } from "../version.js";
@@ -22,6 +24,13 @@ interface ScanCommandOptions {
   maxFileSize?: string;
   cache: boolean;
   jobs?: string;
+  category?: string;
+  diff?: string;
+  staged?: boolean;
+  gitHistory?: boolean;
+  since?: string;
+  baseline?: string;
+  updateBaseline?: boolean;
 }
 
 export function registerScan(program: Command, context: CommandContext): void {
@@ -37,6 +46,13 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option("--max-file-size <size>", "skip files larger than this (e.g. 2MB, 512KB)")
     .option("--no-cache", "do not read or write the rescan cache")
     .option("--jobs <n>", "worker threads (default: one per core; 1 = no workers)")
+    .option("--diff <base-ref>", "report only lines added since the merge base with <base-ref> (a PR gate)")
+    .option("--staged", "scan what is staged in the index, reporting only added lines (pre-commit)")
+    .option("--git-history", "scan the added lines of every commit reachable from HEAD, with commit, author and date")
+    .option("--since <rev|date>", "with --git-history: only commits after a revision (v1.2.0) or a date (2026-01-01)")
+    .option("--baseline <file>", "ignore findings whose fingerprints are in this baseline file")
+    .option("--update-baseline", "write the current findings to the --baseline file (default .rampart-baseline.json) and exit 0")
+    .option("--category <list>", "only run rules of these categories, comma-separated: secret, misconfig (default: all)")
     .action((paths: string[], options: ScanCommandOptions) => context.run(() => runScan(paths, options, context.io)));
 }
 
@@ -44,11 +60,12 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
   const format = parseFormat(options.format);
   const gate = parseGate(options.failOn);
   const jobs = parseJobs(options.jobs);
+  const categories = parseCategories(options.category);
   const maxFileSize = options.maxFileSize === undefined ? undefined : parseSize(options.maxFileSize);
   const configRoot = paths.length === 1 ? resolve(io.cwd, paths[0] ?? ".") : io.cwd;
   const config = loadScanConfig(options.config && resolve(io.cwd, options.config), configRoot);
 
-  const result = await pickSource(paths, options, io, { config, jobs, maxFileSize });
+  const result = await pickSource(paths, options, io, { config, jobs, maxFileSize, categories });
   for (const e of result.ruleErrors.slice(0, 20)) io.stderr.write(`rampart: rule error in ${e}\n`);
 
   const report: Report = {
@@ -69,8 +86,15 @@ async function pickSource(
   paths: string[],
   options: ScanCommandOptions,
   io: CliIo,
-  settings: { config: ReturnType<typeof loadScanConfig>; jobs: number | undefined; maxFileSize: number | undefined },
+  settings: { config: ReturnType<typeof loadScanConfig>; jobs: number | undefined; maxFileSize: number | undefined; categories: string[] | undefined },
 ): Promise<ScanResult> {
+  const modes = [options.diff !== undefined, options.staged === true, options.gitHistory === true].filter(Boolean).length;
+  if (modes > 1) throw new UsageError("--diff, --staged and --git-history are separate modes; pick one");
+  if (options.since !== undefined && !options.gitHistory) throw new UsageError("--since goes with --git-history");
+  const cwd = resolve(io.cwd, paths[0] ?? ".");
+  if (options.gitHistory) return scanHistory({ cwd, config: settings.config, ...(options.since ? { since: options.since } : {}) });
+  if (options.diff !== undefined) return scanChanges({ cwd, config: settings.config, base: options.diff });
+  if (options.staged) return scanChanges({ cwd, config: settings.config });
   return scanPaths({
     paths,
     cwd: io.cwd,
@@ -79,6 +103,7 @@ async function pickSource(
     cache: options.cache,
     version: VERSION,
     ...(settings.jobs !== undefined ? { jobs: settings.jobs } : {}),
+    ...(settings.categories ? { categories: settings.categories } : {}),
     ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
   });
 }
@@ -86,6 +111,16 @@ async function pickSource(
 function parseGate(value: string): Severity {
   if (isSeverity(value)) return value;
   throw new UsageError(`unknown --fail-on "${value}"; use info, low, medium, high or critical`);
+}
+
+const CATEGORIES = ["secret", "misconfig"];
+
+function parseCategories(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(",").map((c) => c.trim()).filter((c) => c.length > 0);
+  const unknown = list.filter((c) => !CATEGORIES.includes(c));
+  if (list.length === 0 || unknown.length > 0) throw new UsageError(`unknown --category "${unknown.join(",") || value}"; use ${CATEGORIES.join(", ")} (comma-separated)`);
+  return list;
 }
 
 function parseJobs(value: string | undefined): number | undefined {
