@@ -65,8 +65,16 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
   const configRoot = paths.length === 1 ? resolve(io.cwd, paths[0] ?? ".") : io.cwd;
   const config = loadScanConfig(options.config && resolve(io.cwd, options.config), configRoot);
 
+  const baselineFile = options.baseline ?? (options.updateBaseline ? ".rampart-baseline.json" : undefined);
+  const accepted = options.baseline && !options.updateBaseline ? readBaseline(resolve(io.cwd, options.baseline)) : undefined;
   const result = await pickSource(paths, options, io, { config, jobs, maxFileSize, categories });
   for (const e of result.ruleErrors.slice(0, 20)) io.stderr.write(`rampart: rule error in ${e}\n`);
+  if (options.updateBaseline && baselineFile) {
+    writeBaseline(resolve(io.cwd, baselineFile), result.findings);
+    io.stderr.write(`rampart: wrote ${result.findings.length} findings to ${baselineFile}; later scans with --baseline ${baselineFile} gate only new ones\n`);
+    return ExitCode.clean;
+  }
+  if (accepted) result.findings = withoutBaselined(result.findings, accepted);
 
   const report: Report = {
     tool: { name: "rampart", version: VERSION },
