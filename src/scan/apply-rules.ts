@@ -15,8 +15,10 @@ export function applyRules(
   file: ScanFile,
   onRuleError: (ruleId: string, error: unknown) => void = () => {},
 ): Finding[] {
-  const lower = file.text.toLowerCase();
-  const lines = lineStarts(file.text);
+  // Both computed on first need: most files reach no rule's keywords and produce no report.
+  let lowerText: string | undefined;
+  const lower = () => (lowerText ??= file.text.toLowerCase());
+  let lineIndex: number[] | undefined;
   const findings: Finding[] = [];
   for (const rule of rules) {
     if (!appliesTo(rule, file.path, lower)) continue;
@@ -29,7 +31,7 @@ export function applyRules(
     }
     for (const report of reports) {
       if (isDocumentationValue(rule, report)) continue;
-      findings.push(toFinding(rule, file, report, lines));
+      findings.push(toFinding(rule, file, report, (lineIndex ??= lineStarts(file.text))));
     }
   }
   return findings;
@@ -42,11 +44,12 @@ function isDocumentationValue(rule: ScanRule, report: ScanReport): boolean {
 
 const globCache = new Map<string, (path: string) => boolean>();
 
-function appliesTo(rule: ScanRule, path: string, lowerText: string): boolean {
+function appliesTo(rule: ScanRule, path: string, lowerText: () => string): boolean {
   const { files, keywords } = rule.meta;
   if (files && files.length > 0 && !matchesGlobs(files, path)) return false;
   if (!keywords || keywords.length === 0) return true;
-  return keywords.some((k) => lowerText.includes(k.toLowerCase()));
+  const text = lowerText();
+  return keywords.some((k) => text.includes(k.toLowerCase()));
 }
 
 export function matchesGlobs(globs: readonly string[], path: string): boolean {

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Finding } from "../core/finding.js";
 import { applyRules, lineStarts } from "./apply-rules.js";
 import { dedupeFindings } from "./dedupe.js";
+import { rulesForText } from "./keyword-index.js";
 import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
 import type { ScanRule } from "./rule.js";
 
@@ -55,7 +56,9 @@ export function scanBytes(rel: string, bytes: Buffer, context: ScanFileContext):
 
 /** Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. */
 export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void): Finding[] {
-  const findings = dedupeFindings(applyRules(rules, { path, text }, onRuleError));
+  // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
+  const candidates = rulesForText(rules, text.toLowerCase());
+  const findings = dedupeFindings(applyRules(candidates, { path, text }, onRuleError));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
   const starts = lineStarts(text);
   const lineText = (line: number) => {
