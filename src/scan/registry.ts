@@ -33,6 +33,7 @@ export function loadScanRules(config?: ScanConfig, categories?: readonly string[
 /** Changes whenever the rule set or its settings change; part of the rescan cache key. */
 export function rulesFingerprint(rules: readonly ScanRule[], version: string): string {
   const hash = createHash("sha256").update(version);
-  for (const r of rules) hash.update(`\0${r.meta.id}:${r.meta.severity}:${(r.meta.keywords ?? []).join(",")}:${r.check.toString().length}`);
+  // Rule data (patterns, allow lists) lives in closures, so data-driven rules carry a `revision` of their definition.
+  for (const r of rules) hash.update(`\0${JSON.stringify(r.meta)}\0${r.check.toString()}`);
   return hash.digest("hex").slice(0, 16);
 }

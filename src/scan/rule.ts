@@ -35,6 +35,8 @@ export interface ScanRuleMeta extends RuleMeta {
   keywords?: string[];
   /** Globs (picomatch, matched against ScanFile.path) the rule applies to; absent means every file. */
   files?: string[];
+  /** Hash of a data-driven rule's definition, so the rescan cache notices an edited pattern. */
+  revision?: string;
 }
 
 export interface ScanRule {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ConfigError } from "../../core/errors.js";
 import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
@@ -67,6 +68,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       severity: entry.severity,
       description: entry.description,
       source: entry.source ?? where.file,
+      revision: createHash("sha256").update(JSON.stringify(definition)).digest("hex").slice(0, 16),
       ...(entry.remediation ? { remediation: entry.remediation } : {}),
       ...(entry.references ? { references: entry.references } : {}),
       ...(entry.keywords ? { keywords: entry.keywords } : {}),
