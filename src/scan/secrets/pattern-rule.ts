@@ -4,6 +4,7 @@ import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { shannonEntropy } from "./placeholder.js";
+import { validators } from "./validators.js";
 
 /** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
 export interface PatternRuleEntry {
@@ -19,6 +20,8 @@ export interface PatternRuleEntry {
   minEntropy?: number;
   /** Regexes for values that are never findings (documented test values, known dummies). */
   allow?: string[];
+  /** A named check from validators.ts for what a regex cannot express (checksums, decoded lengths). */
+  validate?: string;
   /** A catch-all: its findings carry tag `generic` and give way to a provider-specific rule on the same span. */
   generic?: boolean;
   /** Public test credentials: reported at low severity with tag `test-key` and the label. */
@@ -38,13 +41,14 @@ export const patternRuleSchema = {
     id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
     description: { type: "string", minLength: 1 },
     severity: { enum: ["info", "low", "medium", "high", "critical"] },
-    keywords: { type: "array", items: { type: "string", minLength: 2 } },
+    keywords: { type: "array", items: { type: "string", minLength: 1 } },
     pattern: { type: "string", minLength: 1 },
     ignoreCase: { type: "boolean" },
     files: { type: "array", items: { type: "string" } },
     minEntropy: { type: "number", minimum: 0, maximum: 8 },
     allow: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
+    validate: { enum: Object.keys(validators) },
     testKeys: { type: "array", items: { type: "object", required: ["value", "label"], properties: { value: { type: "string" }, label: { type: "string" } } } },
     remediation: { type: "string" },
     references: { type: "array", items: { type: "string" } },
@@ -91,9 +95,12 @@ function matchAll(regex: RegExp, text: string, entry: PatternRuleEntry, allow: R
   for (const m of text.matchAll(regex)) {
     const span = m.indices?.groups?.secret ?? m.indices?.[0];
     if (!span) continue;
-    const secret = text.slice(span[0], span[1]);
+    const matched = text.slice(span[0], span[1]);
+    const secret = entry.validate ? validators[entry.validate]?.(matched) : matched;
+    if (secret === undefined) continue;
+    const start = span[0] + Math.max(0, matched.indexOf(secret));
     const report = judge(secret, entry, allow, testKeys);
-    if (report) reports.push({ ...report, start: span[0], end: span[1], secret });
+    if (report) reports.push({ ...report, start, end: start + secret.length, secret });
   }
   return reports;
 }

@@ -1,8 +1,11 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { base58 } from "@scure/base";
+import { generateMnemonic } from "@scure/bip39";
+import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { scanPaths } from "../../../src/scan/engine.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -10,6 +13,12 @@ const LETTERS = ALNUM.slice(0, 52);
 const pick = (n: number, alphabet = ALNUM) => Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join("");
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 const uuid = () => `${hex(4)}-${hex(2)}-4${hex(2).slice(1)}-a${hex(2).slice(1)}-${hex(6)}`;
+
+/** A Solana secret key: ed25519 seed followed by its public key. */
+function solanaKeypair(): Buffer {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return Buffer.concat([privateKey.export({ format: "der", type: "pkcs8" }).subarray(-32), publicKey.export({ format: "der", type: "spki" }).subarray(-32)]);
+}
 
 interface Plant {
   file: string;
@@ -41,6 +50,11 @@ function plants(): Plant[] {
     { file: "config/alerts.yaml", secret: `https://hooks.slack.com/services/T${pick(10).toUpperCase()}/B${pick(10).toUpperCase()}/${pick(24)}`, line: "slack_webhook: $" },
     { file: "src/wallet.ts", secret: hex(32), line: 'export const signer = { privateKey: "$" };' },
     { file: "scripts/redis.ts", secret: `rediss://default:${pick(24)}@cache.internal:6380`, line: 'const url = "$";' },
+    { file: env, secret: generateMnemonic(wordlist, 128), line: 'WALLET_MNEMONIC="$"' },
+    { file: "config/wallets.yaml", secret: generateMnemonic(wordlist, 256), line: "seed_phrase: $" },
+    { file: env, secret: base58.encode(solanaKeypair()), line: "SOLANA_PRIVATE_KEY=$" },
+    { file: "keys/deployer.json", secret: JSON.stringify([...solanaKeypair()]), line: "$" },
+    { file: "characters/trader.character.json", secret: pick(40), line: '{ "name": "trader", "settings": { "secrets": { "TWITTER_PASSWORD": "$" } } }' },
   ];
   const decoys: Plant[] = [
     { file: ".env.example", line: "OPENROUTER_API_KEY=sk-or-v1-your_key_here" },
@@ -60,6 +74,12 @@ function plants(): Plant[] {
     { file: "src/config.ts", line: "const api_key_length = 32;" },
     { file: "src/models.ts", line: "const model = 'pplx-70b-online';" },
     { file: "src/models.ts", line: "const alias = 'xai-grok-2-latest';" },
+    { file: "docs/wallets.md", line: "Never paste your seed phrase: we will never ask for the recovery words of your wallet in any channel." },
+    { file: "config/wallets.yaml", line: `solana_public_key: ${base58.encode(randomBytes(32))}` },
+    { file: "config/wallets.yaml", line: `last_signature: ${base58.encode(randomBytes(64))}` },
+    { file: "data/embedding.json", line: JSON.stringify([...randomBytes(64)]) },
+    { file: "characters/helper.character.json", line: '{ "name": "helper", "settings": { "secrets": { "OPENAI_API_KEY": "${OPENAI_API_KEY}" } } }' },
+    { file: "data/palette.json", line: "[1,2,3,4,5,6,7,8]" },
   ];
   return [...live, ...decoys];
 }
