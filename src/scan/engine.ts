@@ -29,8 +29,8 @@ export interface ScanOptions {
   version?: string;
   /** Only rules of these categories (`secret`, `misconfig`); default all. */
   categories?: string[];
-  /** Text volume from which worker threads are used (tests lower it). */
-  poolThresholdBytes?: number;
+  /** File count from which worker threads are used (tests lower it). */
+  poolThreshold?: number;
 }
 
 export interface ScanResult {
@@ -47,8 +47,8 @@ export interface ScanResult {
   ruleErrors: string[];
 }
 
-/** Below this much text, worker start-up (each loads every rule, ~0.3 s) costs more than it saves. */
-const POOL_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/** Below this many files, worker start-up (each loads every rule, ~0.3 s) costs more than it saves. */
+const POOL_THRESHOLD_FILES = 400;
 const BATCH = 16;
 
 /** Scans files on disk. Never throws for a file or rule; those become `skipped` and `ruleErrors`. */
@@ -65,7 +65,6 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
       roots,
       base,
       gitignore: options.gitignore ?? true,
-      maxFileSize: options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       include: config.include,
       exclude: config.exclude,
     },
@@ -79,24 +78,24 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const fingerprint = rulesFingerprint(rules, version);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const workerFile = workerScript();
-  const context = { rules, rulesFingerprint: fingerprint, ...(cache ? { cache } : {}) };
+  const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const context = { rules, rulesFingerprint: fingerprint, maxFileSize, ...(cache ? { cache } : {}) };
   const outcomes =
-    jobs > 1 && totalBytes(files) >= (options.poolThresholdBytes ?? POOL_THRESHOLD_BYTES) && workerFile
-      ? scanInPool(files, jobs, workerFile, { config, version, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
-          Promise.all(batch.map((job) => scanOneFile(job, context))),
+    jobs > 1 && files.length >= (options.poolThreshold ?? POOL_THRESHOLD_FILES) && workerFile
+      ? scanInPool(files, jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
+          Promise.resolve(batch.map((job) => scanOneFile(job, context))),
         )
       : scanInThread(files, context);
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
-  const sizes = new Map(files.map((f) => [f.rel, f.size]));
   for await (const outcome of outcomes) {
     if (outcome.kind === "skipped") {
       skipped.push({ path: outcome.rel, reason: outcome.reason });
       continue;
     }
     result.scanned++;
-    result.bytes += sizes.get(outcome.rel) ?? 0;
+    result.bytes += outcome.bytes;
     if (outcome.cached) result.cacheHits++;
     if (outcome.cacheKey) nextCache.set(outcome.cacheKey, outcome.findings);
     for (const e of outcome.ruleErrors ?? []) result.ruleErrors.push(`${outcome.rel}: ${e}`);
@@ -156,14 +155,8 @@ async function baseOf(roots: string[], cwd: string): Promise<string> {
   return info?.isDirectory() ? (roots[0] as string) : cwd;
 }
 
-function totalBytes(files: WalkedFile[]): number {
-  let n = 0;
-  for (const f of files) n += f.size;
-  return n;
-}
-
 async function* scanInThread(files: WalkedFile[], context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
-  for (const file of files) yield await scanOneFile({ abs: file.abs, rel: file.rel }, context);
+  for (const file of files) yield scanOneFile({ abs: file.abs, rel: file.rel }, context);
 }
 
 /** The compiled worker; tests that run the TypeScript sources use the built one next to it in dist/. */

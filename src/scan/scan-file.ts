@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Finding } from "../core/finding.js";
 import { applyRules, lineStarts } from "./apply-rules.js";
 import { dedupeFindings } from "./dedupe.js";
@@ -13,7 +13,7 @@ export interface FileJob {
 }
 
 export type FileOutcome =
-  | { kind: "scanned"; rel: string; findings: Finding[]; cacheKey?: string; cached?: boolean; ruleErrors?: string[] }
+  | { kind: "scanned"; rel: string; bytes: number; findings: Finding[]; cacheKey?: string; cached?: boolean; ruleErrors?: string[] }
   | { kind: "skipped"; rel: string; reason: string };
 
 const SNIFF_BYTES = 8192;
@@ -25,18 +25,50 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 export interface ScanFileContext {
   rules: readonly ScanRule[];
   rulesFingerprint: string;
+  maxFileSize: number;
   cache?: ReadonlyMap<string, Finding[]>;
 }
 
-/** Reads, classifies and scans one file. Never throws: every failure becomes a skip with a reason. */
-export async function scanOneFile(job: FileJob, context: ScanFileContext): Promise<FileOutcome> {
+/**
+ * Reads, classifies and scans one file. Never throws: every failure becomes a skip with a reason.
+ * Synchronous reads on purpose: it runs in a worker (or a CLI with nothing else to do), and one open, fstat,
+ * read and close beats the promise API's round trips through the thread pool for many small files.
+ */
+export function scanOneFile(job: FileJob, context: ScanFileContext): FileOutcome {
   let bytes: Buffer;
   try {
-    bytes = await readFile(job.abs);
+    const read = readLimited(job.abs, context.maxFileSize);
+    if (typeof read === "number") {
+      return { kind: "skipped", rel: job.rel, reason: `larger than the ${formatBytes(context.maxFileSize)} limit (${formatBytes(read)}; raise --max-file-size to scan it)` };
+    }
+    bytes = read;
   } catch (error) {
-    return { kind: "skipped", rel: job.rel, reason: `unreadable (${(error as NodeJS.ErrnoException).code ?? "error"})` };
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    const reason = code === "EISDIR" || code === "EAGAIN" ? `not a regular file (${code})` : `unreadable (${code})`;
+    return { kind: "skipped", rel: job.rel, reason };
   }
   return scanBytes(job.rel, bytes, context);
+}
+
+/** The file's bytes, or its size when above `max` (nothing is read then). */
+function readLimited(path: string, max: number): Buffer | number {
+  // O_NONBLOCK: should a FIFO slip past the walker (replaced between listing and reading), open must not hang.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw Object.assign(new Error("not a regular file"), { code: "EISDIR" });
+    if (info.size > max) return info.size;
+    const buffer = Buffer.allocUnsafe(info.size);
+    let offset = 0;
+    while (offset < info.size) {
+      const n = readSync(fd, buffer, offset, info.size - offset, offset);
+      if (n === 0) break; // truncated while we read: scan what is there
+      offset += n;
+    }
+    return offset === info.size ? buffer : buffer.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function scanBytes(rel: string, bytes: Buffer, context: ScanFileContext): FileOutcome {
@@ -45,19 +77,25 @@ export function scanBytes(rel: string, bytes: Buffer, context: ScanFileContext):
     ? createHash("sha256").update(context.rulesFingerprint).update("\0").update(rel).update("\0").update(bytes).digest("base64url").slice(0, 27)
     : undefined;
   const hit = cacheKey ? context.cache?.get(cacheKey) : undefined;
-  if (hit && cacheKey) return { kind: "scanned", rel, findings: hit, cacheKey, cached: true };
+  if (hit && cacheKey) return { kind: "scanned", rel, bytes: bytes.length, findings: hit, cacheKey, cached: true };
   // Lenient decoding: invalid UTF-8 becomes U+FFFD instead of an error, so Latin-1 files still get scanned.
   const text = decoder.decode(bytes);
   if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
   const ruleErrors: string[] = [];
   const findings = scanText(rel, text, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`));
-  return { kind: "scanned", rel, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
+  return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
 }
 
 /** Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. */
 export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void): Finding[] {
   // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
-  const candidates = rulesForText(rules, text.toLowerCase());
+  const candidates = rulesForText(rules, text.toLowerCase()).map(withoutKeywords);
   const findings = dedupeFindings(applyRules(candidates, { path, text }, onRuleError));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
   const starts = lineStarts(text);
@@ -68,6 +106,19 @@ export function scanText(path: string, text: string, rules: readonly ScanRule[],
     return text.slice(start, end === undefined ? text.length : end - 1);
   };
   return applyInlineIgnores(findings, lineText);
+}
+
+const stripped = new WeakMap<ScanRule, ScanRule>();
+
+/** The same rule without its keywords: the index already checked them, so applyRules need not again. */
+function withoutKeywords(rule: ScanRule): ScanRule {
+  if (!rule.meta.keywords || rule.meta.keywords.length === 0) return rule;
+  let copy = stripped.get(rule);
+  if (!copy) {
+    copy = { meta: { ...rule.meta, keywords: [] }, check: rule.check };
+    stripped.set(rule, copy);
+  }
+  return copy;
 }
 
 function looksMinified(text: string): boolean {

@@ -8,6 +8,7 @@ import { scanOneFile, type FileJob } from "./scan-file.js";
 interface Init {
   config: ScanConfig;
   version: string;
+  maxFileSize: number;
   categories?: string[];
   cache?: Array<[string, Finding[]]>;
 }
@@ -17,6 +18,7 @@ const rules = loadScanRules(init.config, init.categories);
 const context = {
   rules,
   rulesFingerprint: rulesFingerprint(rules, init.version),
+  maxFileSize: init.maxFileSize,
   ...(init.cache ? { cache: new Map(init.cache) } : {}),
 };
 
@@ -25,8 +27,6 @@ parentPort?.on("message", (message: { id: number; jobs: FileJob[]; close?: boole
     parentPort?.close();
     return;
   }
-  void Promise.all(message.jobs.map((job) => scanOneFile(job, context))).then((outcomes) =>
-    parentPort?.postMessage({ id: message.id, outcomes }),
-  );
+  parentPort?.postMessage({ id: message.id, outcomes: message.jobs.map((job) => scanOneFile(job, context)) });
 });
 parentPort?.postMessage({ ready: true });

@@ -1,4 +1,4 @@
-import { lstat, opendir, realpath, stat } from "node:fs/promises";
+import { opendir, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import picomatch from "picomatch";
 import { ALWAYS_SKIPPED, IgnoreStack } from "./ignore-stack.js";
@@ -9,7 +9,6 @@ export interface WalkOptions {
   /** Absolute directory reported paths are relative to. */
   base: string;
   gitignore: boolean;
-  maxFileSize: number;
   include?: string[];
   exclude?: Array<{ glob: string; reason: string }>;
   followSymlinks?: boolean;
@@ -19,7 +18,6 @@ export interface WalkedFile {
   abs: string;
   /** Relative to `base`, `/` separators. */
   rel: string;
-  size: number;
 }
 
 export interface Skipped {
@@ -94,27 +92,26 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
       return;
     }
-    const info = await (kind === "symlink" ? stat(abs) : lstat(abs)).catch((error: unknown) => error as NodeJS.ErrnoException);
-    if (info instanceof Error) {
-      const code = errorCode(info);
-      onSkip({ path: rel, reason: code === "ELOOP" ? "symlink loop" : kind === "symlink" ? `broken symlink (${code})` : `unreadable (${code})` });
-      return;
-    }
-    if (info.isDirectory()) {
-      if (!options.followSymlinks) onSkip({ path: rel, reason: "symlinked directory (not followed)" });
-      else yield* walkDir(abs, walkRel, stack);
-      return;
-    }
-    if (!info.isFile()) {
-      onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
-      return;
+    // Regular files are not stat'ed here: the reader checks the size on the open file (one syscall fewer per file).
+    if (kind === "symlink") {
+      const info = await stat(abs).catch((error: unknown) => error as NodeJS.ErrnoException);
+      if (info instanceof Error) {
+        const code = errorCode(info);
+        onSkip({ path: rel, reason: code === "ELOOP" ? "symlink loop" : `broken symlink (${code})` });
+        return;
+      }
+      if (info.isDirectory()) {
+        if (!options.followSymlinks) onSkip({ path: rel, reason: "symlinked directory (not followed)" });
+        else yield* walkDir(abs, walkRel, stack);
+        return;
+      }
+      if (!info.isFile()) {
+        onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
+        return;
+      }
     }
     if (include && !include(rel)) return;
-    if (info.size > options.maxFileSize) {
-      onSkip({ path: rel, reason: `larger than the ${formatBytes(options.maxFileSize)} limit (${formatBytes(info.size)}; raise --max-file-size to scan it)` });
-      return;
-    }
-    yield { abs, rel, size: info.size };
+    yield { abs, rel };
   }
 
   for (const root of options.roots) {
@@ -130,10 +127,4 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException)?.code ?? "error";
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} B`;
 }

@@ -29,7 +29,7 @@ describe("scanPaths", () => {
   it("finds the same findings with the worker pool as on one thread", async () => {
     const planted = plantTree(260);
     const single = await scanPaths({ cwd: tmp.dir, jobs: 1, cache: false });
-    const pooled = await scanPaths({ cwd: tmp.dir, jobs: 2, cache: false, poolThresholdBytes: 0 });
+    const pooled = await scanPaths({ cwd: tmp.dir, jobs: 2, cache: false, poolThreshold: 0 });
     expect(single.findings).toHaveLength(planted.length);
     expect(pooled.findings).toEqual(single.findings);
     expect(pooled.scanned).toBe(260);

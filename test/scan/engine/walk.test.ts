@@ -13,7 +13,7 @@ afterEach(() => tmp.cleanup());
 async function walk(dir: string, extra: Partial<Parameters<typeof walkFiles>[0]> = {}) {
   const skipped: Skipped[] = [];
   const files: string[] = [];
-  for await (const f of walkFiles({ roots: [dir], base: dir, gitignore: true, maxFileSize: 1024 * 1024, ...extra }, (s) => skipped.push(s))) files.push(f.rel);
+  for await (const f of walkFiles({ roots: [dir], base: dir, gitignore: true, ...extra }, (s) => skipped.push(s))) files.push(f.rel);
   return { files: files.sort(), skipped };
 }
 
@@ -57,18 +57,16 @@ describe("walkFiles", () => {
     expect((await walk(tmp.dir)).files).toEqual(["src/a.js"]);
   });
 
-  it("reports oversized files, FIFOs, broken symlinks, symlinked directories and symlink loops as skipped, with reasons", async () => {
-    write("big.txt", "a".repeat(3000));
+  it("reports FIFOs, broken symlinks, symlinked directories and symlink loops as skipped, with reasons", async () => {
     write("ok.txt", "fine");
     execFileSync("mkfifo", [join(tmp.dir, "pipe")]);
     symlinkSync(join(tmp.dir, "missing"), join(tmp.dir, "dangling"));
     mkdirSync(join(tmp.dir, "d"));
     symlinkSync(tmp.dir, join(tmp.dir, "d", "loop"));
     symlinkSync(join(tmp.dir, "self"), join(tmp.dir, "self"));
-    const { files, skipped } = await walk(tmp.dir, { maxFileSize: 1000 });
+    const { files, skipped } = await walk(tmp.dir);
     expect(files).toEqual(["ok.txt"]);
     const reasons = Object.fromEntries(skipped.map((s) => [s.path, s.reason]));
-    expect(reasons["big.txt"]).toMatch(/larger than/);
     expect(reasons["pipe"]).toMatch(/not a regular file/);
     expect(reasons["dangling"]).toMatch(/broken symlink/);
     expect(reasons["d/loop"]).toMatch(/symlinked directory/);
@@ -98,11 +96,13 @@ describe("scanPaths on awkward files", () => {
     write("image.png", Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]), Buffer.from(token)]));
     write("bundle.min.js", `var a=1;${"x".repeat(20000)}${token}`);
     write("latin1.txt", Buffer.concat([Buffer.from("caf\xe9 \xff\xfe ", "latin1"), Buffer.from(`token=${token}\n`)]));
-    const result = await scanPaths({ cwd: tmp.dir, jobs: 1, cache: false });
+    write("huge.env", `TOKEN=${token}\n${"a\n".repeat(20000)}`);
+    const result = await scanPaths({ cwd: tmp.dir, jobs: 1, cache: false, maxFileSize: 30000 });
     expect(result.findings.map((f) => f.path)).toEqual(["latin1.txt"]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.path, s.reason]));
     expect(reasons["image.png"]).toBe("binary");
     expect(reasons["bundle.min.js"]).toMatch(/minified/);
+    expect(reasons["huge.env"]).toMatch(/larger than the 29.3 KB limit/);
     expect(result.scanned).toBe(1);
   });
 

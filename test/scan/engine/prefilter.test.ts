@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { applyRules } from "../../../src/scan/apply-rules.js";
+import { KeywordIndex, rulesForText } from "../../../src/scan/keyword-index.js";
+import { loadScanRules } from "../../../src/scan/registry.js";
+import { scanText } from "../../../src/scan/scan-file.js";
+import { githubToken, randomChars } from "./fixtures.js";
+
+describe("KeywordIndex", () => {
+  it("finds keywords at the start, the end, overlapping, and non-ASCII or one-character ones", () => {
+    const index = new KeywordIndex(["ghp_", "hp_x", "sk-ant-", "Ключ", "x", "zz"]);
+    expect([...index.present("ghp_xyz")].sort()).toEqual(["ghp_", "hp_x", "x"]);
+    expect([...index.present("ends with sk-ant-")]).toEqual(["sk-ant-"]);
+    expect([...index.present("секретный ключ")]).toEqual(["ключ"]);
+    expect([...index.present("z")]).toEqual([]);
+    expect([...index.present("")]).toEqual([]);
+  });
+
+  it("agrees with a plain includes() check for every catalog keyword on random text", () => {
+    const rules = loadScanRules();
+    const keywords = [...new Set(rules.flatMap((r) => r.meta.keywords ?? []).map((k) => k.toLowerCase()))];
+    const index = new KeywordIndex(keywords);
+    for (let round = 0; round < 50; round++) {
+      const picked = keywords.filter((_, i) => (i + round) % 7 === 0);
+      const text = `${randomChars(200, "abcdefghijklmnopqrstuvwxyz_-.:/ =\n")}${picked.join(randomChars(3))}`.toLowerCase();
+      expect([...index.present(text)].sort()).toEqual(keywords.filter((k) => text.includes(k)).sort());
+    }
+  });
+});
+
+describe("the prefilter never hides a finding", () => {
+  it("finds exactly what running every rule without a prefilter finds", () => {
+    const rules = loadScanRules();
+    const stripped = rules.map((r) => ({ meta: { ...r.meta, keywords: [] }, check: r.check }));
+    const texts = [
+      `const token = "${githubToken()}";\nSTRIPE_KEY=sk_live_${randomChars(30)}\n`,
+      `DATABASE_URL=postgres://app:${randomChars(20)}@db.internal:5432/app\n`,
+      `nothing here but words and numbers 12345\n`,
+    ];
+    for (const text of texts) {
+      const fast = scanText("config/app.ts", text, rules).map((f) => f.fingerprint).sort();
+      const slow = applyRules(stripped, { path: "config/app.ts", text }).map((f) => f.fingerprint);
+      expect(fast.length).toBeGreaterThanOrEqual(texts.indexOf(text) === 2 ? 0 : 1);
+      for (const fp of fast) expect(slow).toContain(fp);
+    }
+    expect(rulesForText(rules, "plain prose, nothing more").every((r) => !r.meta.keywords?.length)).toBe(true);
+  });
+});
