@@ -3,12 +3,14 @@ import { describeError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-code.js";
 import type { CliIo } from "./io.js";
 import { registerHook } from "./commands/hook.js";
+import { registerIncident } from "./commands/incident.js";
+import { registerPlaybook } from "./commands/playbook.js";
 import { registerRules } from "./commands/rules.js";
 import { registerScan } from "./commands/scan.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerHook, registerRules, registerScan];
+const registrars = [registerHook, registerIncident, registerPlaybook, registerRules, registerScan];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {

@@ -1,0 +1,91 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { RampartError } from "../core/errors.js";
+import { appendEntry, readJournal, type JournalEntry, type JournalProblem } from "./journal.js";
+import { findPlaybook, type Playbook, type PlaybookStep } from "./playbook.js";
+
+/** A guided incident: a playbook run recorded in a hash-chained journal at `<dir>/<id>.jsonl`. */
+export interface IncidentState {
+  id: string;
+  title: string;
+  playbook: Playbook;
+  openedAt: string;
+  closedAt?: string;
+  steps: Map<string, { status: "done" | "skip"; at: string }>;
+  entries: JournalEntry[];
+}
+
+export function journalPath(dir: string, id: string): string {
+  if (!/^INC-[0-9A-Za-z-]+$/.test(id)) throw new RampartError(`"${id}" is not an incident id (like INC-20261124-1a2b); list them with ls ${dir}`);
+  return join(dir, `${id}.jsonl`);
+}
+
+export function openIncident(dir: string, playbookId: string, title: string, now = new Date()): string {
+  const playbook = findPlaybook(playbookId);
+  mkdirSync(dir, { recursive: true });
+  const id = `INC-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(2).toString("hex")}`;
+  appendEntry(journalPath(dir, id), "opened", { playbook: playbook.id, title }, now);
+  return id;
+}
+
+export function loadIncident(dir: string, id: string): IncidentState {
+  const file = journalPath(dir, id);
+  if (!existsSync(file)) throw new RampartError(`no incident ${id} in ${dir}; open one with "rampart incident open <playbook> --title ..."`);
+  const { entries, problems } = readJournal(file);
+  if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
+  const opened = entries[0];
+  if (opened?.type !== "opened") throw new RampartError("the journal does not start with an opened entry", { file, line: 1 });
+  const state: IncidentState = { id, title: String(opened.data.title), playbook: findPlaybook(String(opened.data.playbook)), openedAt: opened.time, steps: new Map(), entries };
+  for (const e of entries) {
+    if (e.type === "step") state.steps.set(String(e.data.step), { status: e.data.status as "done" | "skip", at: e.time });
+    if (e.type === "closed") state.closedAt = e.time;
+  }
+  return state;
+}
+
+export function recordStep(dir: string, id: string, stepId: string, status: "done" | "skip", note: string | undefined, now = new Date()): void {
+  const state = loadIncident(dir, id);
+  assertOpen(state);
+  if (!state.playbook.steps.some((s) => s.id === stepId)) {
+    throw new RampartError(`playbook ${state.playbook.id} has no step "${stepId}"; its steps are ${state.playbook.steps.map((s) => s.id).join(", ")}`);
+  }
+  appendEntry(journalPath(dir, id), "step", { step: stepId, status, ...(note ? { note } : {}) }, now);
+}
+
+export function addNote(dir: string, id: string, text: string, now = new Date()): void {
+  assertOpen(loadIncident(dir, id));
+  appendEntry(journalPath(dir, id), "note", { text }, now);
+}
+
+export function closeIncident(dir: string, id: string, note: string | undefined, now = new Date()): void {
+  assertOpen(loadIncident(dir, id));
+  appendEntry(journalPath(dir, id), "closed", note ? { note } : {}, now);
+}
+
+function assertOpen(state: IncidentState): void {
+  if (state.closedAt) throw new RampartError(`${state.id} was closed at ${state.closedAt}; open a new incident to record more`);
+}
+
+export function nextStep(state: IncidentState): PlaybookStep | undefined {
+  return state.playbook.steps.find((s) => !state.steps.has(s.id));
+}
+
+/** Minutes from opening until every contain step is done (or skipped), and until closing. */
+export function timings(state: IncidentState): { timeToContainMinutes?: number; timeToResolveMinutes?: number } {
+  const opened = Date.parse(state.openedAt);
+  const contain = state.playbook.steps.filter((s) => s.phase === "contain");
+  const containTimes = contain.map((s) => state.steps.get(s.id)?.at);
+  const contained = containTimes.every((t) => t !== undefined) && containTimes.length > 0 ? Math.max(...containTimes.map((t) => Date.parse(t!))) : undefined;
+  const minutes = (t: number) => Math.round((t - opened) / 60_000);
+  return {
+    ...(contained !== undefined ? { timeToContainMinutes: minutes(contained) } : {}),
+    ...(state.closedAt ? { timeToResolveMinutes: minutes(Date.parse(state.closedAt)) } : {}),
+  };
+}
+
+export function verifyIncident(dir: string, id: string): JournalProblem[] {
+  const file = journalPath(dir, id);
+  if (!existsSync(file)) throw new RampartError(`no incident ${id} in ${dir}`);
+  return readJournal(file).problems;
+}
