@@ -59,7 +59,6 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const base = await baseOf(roots, options.cwd);
   const rules = loadScanRules(config, options.categories);
   const skipped: Skipped[] = [];
-  const files: WalkedFile[] = [];
   const walk = walkFiles(
     {
       roots,
@@ -70,7 +69,6 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
     },
     (s) => skipped.push(s),
   );
-  for await (const file of walk) files.push(file);
 
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? defaultCacheDir(base);
@@ -80,12 +78,15 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const workerFile = workerScript();
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const context = { rules, rulesFingerprint: fingerprint, maxFileSize, ...(cache ? { cache } : {}) };
+  // Look ahead far enough to know whether workers pay off; a big tree then streams on to them while the
+  // walk goes on, so worker start-up overlaps the walk.
+  const { head, rest } = await lookAhead(walk, jobs > 1 && workerFile ? (options.poolThreshold ?? POOL_THRESHOLD_FILES) : 0);
   const outcomes =
-    jobs > 1 && files.length >= (options.poolThreshold ?? POOL_THRESHOLD_FILES) && workerFile
-      ? scanInPool(files, jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
-          Promise.resolve(batch.map((job) => scanOneFile(job, context))),
+    rest && workerFile
+      ? scanInPool(concat(head, rest), jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
+          batch.map((job) => scanOneFile(job, context)),
         )
-      : scanInThread(files, context);
+      : scanInThread(concat(head, walk), context);
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
@@ -103,6 +104,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   }
   if (cache) writeScanCache(cacheDir, nextCache);
   result.findings.sort(byLocation);
+  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 
@@ -155,8 +157,28 @@ async function baseOf(roots: string[], cwd: string): Promise<string> {
   return info?.isDirectory() ? (roots[0] as string) : cwd;
 }
 
-async function* scanInThread(files: WalkedFile[], context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
-  for (const file of files) yield scanOneFile({ abs: file.abs, rel: file.rel }, context);
+/**
+ * Takes up to `threshold` files; `rest` is the still-running walk when there are more (use workers),
+ * undefined when the walk ended first (scan on this thread).
+ */
+async function lookAhead(walk: AsyncGenerator<WalkedFile>, threshold: number): Promise<{ head: WalkedFile[]; rest?: AsyncGenerator<WalkedFile> }> {
+  const head: WalkedFile[] = [];
+  if (threshold <= 0) return { head };
+  while (head.length < threshold) {
+    const next = await walk.next();
+    if (next.done) return { head };
+    head.push(next.value);
+  }
+  return { head, rest: walk };
+}
+
+async function* concat(head: WalkedFile[], rest: AsyncIterable<WalkedFile>): AsyncGenerator<WalkedFile> {
+  yield* head;
+  yield* rest;
+}
+
+async function* scanInThread(files: AsyncIterable<WalkedFile>, context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
+  for await (const file of files) yield scanOneFile({ abs: file.abs, rel: file.rel }, context);
 }
 
 /** The compiled worker; tests that run the TypeScript sources use the built one next to it in dist/. */
@@ -169,39 +191,68 @@ function workerScript(): string | undefined {
 }
 
 /**
- * Spreads files over worker threads in small batches, keeping each worker two batches ahead. Outcomes are
- * yielded as they arrive, so nothing but findings accumulates. If a worker dies, its batches and any left
- * when no worker remains are scanned on this thread, so a crash costs speed, never coverage.
+ * Spreads files over worker threads in small batches as the walk yields them, keeping each worker two
+ * batches ahead. Outcomes are yielded as they arrive, so nothing but findings accumulates. If a worker dies,
+ * its batches and any left when no worker remains are scanned on this thread: a crash costs speed, never
+ * coverage.
  */
 async function* scanInPool(
-  files: WalkedFile[],
+  files: AsyncGenerator<WalkedFile>,
   jobs: number,
   script: string,
   init: object,
-  inline: (jobs: FileJob[]) => Promise<FileOutcome[]>,
+  inline: (jobs: FileJob[]) => FileOutcome[],
 ): AsyncGenerator<FileOutcome> {
-  const batches: FileJob[][] = [];
-  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH).map((f) => ({ abs: f.abs, rel: f.rel })));
   const queue: FileOutcome[] = [];
   let wake: (() => void) | undefined;
-  let next = 0;
-  let done = 0;
+  let walkDone = false;
+  let dispatched = 0;
+  let completed = 0;
+  let nextId = 0;
   const pending = new Map<number, { worker: Worker; jobs: FileJob[] }>();
   const alive = new Set<Worker>();
   const workers: Worker[] = [];
   const exited = new Set<Worker>();
-  const push = (items: FileOutcome[]) => {
+  const notify = () => wake?.();
+  const finish = (items: FileOutcome[]) => {
     queue.push(...items);
-    done++;
-    wake?.();
+    completed++;
+    notify();
   };
-  const runInline = (jobsInBatch: FileJob[]) => void inline(jobsInBatch).then(push);
-  const feed = (worker: Worker) => {
-    if (next >= batches.length) return;
-    const id = next++;
-    const jobsInBatch = batches[id] as FileJob[];
-    pending.set(id, { worker, jobs: jobsInBatch });
-    worker.postMessage({ id, jobs: jobsInBatch });
+  // One reader at a time: batches are cut from the walk in order.
+  let reading: Promise<FileJob[] | undefined> = Promise.resolve(undefined);
+  const nextBatch = (): Promise<FileJob[] | undefined> => {
+    reading = reading.then(async () => {
+      if (walkDone) return undefined;
+      const batch: FileJob[] = [];
+      while (batch.length < BATCH) {
+        const next = await files.next();
+        if (next.done) {
+          walkDone = true;
+          break;
+        }
+        batch.push({ abs: next.value.abs, rel: next.value.rel });
+      }
+      if (batch.length > 0) dispatched++;
+      notify();
+      return batch.length > 0 ? batch : undefined;
+    });
+    return reading;
+  };
+  const runInline = (batch: FileJob[]) => finish(inline(batch));
+  const feed = async (worker: Worker) => {
+    const batch = await nextBatch();
+    if (!batch) return;
+    if (!alive.has(worker)) {
+      runInline(batch);
+      return;
+    }
+    const id = nextId++;
+    pending.set(id, { worker, jobs: batch });
+    worker.postMessage({ id, jobs: batch });
+  };
+  const drainInline = async () => {
+    for (let batch = await nextBatch(); batch; batch = await nextBatch()) runInline(batch);
   };
   const fail = (worker: Worker) => {
     if (!alive.delete(worker)) return;
@@ -210,23 +261,22 @@ async function* scanInPool(
       pending.delete(id);
       runInline(entry.jobs);
     }
-    if (alive.size === 0) while (next < batches.length) runInline(batches[next++] as FileJob[]);
+    if (alive.size === 0) void drainInline();
   };
-  const count = Math.min(jobs, Math.ceil(batches.length / 2));
-  for (let w = 0; w < count; w++) {
+  for (let w = 0; w < jobs; w++) {
     // No inherited execArgv: the parent's loaders or flags (a test runner's, say) must not leak into workers.
     const worker = new Worker(script, { workerData: init, execArgv: [] });
     alive.add(worker);
     workers.push(worker);
     worker.on("message", (message: { ready?: boolean; id?: number; outcomes?: FileOutcome[] }) => {
       if (message.ready) {
-        feed(worker);
-        feed(worker);
+        void feed(worker);
+        void feed(worker);
         return;
       }
       if (message.id === undefined || !pending.delete(message.id)) return;
-      push(message.outcomes ?? []);
-      feed(worker);
+      finish(message.outcomes ?? []);
+      void feed(worker);
     });
     worker.on("error", () => fail(worker));
     worker.on("exit", () => {
@@ -235,7 +285,7 @@ async function* scanInPool(
     });
   }
   try {
-    while (done < batches.length || queue.length > 0) {
+    while (!walkDone || completed < dispatched || queue.length > 0) {
       if (queue.length === 0) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       while (queue.length > 0) yield queue.shift() as FileOutcome;
@@ -244,9 +294,16 @@ async function* scanInPool(
     alive.clear(); // exits from here on are ours, not failures
     // Asking workers to finish instead of terminate(): terminating a worker can abort the whole process on
     // some Node builds (a V8 check failure seen under test runners).
-    await Promise.all(workers.filter((w) => !exited.has(w)).map((w) => new Promise<void>((resolveExit) => {
-      w.once("exit", () => resolveExit());
-      w.postMessage({ close: true });
-    })));
+    await Promise.all(
+      workers
+        .filter((w) => !exited.has(w))
+        .map(
+          (w) =>
+            new Promise<void>((resolveExit) => {
+              w.once("exit", () => resolveExit());
+              w.postMessage({ close: true });
+            }),
+        ),
+    );
   }
 }

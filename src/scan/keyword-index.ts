@@ -15,7 +15,7 @@ export class KeywordIndex {
     for (const raw of new Set([...keywords].map((k) => k.toLowerCase()))) {
       const a = raw.charCodeAt(0);
       const b = raw.charCodeAt(1);
-      if (raw.length < 2 || a >= 128 || b >= 128) {
+      if (raw.length < 2 || /[^\x00-\x7f]/.test(raw)) {
         this.others.push(raw);
         continue;
       }
@@ -27,35 +27,51 @@ export class KeywordIndex {
     }
   }
 
-  /** The keywords present in `lowerText` (already lower-cased). */
-  present(lowerText: string): Set<string> {
+  /** The keywords present in `text`, compared case-insensitively (ASCII letters fold; others compare as-is). */
+  present(text: string): Set<string> {
     const found = new Set<string>();
     const pairs = this.pairs;
-    const last = lowerText.length - 1;
-    let b = last >= 0 ? lowerText.charCodeAt(0) : 0;
+    const last = text.length - 1;
+    let b = last >= 0 ? fold(text.charCodeAt(0)) : 0;
     for (let i = 0; i < last; i++) {
       const a = b;
-      b = lowerText.charCodeAt(i + 1);
+      b = fold(text.charCodeAt(i + 1));
       if (a >= 128 || b >= 128 || pairs[(a << 7) | b] === 0) continue;
       for (const keyword of this.byPair.get((a << 7) | b) ?? []) {
-        if (!found.has(keyword) && lowerText.startsWith(keyword, i)) found.add(keyword);
+        if (!found.has(keyword) && matchesAt(text, i, keyword)) found.add(keyword);
       }
     }
-    for (const keyword of this.others) if (lowerText.includes(keyword)) found.add(keyword);
+    if (this.others.length > 0) {
+      const lower = text.toLowerCase();
+      for (const keyword of this.others) if (lower.includes(keyword)) found.add(keyword);
+    }
     return found;
   }
 }
 
+/** ASCII upper-case letters to lower case; everything else unchanged. */
+function fold(code: number): number {
+  return code >= 65 && code <= 90 ? code | 32 : code;
+}
+
+function matchesAt(text: string, at: number, lowerKeyword: string): boolean {
+  if (at + lowerKeyword.length > text.length) return false;
+  for (let j = 2; j < lowerKeyword.length; j++) {
+    if (fold(text.charCodeAt(at + j)) !== lowerKeyword.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 const indexes = new WeakMap<readonly ScanRule[], KeywordIndex>();
 
-/** The rules whose keyword prefilter passes for `lowerText` (rules without keywords always pass). */
-export function rulesForText(rules: readonly ScanRule[], lowerText: string): ScanRule[] {
+/** The rules whose keyword prefilter passes for `text` (rules without keywords always pass). */
+export function rulesForText(rules: readonly ScanRule[], text: string): ScanRule[] {
   let index = indexes.get(rules);
   if (!index) {
     index = new KeywordIndex(rules.flatMap((r) => r.meta.keywords ?? []));
     indexes.set(rules, index);
   }
-  const present = index.present(lowerText);
+  const present = index.present(text);
   return rules.filter((r) => {
     const keywords = r.meta.keywords;
     return !keywords || keywords.length === 0 || keywords.some((k) => present.has(k.toLowerCase()));

@@ -95,7 +95,7 @@ export function formatBytes(n: number): string {
 /** Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. */
 export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void): Finding[] {
   // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
-  const candidates = rulesForText(rules, text.toLowerCase()).map(withoutKeywords);
+  const candidates = rulesForText(rules, text).map(withoutKeywords);
   const findings = dedupeFindings(applyRules(candidates, { path, text }, onRuleError));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
   const starts = lineStarts(text);

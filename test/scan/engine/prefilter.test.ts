@@ -9,8 +9,10 @@ describe("KeywordIndex", () => {
   it("finds keywords at the start, the end, overlapping, and non-ASCII or one-character ones", () => {
     const index = new KeywordIndex(["ghp_", "hp_x", "sk-ant-", "Ключ", "x", "zz"]);
     expect([...index.present("ghp_xyz")].sort()).toEqual(["ghp_", "hp_x", "x"]);
+    expect([...index.present("token: GHP_XYZ")].sort()).toEqual(["ghp_", "hp_x", "x"]);
+    expect([...index.present("Sk-Ant-")]).toEqual(["sk-ant-"]);
     expect([...index.present("ends with sk-ant-")]).toEqual(["sk-ant-"]);
-    expect([...index.present("секретный ключ")]).toEqual(["ключ"]);
+    expect([...index.present("секретный КЛЮЧ")]).toEqual(["ключ"]);
     expect([...index.present("z")]).toEqual([]);
     expect([...index.present("")]).toEqual([]);
   });
@@ -21,8 +23,9 @@ describe("KeywordIndex", () => {
     const index = new KeywordIndex(keywords);
     for (let round = 0; round < 50; round++) {
       const picked = keywords.filter((_, i) => (i + round) % 7 === 0);
-      const text = `${randomChars(200, "abcdefghijklmnopqrstuvwxyz_-.:/ =\n")}${picked.join(randomChars(3))}`.toLowerCase();
-      expect([...index.present(text)].sort()).toEqual(keywords.filter((k) => text.includes(k)).sort());
+      const text = `${randomChars(200, "abcdefghijklmnopqrstuvwxyzABCXYZ_-.:/ =\n")}${picked.join(randomChars(3))}`;
+      const upper = round % 2 === 0 ? text.toUpperCase() : text;
+      expect([...index.present(upper)].sort()).toEqual(keywords.filter((k) => upper.toLowerCase().includes(k)).sort());
     }
   });
 });
