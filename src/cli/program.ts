@@ -7,10 +7,11 @@ import { registerIncident } from "./commands/incident.js";
 import { registerPlaybook } from "./commands/playbook.js";
 import { registerRules } from "./commands/rules.js";
 import { registerScan } from "./commands/scan.js";
+import { registerThreats } from "./commands/threats.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerHook, registerIncident, registerPlaybook, registerRules, registerScan];
+const registrars = [registerHook, registerIncident, registerPlaybook, registerRules, registerScan, registerThreats];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {
