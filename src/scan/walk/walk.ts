@@ -43,12 +43,16 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
   }
 
   async function* walkDir(abs: string, relDir: string, stack: IgnoreStack): AsyncGenerator<WalkedFile> {
-    const real = await realpath(abs).catch(() => abs);
-    if (visitedDirs.has(real)) {
-      onSkip({ path: toRel(abs), reason: "directory already scanned (symlink loop)" });
-      return;
+    // Without following symlinked directories a walk cannot loop (directories have no hard links), so the
+    // realpath bookkeeping is only paid when following.
+    if (options.followSymlinks) {
+      const real = await realpath(abs).catch(() => abs);
+      if (visitedDirs.has(real)) {
+        onSkip({ path: toRel(abs), reason: "directory already scanned (symlink loop)" });
+        return;
+      }
+      visitedDirs.add(real);
     }
-    visitedDirs.add(real);
     const here = stack.enter(abs, relDir, ignoreNames);
     let dir;
     try {
