@@ -21,6 +21,8 @@ export interface Playbook {
   roles: Array<{ id: string; description: string }>;
   triggers?: { scanRules?: string[]; detectorRules?: string[] };
   steps: PlaybookStep[];
+  /** Advice for the public (users, community), rendered into the migration-safety page. */
+  publicGuidance?: string[];
 }
 
 export const PLAYBOOKS_DIR = fileURLToPath(new URL("../../playbooks/", import.meta.url));
@@ -37,6 +39,7 @@ const schema = {
     severity: { type: "object", minProperties: 1, additionalProperties: { type: "string" } },
     roles: { type: "array", minItems: 1, items: { type: "object", additionalProperties: false, required: ["id", "description"], properties: { id, description: { type: "string" } } } },
     triggers: { type: "object", additionalProperties: false, properties: { scanRules: { type: "array", items: { type: "string" } }, detectorRules: { type: "array", items: { type: "string" } } } },
+    publicGuidance: { type: "array", items: { type: "string", minLength: 1 } },
     steps: {
       type: "array",
       minItems: 1,

@@ -87,3 +87,17 @@ describe("a guided incident", () => {
     expect(torn.stdout).toContain("incomplete");
   });
 });
+
+describe("rampart playbook render", () => {
+  it("the committed guide and migration-safety page match a fresh render", async () => {
+    const out = mkdtempSync(join(tmpdir(), "rampart-render-"));
+    const { code } = await runCli(["playbook", "render", "--out", out]);
+    expect(code).toBe(0);
+    for (const name of ["INCIDENT-RESPONSE.md", "MIGRATION-SAFETY.md"]) {
+      const fresh = readFileSync(join(out, name), "utf8");
+      expect(readFileSync(join(PLAYBOOKS_DIR, name), "utf8"), `${name} is stale: run rampart playbook render`).toBe(fresh);
+    }
+    expect(readFileSync(join(out, "INCIDENT-RESPONSE.md"), "utf8")).toContain("## Wallet private key or seed phrase compromise");
+    expect(readFileSync(join(out, "MIGRATION-SAFETY.md"), "utf8")).toContain("seed phrase");
+  });
+});

@@ -1,11 +1,15 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
-import { findPlaybook, loadPlaybooks, type Playbook } from "../../respond/playbook.js";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { findPlaybook, loadPlaybooks, PLAYBOOKS_DIR, type Playbook } from "../../respond/playbook.js";
+import { RENDERED_FILES, renderMigrationSafety, renderResponseGuide } from "../../respond/playbook-render.js";
 import type { CommandContext } from "../program.js";
 
 export function registerPlaybook(program: Command, context: CommandContext): void {
   const playbook = program.command("playbook").description("incident playbooks from playbooks/*.yaml");
+  registerPlaybookRender(playbook, context);
   playbook
     .command("list")
     .description("list the playbooks (validated on load)")
@@ -28,6 +32,23 @@ export function registerPlaybook(program: Command, context: CommandContext): voi
         const json = parseTextOrJson(options.format) === "json";
         const p = findPlaybook(id);
         context.io.stdout.write(json ? `${JSON.stringify(p, null, 2)}\n` : playbookText(p));
+        return ExitCode.clean;
+      }),
+    );
+}
+
+export function registerPlaybookRender(playbook: Command, context: CommandContext): void {
+  playbook
+    .command("render")
+    .description(`write the public ${RENDERED_FILES.guide} and ${RENDERED_FILES.migration} (Markdown) from the playbooks`)
+    .option("--out <dir>", "where to write them (default: playbooks/)")
+    .action((o: { out?: string }) =>
+      context.run(async () => {
+        const all = loadPlaybooks();
+        const dir = o.out ? resolve(context.io.cwd, o.out) : PLAYBOOKS_DIR;
+        writeFileSync(join(dir, RENDERED_FILES.guide), renderResponseGuide(all));
+        writeFileSync(join(dir, RENDERED_FILES.migration), renderMigrationSafety(all));
+        context.io.stdout.write(`wrote ${join(dir, RENDERED_FILES.guide)} and ${join(dir, RENDERED_FILES.migration)}\n`);
         return ExitCode.clean;
       }),
     );
