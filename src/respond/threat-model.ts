@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
 import { loadCatalogRules } from "../scan/registry.js";
+import { loadChecklist } from "./checklist.js";
 import { loadPlaybooks } from "./playbook.js";
 
 export const THREAT_MODEL_DIR = fileURLToPath(new URL("../../threat-model/", import.meta.url));
@@ -15,6 +16,7 @@ export interface Control {
   scanRule?: string;
   detectorRule?: string;
   playbook?: string;
+  checklistItem?: string;
   test?: string;
 }
 
@@ -78,7 +80,7 @@ const schema = {
               required: ["kind"],
               minProperties: 2,
               maxProperties: 2,
-              properties: { kind: { enum: ["preventive", "detective", "responsive"] }, scanRule: ref, detectorRule: ref, playbook: ref, test: { type: "string" } },
+              properties: { kind: { enum: ["preventive", "detective", "responsive"] }, scanRule: ref, detectorRule: ref, playbook: ref, checklistItem: ref, test: { type: "string" } },
             },
           },
         },
@@ -140,6 +142,7 @@ function knownIds() {
   return {
     scanRules: new Set(loadCatalogRules().map((r) => r.meta.id)),
     playbooks: new Set(loadPlaybooks().map((p) => p.id)),
+    checklistItems: new Set(loadChecklist().map((i) => i.id)),
     detectorRules: new Set(existsSync(detectDir) ? readdirSync(detectDir).map((f) => f.replace(/\.ya?ml$/, "")) : []),
   };
 }
@@ -147,6 +150,7 @@ function knownIds() {
 function unresolved(c: Control, known: ReturnType<typeof knownIds>): string | undefined {
   if (c.scanRule !== undefined && !known.scanRules.has(c.scanRule)) return `scanRule "${c.scanRule}" is not a rule (see rampart rules list)`;
   if (c.playbook !== undefined && !known.playbooks.has(c.playbook)) return `playbook "${c.playbook}" does not exist under playbooks/`;
+  if (c.checklistItem !== undefined && !known.checklistItems.has(c.checklistItem)) return `checklistItem "${c.checklistItem}" is not in threat-model/checklist.yaml`;
   if (c.detectorRule !== undefined && !known.detectorRules.has(c.detectorRule)) return `detectorRule "${c.detectorRule}" does not exist under rules/detect/`;
   if (c.test !== undefined && !existsSync(join(REPO_ROOT, c.test))) return `test "${c.test}" does not exist`;
   return undefined;

@@ -14,7 +14,7 @@ export function renderThreatModel(model: ThreatModel, coverage: ThreatCoverage[]
   lines.push("", "## Threats and coverage", "", "| threat | STRIDE | score | preventive | detective | responsive | controls |", "|---|---|---|---|---|---|---|");
   for (const t of [...model.threats].sort((a, b) => b.likelihood * b.impact - a.likelihood * a.impact)) {
     const c = coverage.find((x) => x.id === t.id)!;
-    const controls = t.controls.map((k) => `${k.kind[0]}:\`${k.scanRule ?? k.detectorRule ?? k.playbook ?? k.test}\``).join(", ");
+    const controls = t.controls.map((k) => `${k.kind[0]}:\`${k.scanRule ?? k.detectorRule ?? k.playbook ?? k.checklistItem ?? k.test}\``).join(", ");
     lines.push(`| ${t.title} | ${t.stride.join(", ")} | ${c.score} | ${c.preventive} | ${c.detective} | ${c.responsive} | ${controls} |`);
   }
   return `${lines.join("\n")}\n`;
