@@ -7,5 +7,8 @@ export { SEVERITIES, reachesGate } from "./core/severity.js";
 export type { Severity } from "./core/severity.js";
 export type { Finding, FindingCategory, RuleMeta } from "./core/finding.js";
 export { formatReport } from "./report/format.js";
+export { scanPaths, scanSources } from "./scan/engine.js";
+export type { ScanOptions, ScanResult, ScanSource } from "./scan/engine.js";
+export { redactSecretsInText } from "./scan/redact-text.js";
 export type { FormatName, Report, Summary } from "./report/report.js";
 export { METRICS, METER_NAME } from "./telemetry/metric-names.js";
