@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { describeError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-code.js";
 import type { CliIo } from "./io.js";
+import { registerAudit } from "./commands/audit.js";
 import { registerChecklist } from "./commands/checklist.js";
 import { registerHook } from "./commands/hook.js";
 import { registerIncident } from "./commands/incident.js";
@@ -12,7 +13,7 @@ import { registerThreats } from "./commands/threats.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerChecklist, registerHook, registerIncident, registerPlaybook, registerRules, registerScan, registerThreats];
+const registrars = [registerAudit, registerChecklist, registerHook, registerIncident, registerPlaybook, registerRules, registerScan, registerThreats];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {

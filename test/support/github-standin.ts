@@ -94,10 +94,10 @@ function secondaryLimitReply(retryAfter: number): StandinReply {
   };
 }
 
-/** Serves `items` page by page like GitHub: `per_page` (default 30, max 100), `page`, and a Link header. */
-export function paginated(items: unknown[], defaultPerPage = 30): StandinHandler {
+/** Serves `items` page by page like GitHub: `per_page` (default 30, max 100; tests lower the max to force pages), `page`, and a Link header. */
+export function paginated(items: unknown[], defaultPerPage = 30, maxPerPage = 100): StandinHandler {
   return ({ url }) => {
-    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? defaultPerPage));
+    const perPage = Math.min(maxPerPage, Number(url.searchParams.get("per_page") ?? defaultPerPage));
     const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const body = items.slice((page - 1) * perPage, page * perPage);

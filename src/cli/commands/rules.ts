@@ -8,6 +8,7 @@ import type { CommandContext } from "../program.js";
 const catalogs: Array<() => Promise<RuleMeta[]>> = [
   async () => (await import("../../scan/misconfig/catalog.js")).loadMisconfigRules().map((r) => ruleMeta(r.meta)),
   async () => (await import("../../scan/registry.js")).loadAllSecretRules().map((r) => ruleMeta(r.meta)),
+  async () => (await import("../../audit/audit.js")).loadAuditRules().map(ruleMeta),
 ];
 
 /** Only the RuleMeta fields (a scan rule's keywords and file globs stay internal). */

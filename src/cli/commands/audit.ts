@@ -1,0 +1,64 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { auditSnapshot, loadAuditRules } from "../../audit/audit.js";
+import { takeSnapshot } from "../../audit/snapshot.js";
+import { createGitHubClient } from "../../core/github-client.js";
+import { RampartError, UsageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-code.js";
+import { isSeverity } from "../../core/severity.js";
+import { formatReport, parseFormat } from "../../report/format.js";
+import { summarize } from "../../report/report.js";
+import { wantsColor } from "../io.js";
+import type { CommandContext } from "../program.js";
+import { VERSION } from "../version.js";
+
+interface AuditOptions {
+  org: string;
+  repo?: string[];
+  apiUrl?: string;
+  format: string;
+  output?: string;
+  failOn: string;
+}
+
+export function registerAudit(program: Command, context: CommandContext): void {
+  const audit = program.command("audit").description("audit settings that only an API can see");
+  audit
+    .command("github")
+    .description("check GitHub org and repo security settings (token from GITHUB_TOKEN or GH_TOKEN)")
+    .requiredOption("--org <org>", "organization (or user) that owns the repositories")
+    .option("--repo <name...>", "only these repositories (default: every non-archived repo of the org)")
+    .option("--api-url <url>", "GitHub API base URL (default: GITHUB_API_URL, else https://api.github.com)")
+    .option("--format <format>", "text, json, sarif, junit, github or markdown", "text")
+    .option("--output <file>", "write the report to a file instead of stdout")
+    .option("--fail-on <severity>", "exit 1 when a finding is at or above this severity", "high")
+    .action((o: AuditOptions) => context.run(() => runAudit(o, context)));
+}
+
+async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitCode> {
+  const { io } = context;
+  const format = parseFormat(o.format);
+  if (!isSeverity(o.failOn)) throw new UsageError(`unknown --fail-on "${o.failOn}"; use info, low, medium, high or critical`);
+  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the org's settings (see README: Auditing GitHub)");
+  const rules = loadAuditRules();
+  const octokit = createGitHubClient({ env: io.env, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}), onWait: (m) => io.stderr.write(`rampart: ${m}\n`) });
+  const progress = io.stderr.isTTY && !io.env.CI ? (m: string) => io.stderr.write(`\rauditing ${m}\u001b[K`) : () => {};
+  const snapshot = await takeSnapshot(octokit, o.org, o.repo ?? [], progress).catch((error: unknown) => {
+    throw apiError(error, o.org);
+  });
+  if (progress.length > 0) io.stderr.write("\r\u001b[K");
+  const findings = auditSnapshot(snapshot, rules);
+  const report = { tool: { name: "rampart", version: VERSION }, kind: "audit" as const, findings, rules, summary: summarize(findings, o.failOn, snapshot.repos.length) };
+  const text = formatReport(format, report, { color: !o.output && wantsColor(io) });
+  if (o.output) writeFileSync(resolve(io.cwd, o.output), text);
+  else io.stdout.write(text);
+  return report.summary.failing > 0 ? ExitCode.findings : ExitCode.clean;
+}
+
+function apiError(error: unknown, org: string): RampartError {
+  const e = error as { status?: number; message?: string; code?: string };
+  if (e.status === 401) return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
+  if (e.status === 404) return new RampartError(`GitHub has no organization or repository "${org}" visible to this token (404); check --org and the token's access`);
+  return new RampartError(`could not reach the GitHub API (${e.message ?? String(error)}); check --api-url / GITHUB_API_URL and the network`);
+}
