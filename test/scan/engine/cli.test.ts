@@ -62,6 +62,13 @@ describe("rampart scan exit codes", () => {
     expect(excluded.summary.skipped).toContainEqual({ path: "fixtures", reason: "excluded by config: planted test secrets" });
   });
 
+  it("names the --output file it cannot write", async () => {
+    write("a.ts", "const a = 1;\n");
+    const result = await scan("--output", "missing-dir/report.json");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/missing-dir\/report\.json: cannot write the report/);
+  });
+
   it("--config names a missing file", async () => {
     const result = await scan("--config", "nope.yaml");
     expect(result.code).toBe(2);

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { walkFiles, type Skipped } from "../../../src/scan/walk/walk.js";
 import { scanPaths } from "../../../src/scan/engine.js";
+import { scanOneFile } from "../../../src/scan/scan-file.js";
+import { loadScanRules } from "../../../src/scan/registry.js";
 import { githubToken, tempDir } from "./fixtures.js";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -113,5 +115,16 @@ describe("scanPaths on awkward files", () => {
     const result = await scanPaths({ cwd: tmp.dir, jobs: 1, cache: false });
     expect(result.findings).toHaveLength(1);
     expect(result.skipped.map((s) => s.path).sort()).toEqual(["fifo.env", "link.txt"]);
+  });
+});
+
+describe("scanOneFile", () => {
+  it("turns a file that vanished after the walk listed it, or a directory in its place, into a skip", () => {
+    const context = { rules: loadScanRules(), rulesFingerprint: "t", maxFileSize: 1024 };
+    expect(scanOneFile({ abs: join(tmp.dir, "gone.txt"), rel: "gone.txt" }, context)).toEqual({ kind: "skipped", rel: "gone.txt", reason: "unreadable (ENOENT)" });
+    mkdirSync(join(tmp.dir, "now-a-dir"));
+    expect(scanOneFile({ abs: join(tmp.dir, "now-a-dir"), rel: "now-a-dir" }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
+    execFileSync("mkfifo", [join(tmp.dir, "fifo")]);
+    expect(scanOneFile({ abs: join(tmp.dir, "fifo"), rel: "fifo" }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
   });
 });
