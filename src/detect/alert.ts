@@ -1,0 +1,62 @@
+import type { Severity } from "../core/severity.js";
+
+export type Action = "alert" | "block";
+
+/** What a rule saw and what the detector did about it. */
+export interface Alert {
+  rule: string;
+  title: string;
+  severity: Severity;
+  subject: { ip?: string; principal?: string; tenant?: string };
+  /** Events (or distinct values) counted in the window when the rule fired. */
+  count: number;
+  /** The rule's window, e.g. `10m`. */
+  window: string;
+  firstSeen: string;
+  lastSeen: string;
+  action: Action;
+  /** Seconds the subject is blocked for (enforce mode only). */
+  blockSeconds?: number;
+  mode: "monitor" | "enforce";
+}
+
+const SEVERITY_ID: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+
+/**
+ * The pino record for an alert: our own fields at the top level, plus OCSF 1.x Detection Finding
+ * (class 2004) fields so a SIEM can map it without a custom parser.
+ */
+export function alertRecord(alert: Alert): Record<string, unknown> {
+  const time = Date.parse(alert.lastSeen);
+  return {
+    event: "rampart.detection",
+    ...alert,
+    class_uid: 2004,
+    class_name: "Detection Finding",
+    category_uid: 2,
+    category_name: "Findings",
+    activity_id: 1,
+    activity_name: "Create",
+    type_uid: 200401,
+    severity_id: SEVERITY_ID[alert.severity],
+    time,
+    message: `${alert.title} (${alert.count} in ${alert.window})`,
+    finding_info: {
+      uid: `${alert.rule}:${subjectLabel(alert.subject)}:${time}`,
+      title: alert.title,
+      analytic: { name: alert.rule, type_id: 1, type: "Rule" },
+      first_seen_time: Date.parse(alert.firstSeen),
+      last_seen_time: time,
+    },
+    action_id: alert.action === "block" ? 2 : 1,
+    action: alert.action === "block" ? "Denied" : "Allowed",
+    disposition: alert.action === "block" ? "Blocked" : "Detected",
+    ...(alert.subject.ip ? { src_endpoint: { ip: alert.subject.ip } } : {}),
+    ...(alert.subject.principal ? { actor: { user: { uid: alert.subject.principal } } } : {}),
+    ...(alert.subject.tenant ? { cloud: { account: { uid: alert.subject.tenant } } } : {}),
+  };
+}
+
+export function subjectLabel(subject: Alert["subject"]): string {
+  return [subject.principal, subject.tenant, subject.ip].filter(Boolean).join("/");
+}

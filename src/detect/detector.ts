@@ -1,0 +1,363 @@
+import { BlockList } from "node:net";
+import type { Severity } from "../core/severity.js";
+import type { Alert } from "./alert.js";
+import { BoundedTable } from "./bounded-table.js";
+import { CountMinSketch } from "./count-min-sketch.js";
+import { networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
+import { compileMatch, type EventPredicate } from "./match.js";
+import { parseDuration, type BaselineTrigger, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
+
+export type Mode = "monitor" | "enforce";
+
+export interface DetectorOptions {
+  /** Default mode for every rule; `monitor` (the default) alerts only. */
+  mode?: Mode;
+  /** Per-rule overrides: mode, or `enabled: false` to turn the rule off. */
+  rules?: Record<string, { mode?: Mode; enabled?: boolean }>;
+  /** Sources (addresses or CIDRs), principals and tenants that are never alerted on nor blocked. */
+  allow?: { ips?: string[]; principals?: string[]; tenants?: string[] };
+  /** Exact subjects held per table before the sketch gate and eviction start. Default 50 000. */
+  maxSubjects?: number;
+  /** Longest block after escalation. Default 24h. */
+  maxBlock?: string;
+}
+
+/** One countable observation of a threshold trigger: the unit a shared store counts atomically. */
+export interface Hit {
+  key: string;
+  /** For distinct counting: the value counted once. */
+  member?: string;
+  at: number;
+  windowMs: number;
+  threshold: number;
+  ruleIndex: number;
+  triggerIndex: number;
+  event: AccessEvent;
+}
+
+export interface Counted {
+  count: number;
+  firstSeen: number;
+}
+
+interface CompiledTrigger {
+  rule: DetectRule;
+  ruleIndex: number;
+  triggerIndex: number;
+  trigger: ThresholdTrigger | BaselineTrigger;
+  matches: EventPredicate;
+  windowMs: number;
+  severity: Severity;
+}
+
+interface WindowState {
+  /** Up to `threshold` most recent event times. */
+  times: number[];
+  /** For distinct counts: member → last time seen, at most `threshold` of them. */
+  members?: Map<string, number>;
+}
+
+interface BaselineState {
+  minute: number;
+  count: number;
+  mean: number;
+  minutes: number;
+  firedMinute: number;
+}
+
+export interface Block {
+  until: number;
+  status: 403 | 429;
+  rule: string;
+}
+
+const BASELINE_ALPHA = 0.1;
+const DAY_MS = 86_400_000;
+
+/**
+ * The pure detector: fed access events in event-time order, it returns alerts and keeps blocks. It does
+ * no I/O and reads no clock; the event's `time` is the clock, so replay and live traffic agree.
+ */
+export class Detector {
+  private readonly triggers: CompiledTrigger[];
+  private readonly windows: BoundedTable<WindowState>;
+  private readonly baselines: BoundedTable<BaselineState>;
+  private readonly cooldowns: BoundedTable<number>;
+  private readonly blocks: BoundedTable<Block>;
+  private readonly offences: BoundedTable<{ level: number; at: number }>;
+  private readonly sketch = new CountMinSketch();
+  private readonly allowIps: Array<(ip: string) => boolean>;
+  private readonly maxBlockMs: number;
+
+  constructor(
+    readonly rules: readonly DetectRule[],
+    private readonly options: DetectorOptions = {},
+  ) {
+    const cap = options.maxSubjects ?? 50_000;
+    this.triggers = rules.flatMap((rule, ruleIndex) =>
+      options.rules?.[rule.id]?.enabled === false
+        ? []
+        : rule.triggers.map((trigger, triggerIndex) => ({
+            rule,
+            ruleIndex,
+            triggerIndex,
+            trigger,
+            matches: compileMatch(trigger.match),
+            windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
+            severity: trigger.severity ?? rule.severity,
+          })),
+    );
+    this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
+    this.baselines = new BoundedTable(cap, (s) => s.minutes);
+    this.cooldowns = new BoundedTable(cap, () => 1);
+    this.blocks = new BoundedTable(cap, (b) => b.until);
+    this.offences = new BoundedTable(cap, (o) => o.level + 1);
+    this.allowIps = (options.allow?.ips ?? []).map(ipMatcher);
+    this.maxBlockMs = parseDuration(options.maxBlock ?? "24h");
+  }
+
+  /** Feeds one event; returns the alerts it raised. Uses only local state. */
+  observe(event: AccessEvent): Alert[] {
+    const alerts: Alert[] = [];
+    for (const hit of this.plan(event)) {
+      const counted = this.countLocally(hit);
+      const alert = counted && this.decide(hit, counted);
+      if (alert) alerts.push(alert);
+    }
+    alerts.push(...this.observeBaselines(event));
+    return alerts;
+  }
+
+  /** The threshold hits an event makes, without counting them: a shared store can count them instead. */
+  plan(event: AccessEvent): Hit[] {
+    const at = Date.parse(event.time);
+    if (Number.isNaN(at) || this.isAllowed(event)) return [];
+    const hits: Hit[] = [];
+    for (const t of this.triggers) {
+      if (t.trigger.kind !== "threshold" || !t.matches(event)) continue;
+      const subject = subjectKey(t.trigger.subject, event);
+      if (!subject) continue;
+      const member = t.trigger.distinct ? distinctValue(t.trigger.distinct, event) : undefined;
+      if (t.trigger.distinct && !member) continue;
+      hits.push({
+        key: `${t.rule.id}#${t.triggerIndex}|${subject}`,
+        ...(member ? { member } : {}),
+        at,
+        windowMs: t.windowMs,
+        threshold: t.trigger.threshold,
+        ruleIndex: t.ruleIndex,
+        triggerIndex: t.triggerIndex,
+        event,
+      });
+    }
+    return hits;
+  }
+
+  /** Counts a hit in memory. Returns undefined while the sketch has not yet admitted a new subject. */
+  countLocally(hit: Hit): Counted | undefined {
+    let state = this.windows.get(hit.key);
+    if (!state) {
+      let seed = 1;
+      if (hit.threshold > 1 && this.windows.underPressure()) {
+        // Under address spraying only subjects seen twice get an exact counter; the sketch's estimate
+        // seeds it so an admitted subject keeps what it already did.
+        seed = this.sketch.add(hit.key, hit.at);
+        if (seed < 2) return undefined;
+      }
+      state = hit.member !== undefined ? { times: [], members: new Map() } : { times: [] };
+      for (let i = 1; !state.members && i < Math.min(seed, hit.threshold); i++) state.times.push(hit.at);
+      this.windows.set(hit.key, state);
+    }
+    const since = hit.at - hit.windowMs;
+    if (state.members) return countMember(state.members, hit, since);
+    state.times.push(hit.at);
+    while (state.times.length > 0 && state.times[0]! <= since) state.times.shift();
+    if (state.times.length > hit.threshold) state.times.shift();
+    return { count: state.times.length, firstSeen: state.times[0]! };
+  }
+
+  /** Turns a counted hit into an alert (and a block in enforce mode) once the threshold is reached. */
+  decide(hit: Hit, counted: Counted): Alert | undefined {
+    if (counted.count < hit.threshold) return undefined;
+    const t = this.triggers.find((c) => c.ruleIndex === hit.ruleIndex && c.triggerIndex === hit.triggerIndex)!;
+    const alertKey = `${t.rule.id}|${hit.key.slice(hit.key.indexOf("|") + 1)}`;
+    const quietUntil = this.cooldowns.peek(alertKey);
+    if (quietUntil !== undefined && hit.at < quietUntil) return undefined;
+    // One alert per subject per window: the next one needs a fresh window's worth of evidence.
+    this.cooldowns.set(alertKey, hit.at + t.windowMs);
+    this.windows.delete(hit.key);
+    return this.raise(t, hit.event, counted.count, counted.firstSeen, hit.at, (t.trigger as ThresholdTrigger).window);
+  }
+
+  private raise(t: CompiledTrigger, event: AccessEvent, count: number, first: number, at: number, window: string): Alert {
+    const mode = this.options.rules?.[t.rule.id]?.mode ?? this.options.mode ?? "monitor";
+    const alert: Alert = {
+      rule: t.rule.id,
+      title: t.rule.title,
+      severity: t.severity,
+      subject: alertSubject(t.trigger.subject, event),
+      count,
+      window,
+      firstSeen: new Date(first).toISOString(),
+      lastSeen: new Date(at).toISOString(),
+      action: "alert",
+      mode,
+    };
+    if (mode !== "enforce") return alert;
+    const blockKey = subjectKey(t.trigger.subject, event)!;
+    const blockMs = this.escalate(blockKey, at, parseDuration(t.rule.response.blockFor));
+    this.blocks.set(blockKey, { until: at + blockMs, status: t.rule.response.status, rule: t.rule.id });
+    return { ...alert, action: "block", blockSeconds: Math.round(blockMs / 1000) };
+  }
+
+  /** Doubles the block for every repeat offence within a day (fail2ban's bantime.increment), capped. */
+  escalate(subject: string, at: number, baseMs: number): number {
+    const previous = this.offences.get(subject);
+    const level = previous && at - previous.at < DAY_MS ? previous.level + 1 : 0;
+    this.offences.set(subject, { level, at });
+    return Math.min(baseMs * 2 ** level, this.maxBlockMs);
+  }
+
+  /** Records a block decided elsewhere (a shared store), so this instance enforces it too. */
+  rememberBlock(subject: string, block: Block): void {
+    this.blocks.set(subject, block);
+  }
+
+  /** The active block for an event's source, principal or tenant, if any, with its subject key. */
+  blockFor(event: Pick<AccessEvent, "ip" | "principal" | "tenant">, now: number): (Block & { subject: string }) | undefined {
+    for (const type of ["ip", "principal", "tenant"] as const) {
+      const key = subjectKey(type, event);
+      if (!key) continue;
+      const block = this.blocks.peek(key);
+      if (!block) continue;
+      if (block.until > now) return { ...block, subject: key };
+      this.blocks.delete(key);
+    }
+    return undefined;
+  }
+
+  isAllowed(event: Pick<AccessEvent, "ip" | "principal" | "tenant">): boolean {
+    const allow = this.options.allow;
+    if (!allow) return false;
+    if (event.principal && allow.principals?.includes(event.principal)) return true;
+    if (event.tenant && allow.tenants?.includes(event.tenant)) return true;
+    const ip = normalizeIp(event.ip);
+    return this.allowIps.some((m) => m(ip));
+  }
+
+  private observeBaselines(event: AccessEvent): Alert[] {
+    const at = Date.parse(event.time);
+    if (Number.isNaN(at) || this.isAllowed(event)) return [];
+    const alerts: Alert[] = [];
+    for (const t of this.triggers) {
+      if (t.trigger.kind !== "baseline" || !t.matches(event)) continue;
+      const subject = subjectKey(t.trigger.subject, event);
+      if (!subject) continue;
+      const alert = this.baselineStep(t, t.trigger, `${t.rule.id}|${subject}`, event, at);
+      if (alert) alerts.push(alert);
+    }
+    return alerts;
+  }
+
+  private baselineStep(t: CompiledTrigger, trigger: BaselineTrigger, key: string, event: AccessEvent, at: number): Alert | undefined {
+    const minute = Math.floor(at / 60_000);
+    let s = this.baselines.get(key);
+    if (!s) {
+      s = { minute, count: 0, mean: 0, minutes: 0, firedMinute: -1 };
+      this.baselines.set(key, s);
+    }
+    if (minute > s.minute) {
+      // Fold the finished minute into the moving average; silent minutes in between count as zero.
+      const gap = minute - s.minute;
+      s.mean = s.minutes === 0 ? s.count : s.mean + BASELINE_ALPHA * (s.count - s.mean);
+      s.mean *= (1 - BASELINE_ALPHA) ** Math.min(gap - 1, 1000);
+      s.minutes += gap;
+      s.minute = minute;
+      s.count = 0;
+    }
+    s.count++;
+    if (s.minutes < trigger.warmupMinutes || s.firedMinute === minute) return undefined;
+    if (s.count < trigger.minPerMinute || s.count < trigger.factor * Math.max(s.mean, 1)) return undefined;
+    s.firedMinute = minute;
+    return this.raise(t, event, s.count, minute * 60_000, at, "1m");
+  }
+
+  /** Entries per table, for the state-size gauge. */
+  stateSizes(): Record<string, number> {
+    return {
+      windows: this.windows.size,
+      baselines: this.baselines.size,
+      cooldowns: this.cooldowns.size,
+      blocks: this.blocks.size,
+      offences: this.offences.size,
+    };
+  }
+
+  evictions(): Record<string, number> {
+    return {
+      windows: this.windows.evictions,
+      baselines: this.baselines.evictions,
+      cooldowns: this.cooldowns.evictions,
+      blocks: this.blocks.evictions,
+      offences: this.offences.evictions,
+    };
+  }
+
+  ruleOf(hit: Hit): DetectRule {
+    return this.rules[hit.ruleIndex]!;
+  }
+}
+
+function countMember(members: Map<string, number>, hit: Hit, since: number): Counted {
+  for (const [m, last] of members) if (last <= since) members.delete(m);
+  members.delete(hit.member!);
+  members.set(hit.member!, hit.at);
+  // Only as many members as the threshold needs are kept: memory per subject stays bounded.
+  while (members.size > hit.threshold) members.delete(members.keys().next().value!);
+  let first = hit.at;
+  for (const last of members.values()) if (last < first) first = last;
+  return { count: members.size, firstSeen: first };
+}
+
+export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
+  if (type === "ip") return event.ip ? `ip:${sourceKey(event.ip)}` : undefined;
+  if (type === "principal") return event.principal ? `p:${event.principal}` : undefined;
+  return event.tenant ? `t:${event.tenant}` : undefined;
+}
+
+function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {
+  if (type === "ip") return { ip: normalizeIp(event.ip) || event.ip };
+  if (type === "principal") return { principal: event.principal!, ...(event.tenant ? { tenant: event.tenant } : {}) };
+  return { tenant: event.tenant! };
+}
+
+function distinctValue(field: DistinctField, event: AccessEvent): string | undefined {
+  switch (field) {
+    case "path":
+      return event.path.split("?")[0];
+    case "principal":
+      return event.principal;
+    case "tenant":
+      return event.tenant;
+    case "source":
+      return sourceKey(event.ip);
+    case "network":
+      return networkKey(event.ip);
+  }
+}
+
+/** Matches an address or a CIDR block (IPv4 or IPv6). */
+function ipMatcher(spec: string): (ip: string) => boolean {
+  const [addr, bits] = spec.split("/");
+  const normal = normalizeIp(addr);
+  if (bits === undefined) return (ip) => ip === normal;
+  const block = new BlockList();
+  block.addSubnet(normal, Number(bits), normal.includes(":") ? "ipv6" : "ipv4");
+  return (ip) => {
+    try {
+      return block.check(ip, ip.includes(":") ? "ipv6" : "ipv4");
+    } catch {
+      return false;
+    }
+  };
+}

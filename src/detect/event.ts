@@ -1,0 +1,84 @@
+import { isIP } from "node:net";
+
+/** Why authentication did or did not succeed, as the application reports it. */
+export type AuthResult = "ok" | "missing" | "invalid" | "revoked" | "expired" | "forbidden";
+export const AUTH_RESULTS: readonly AuthResult[] = ["ok", "missing", "invalid", "revoked", "expired", "forbidden"];
+
+/** One request as every rule sees it: built by the middleware, or parsed from a log by `detect replay`. */
+export interface AccessEvent {
+  /** ISO 8601 event time; it is the detector's only clock. */
+  time: string;
+  ip: string;
+  method: string;
+  path: string;
+  status: number;
+  route?: string;
+  /** `key:<id>` or `user:<name>`; never a raw secret. */
+  principal?: string;
+  tenant?: string;
+  userAgent?: string;
+  auth?: AuthResult;
+  durationMs?: number;
+}
+
+/** Strips `::ffff:` from IPv4-mapped IPv6 and zone ids, lower-cases IPv6. Returns "" for a non-address. */
+export function normalizeIp(raw: string | undefined): string {
+  if (!raw) return "";
+  let ip = raw.trim();
+  if (ip.startsWith("[") && ip.includes("]")) ip = ip.slice(1, ip.indexOf("]"));
+  const zone = ip.indexOf("%");
+  if (zone >= 0) ip = ip.slice(0, zone);
+  const lower = ip.toLowerCase();
+  if (lower.startsWith("::ffff:") && isIP(lower.slice(7)) === 4) return lower.slice(7);
+  const kind = isIP(lower);
+  if (kind === 0) return "";
+  return lower;
+}
+
+/** Expands an IPv6 address to its eight 16-bit groups. */
+function ipv6Groups(ip: string): string[] {
+  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
+  const headParts = head ? head.split(":") : [];
+  const tailParts = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail counts as two groups.
+  const expand = (parts: string[]) =>
+    parts.flatMap((p) => {
+      if (!p.includes(".")) return [p];
+      const o = p.split(".").map(Number);
+      return [((o[0]! << 8) | o[1]!).toString(16), ((o[2]! << 8) | o[3]!).toString(16)];
+    });
+  const h = expand(headParts);
+  const t = expand(tailParts);
+  const fill = tail === undefined ? [] : new Array(8 - h.length - t.length).fill("0");
+  return [...h, ...fill, ...t].map((g) => g.replace(/^0+(?=.)/, ""));
+}
+
+/**
+ * The key a source is counted under: an IPv4 address as is, an IPv6 address by its /64 (one customer
+ * usually holds a whole /64, so counting single IPv6 addresses lets an attacker rotate for free).
+ */
+export function sourceKey(ip: string): string {
+  const normal = normalizeIp(ip);
+  if (isIP(normal) !== 6) return normal || ip;
+  return `${ipv6Groups(normal).slice(0, 4).join(":")}::/64`;
+}
+
+/** The network a source belongs to: IPv4 /24, IPv6 /64. Used to tell "many networks" from "many addresses". */
+export function networkKey(ip: string): string {
+  const normal = normalizeIp(ip);
+  if (isIP(normal) === 4) return `${normal.split(".").slice(0, 3).join(".")}.0/24`;
+  return sourceKey(normal);
+}
+
+export function isAccessEvent(value: unknown): value is AccessEvent {
+  if (typeof value !== "object" || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.time === "string" &&
+    !Number.isNaN(Date.parse(e.time)) &&
+    typeof e.ip === "string" &&
+    typeof e.method === "string" &&
+    typeof e.path === "string" &&
+    typeof e.status === "number"
+  );
+}

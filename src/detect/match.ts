@@ -1,0 +1,59 @@
+import type { AccessEvent } from "./event.js";
+import { compilePattern, type EventMatch } from "./rule.js";
+
+export type EventPredicate = (event: AccessEvent) => boolean;
+
+const TENANT_IN_PATH = /\/(?:workspaces|tenants|ws|orgs)\/([^/?#]+)/i;
+
+/** Compiles a rule's `match` block once into a predicate; the hot path then only runs plain checks. */
+export function compileMatch(match: EventMatch): EventPredicate {
+  const checks: EventPredicate[] = [];
+  if (match.status) {
+    const set = new Set(match.status);
+    checks.push((e) => set.has(e.status));
+  }
+  if (match.auth) {
+    const set = new Set<string>(match.auth);
+    checks.push((e) => e.auth !== undefined && set.has(e.auth));
+  }
+  if (match.methods) {
+    const set = new Set(match.methods.map((m) => m.toUpperCase()));
+    checks.push((e) => set.has(e.method.toUpperCase()));
+  }
+  if (match.requirePrincipal) checks.push((e) => Boolean(e.principal));
+  if (match.path) {
+    const patterns = match.path.map((p) => compilePattern(p));
+    checks.push((e) => pathVariants(e.path).some((v) => patterns.some((p) => p.test(v))));
+  }
+  if (match.userAgent) {
+    const patterns = match.userAgent.map((p) => compilePattern(p));
+    checks.push((e) => e.userAgent !== undefined && patterns.some((p) => p.test(e.userAgent!)));
+  }
+  if (match.foreignTenant) checks.push(isForeignTenant);
+  if (match.exceptPrincipal) {
+    const patterns = match.exceptPrincipal.map((p) => compilePattern(p));
+    checks.push((e) => !e.principal || !patterns.some((p) => p.test(e.principal!)));
+  }
+  return (e) => checks.every((check) => check(e));
+}
+
+/** The path as sent, decoded once and decoded twice: probes hide behind double encoding. */
+export function pathVariants(path: string): string[] {
+  const once = safeDecode(path.replaceAll("+", " "));
+  const twice = safeDecode(once);
+  return once === path ? [path] : twice === once ? [path, once] : [path, once, twice];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export function isForeignTenant(e: AccessEvent): boolean {
+  if (!e.tenant) return false;
+  const m = TENANT_IN_PATH.exec(e.path);
+  return m !== null && safeDecode(m[1]!) !== e.tenant;
+}

@@ -1,0 +1,238 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../core/errors.js";
+import { parseYaml, schemaCheck } from "../core/yaml-document.js";
+import type { Severity } from "../core/severity.js";
+import type { AccessEvent, AuthResult } from "./event.js";
+
+export type SubjectType = "ip" | "principal" | "tenant";
+/** A value counted distinctly per subject: `network` is the source's /24 or /64. */
+export type DistinctField = "path" | "principal" | "source" | "network" | "tenant";
+
+/** Which events a trigger looks at; every listed condition must hold. */
+export interface EventMatch {
+  status?: number[];
+  auth?: AuthResult[];
+  methods?: string[];
+  /** Regular expressions (case-insensitive) tried on the path and query as sent and decoded. */
+  path?: string[];
+  userAgent?: string[];
+  /** The path names a workspace (`/workspaces/<id>`, `/tenants/<id>`) other than the event's tenant. */
+  foreignTenant?: boolean;
+  /** Principals matching one of these are left out (for example admins on admin routes). */
+  exceptPrincipal?: string[];
+  requirePrincipal?: boolean;
+}
+
+export interface ThresholdTrigger {
+  kind: "threshold";
+  match: EventMatch;
+  subject: SubjectType;
+  /** Count distinct values of this field instead of events. */
+  distinct?: DistinctField;
+  threshold: number;
+  window: string;
+  severity?: Severity;
+}
+
+/** A principal's requests per minute against its own moving average. */
+export interface BaselineTrigger {
+  kind: "baseline";
+  match: EventMatch;
+  subject: "principal" | "tenant";
+  /** Fires when a minute has at least this many times the baseline... */
+  factor: number;
+  /** ...and at least this many requests (a quiet key going from 1 to 5 per minute is not a spike). */
+  minPerMinute: number;
+  /** Minutes of history needed before the baseline is trusted. */
+  warmupMinutes: number;
+  severity?: Severity;
+}
+
+export type Trigger = ThresholdTrigger | BaselineTrigger;
+
+export interface ExampleEvent extends Partial<AccessEvent> {
+  /** Offset from the example's start, e.g. `90s`; default: the previous event's offset. */
+  at?: string;
+}
+export interface ExampleRepeat {
+  repeat: number;
+  every: string;
+  at?: string;
+  /** `{i}` in any string field is replaced by the repetition number. */
+  event: Partial<AccessEvent>;
+}
+export interface RuleExample {
+  name: string;
+  events: Array<ExampleEvent | ExampleRepeat>;
+}
+
+export interface DetectRule {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  /** Anchor rules this one is modelled on (CrowdSec, fail2ban, AppSensor). */
+  references: string[];
+  triggers: Trigger[];
+  /** Enforce-mode response while blocked. */
+  response: { status: 403 | 429; blockFor: string };
+  examples: { positive: RuleExample[]; negative: RuleExample[] };
+  file: string;
+}
+
+const severity = { enum: ["info", "low", "medium", "high", "critical"] };
+const duration = { type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" };
+const strings = { type: "array", items: { type: "string" } };
+const match = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    status: { type: "array", items: { type: "integer" } },
+    auth: { type: "array", items: { enum: ["ok", "missing", "invalid", "revoked", "expired", "forbidden"] } },
+    methods: strings,
+    path: strings,
+    userAgent: strings,
+    foreignTenant: { type: "boolean" },
+    exceptPrincipal: strings,
+    requirePrincipal: { type: "boolean" },
+  },
+};
+const example = {
+  type: "object",
+  required: ["name", "events"],
+  additionalProperties: false,
+  properties: { name: { type: "string" }, events: { type: "array", minItems: 1, items: { type: "object" } } },
+};
+const ruleSchema = {
+  type: "object",
+  required: ["id", "title", "severity", "description", "triggers", "response", "examples"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
+    title: { type: "string" },
+    severity,
+    description: { type: "string" },
+    references: strings,
+    triggers: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["kind", "match", "subject"],
+        additionalProperties: false,
+        properties: {
+          kind: { enum: ["threshold", "baseline"] },
+          match,
+          subject: { enum: ["ip", "principal", "tenant"] },
+          distinct: { enum: ["path", "principal", "source", "network", "tenant"] },
+          threshold: { type: "integer", minimum: 1 },
+          window: duration,
+          factor: { type: "number", minimum: 1 },
+          minPerMinute: { type: "integer", minimum: 1 },
+          warmupMinutes: { type: "integer", minimum: 1 },
+          severity,
+        },
+      },
+    },
+    response: {
+      type: "object",
+      required: ["status", "blockFor"],
+      additionalProperties: false,
+      properties: { status: { enum: [403, 429] }, blockFor: duration },
+    },
+    examples: {
+      type: "object",
+      required: ["positive", "negative"],
+      additionalProperties: false,
+      properties: {
+        positive: { type: "array", minItems: 1, items: example },
+        negative: { type: "array", minItems: 1, items: example },
+      },
+    },
+  },
+};
+const checkRule = schemaCheck(ruleSchema);
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `10s` → 10000. */
+export function parseDuration(text: string): number {
+  const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new ConfigError(`"${text}" is not a duration; write it like 30s, 10m or 1h`, { file: "detect options" });
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+export function defaultRulesDir(): string {
+  // dist/detect/rule.js and src/detect/rule.ts both sit two levels below the package root.
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "rules", "detect");
+}
+
+export function parseDetectRule(file: string, text: string): DetectRule {
+  const { source, problems } = parseYaml(file, text);
+  const all = source ? checkRule(source) : problems;
+  if (all.length > 0 || !source) {
+    const first = all[0]!;
+    throw new ConfigError(`${first.message}; fix the rule file`, { file: first.file, line: first.line });
+  }
+  const value = source.value as Omit<DetectRule, "file">;
+  const rule: DetectRule = { ...value, references: value.references ?? [], file };
+  rule.triggers.forEach((t, i) => {
+    const line = source.lineOf(`/triggers/${i}`);
+    if (t.kind === "threshold" && (t.threshold === undefined || t.window === undefined)) {
+      throw new ConfigError(`rule ${rule.id}: a threshold trigger needs threshold and window`, { file, line });
+    }
+    if (t.kind === "baseline" && (t.factor === undefined || t.minPerMinute === undefined || t.warmupMinutes === undefined)) {
+      throw new ConfigError(`rule ${rule.id}: a baseline trigger needs factor, minPerMinute and warmupMinutes`, { file, line });
+    }
+    for (const p of [...(t.match.path ?? []), ...(t.match.userAgent ?? []), ...(t.match.exceptPrincipal ?? [])]) compilePattern(p, file, line);
+  });
+  return rule;
+}
+
+export function compilePattern(pattern: string, file = "detect rule", line?: number): RegExp {
+  try {
+    return new RegExp(pattern, "i");
+  } catch {
+    throw new ConfigError(`"${pattern}" is not a valid regular expression; fix the pattern`, { file, ...(line ? { line } : {}) });
+  }
+}
+
+let cached: DetectRule[] | undefined;
+/** The built-in rules in rules/detect/*.yaml (or another directory), sorted by file name. */
+export function loadDetectRules(dir = defaultRulesDir()): DetectRule[] {
+  const builtIn = dir === defaultRulesDir();
+  if (builtIn && cached) return cached;
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const rules = files.map((f) => parseDetectRule(join(dir, f), readFileSync(join(dir, f), "utf8")));
+  if (builtIn) cached = rules;
+  return rules;
+}
+
+/** Turns an example into timestamped events starting at `start`. */
+export function expandExample(example: RuleExample, start = Date.parse("2026-01-01T00:00:00Z")): AccessEvent[] {
+  const base: AccessEvent = { time: "", ip: "203.0.113.10", method: "GET", path: "/", status: 200 };
+  const out: AccessEvent[] = [];
+  let offset = 0;
+  for (const item of example.events) {
+    if ("repeat" in item) {
+      if (item.at) offset = parseDuration(item.at);
+      const step = parseDuration(item.every);
+      for (let i = 0; i < item.repeat; i++) {
+        out.push({ ...base, ...substitute(item.event, i), time: new Date(start + offset).toISOString() });
+        offset += step;
+      }
+      continue;
+    }
+    const { at, ...fields } = item;
+    if (at) offset = parseDuration(at);
+    out.push({ ...base, ...fields, time: new Date(start + offset).toISOString() });
+  }
+  return out;
+}
+
+function substitute(event: Partial<AccessEvent>, i: number): Partial<AccessEvent> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) out[k] = typeof v === "string" ? v.replaceAll("{i}", String(i)) : v;
+  return out as Partial<AccessEvent>;
+}
