@@ -24,7 +24,8 @@ const SEVERITY_ID: Record<Severity, number> = { info: 1, low: 2, medium: 3, high
 
 /**
  * The pino record for an alert: our own fields at the top level, plus OCSF 1.x Detection Finding
- * (class 2004) fields so a SIEM can map it without a custom parser.
+ * (class 2004) fields so a SIEM can map it without a custom parser. OCSF's own `action` string is left
+ * out because `action` here is ours (alert|block); `action_id` and `disposition` carry OCSF's view.
  */
 export function alertRecord(alert: Alert): Record<string, unknown> {
   const time = Date.parse(alert.lastSeen);
@@ -49,7 +50,6 @@ export function alertRecord(alert: Alert): Record<string, unknown> {
       last_seen_time: time,
     },
     action_id: alert.action === "block" ? 2 : 1,
-    action: alert.action === "block" ? "Denied" : "Allowed",
     disposition: alert.action === "block" ? "Blocked" : "Detected",
     ...(alert.subject.ip ? { src_endpoint: { ip: alert.subject.ip } } : {}),
     ...(alert.subject.principal ? { actor: { user: { uid: alert.subject.principal } } } : {}),

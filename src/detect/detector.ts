@@ -245,7 +245,8 @@ export class Detector {
     return this.allowIps.some((m) => m(ip));
   }
 
-  private observeBaselines(event: AccessEvent): Alert[] {
+  /** Runs only the baseline triggers (the shared-store path counts threshold hits elsewhere). */
+  observeBaselines(event: AccessEvent): Alert[] {
     const at = Date.parse(event.time);
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const alerts: Alert[] = [];

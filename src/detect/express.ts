@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Guard, type GuardOptions } from "./guard.js";
+import { createStore } from "./redis-store.js";
+import { accessEventFrom, type Enrich } from "./request-event.js";
+
+export interface SuspiciousAccessOptions extends GuardOptions {
+  /**
+   * Adds identity to the event after the response: principal, tenant and why auth failed. The default
+   * reads `res.locals.rampart` (`{ principal, tenant, auth }`), which route handlers can set.
+   */
+  enrich?: Enrich;
+  /** Names the principal before the handler runs, so principal blocks are enforced up front. */
+  identify?: (req: IncomingMessage) => { principal?: string; tenant?: string } | undefined;
+}
+
+type Next = (error?: unknown) => void;
+export type SuspiciousAccessMiddleware = ((req: IncomingMessage, res: ServerResponse, next: Next) => void) & { guard: Guard; close(): Promise<void> };
+
+/**
+ * Express middleware: `app.use(suspiciousAccess({}))`. In monitor mode (the default) it only watches and
+ * alerts; rules in enforce mode answer 429/403 while their subject is blocked. It never throws into
+ * the request: its own failures are logged and counted and the request goes on.
+ */
+export function suspiciousAccess(options: SuspiciousAccessOptions = {}): SuspiciousAccessMiddleware {
+  const guard = new Guard(options);
+  createStore(options.store, guard);
+  const middleware = ((req, res, next) => {
+    const started = performance.now();
+    let ip = "unknown";
+    try {
+      ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+      const early = safeIdentify(options, req, guard);
+      res.once("finish", () => {
+        try {
+          guard.record(accessEventFrom(req, res, ip, options.enrich, early));
+        } catch (error) {
+          guard.fail("event", error);
+        }
+      });
+      const decide = (block: { status: number; until: number } | undefined) => {
+        guard.telemetry.checkSeconds((performance.now() - started) / 1000);
+        if (!block) {
+          guard.telemetry.decision("allow", "none");
+          return next();
+        }
+        guard.telemetry.decision("block", "active_block");
+        res.statusCode = block.status;
+        res.setHeader("retry-after", String(Math.max(1, Math.ceil((block.until - Date.now()) / 1000))));
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ error: block.status === 429 ? "too many suspicious requests" : "forbidden" }));
+      };
+      const local = guard.detector.blockFor({ ip, ...early }, Date.now());
+      if (local || !guard.hasStore) return decide(local);
+      guard.blocked({ ip, ...early }).then(decide, () => next());
+    } catch (error) {
+      guard.fail("middleware", error);
+      next();
+    }
+  }) as SuspiciousAccessMiddleware;
+  middleware.guard = guard;
+  middleware.close = () => guard.close();
+  return middleware;
+}
+
+function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, guard: Guard): { principal?: string; tenant?: string } {
+  if (!options.identify) return {};
+  try {
+    return options.identify(req) ?? {};
+  } catch (error) {
+    guard.fail("identify", error);
+    return {};
+  }
+}
