@@ -4,6 +4,7 @@ import { ExitCode } from "../core/exit-code.js";
 import type { CliIo } from "./io.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerChecklist } from "./commands/checklist.js";
+import { registerDetect } from "./commands/detect.js";
 import { registerHook } from "./commands/hook.js";
 import { registerIncident } from "./commands/incident.js";
 import { registerPlaybook } from "./commands/playbook.js";
@@ -13,7 +14,7 @@ import { registerThreats } from "./commands/threats.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerAudit, registerChecklist, registerHook, registerIncident, registerPlaybook, registerRules, registerScan, registerThreats];
+const registrars = [registerAudit, registerChecklist, registerDetect, registerHook, registerIncident, registerPlaybook, registerRules, registerScan, registerThreats];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {
