@@ -1,3 +1,4 @@
+import { shannonEntropy } from "../secrets/placeholder.js";
 /**
  * Value-based judgement of secrets chosen by operators: placeholders, dictionary words and short
  * or repetitive strings. Used for tokens, JWT secrets, salts and database passwords.
@@ -39,16 +40,6 @@ export function isDictionaryWord(value: string): boolean {
   return DICTIONARY.has(value.trim().toLowerCase());
 }
 
-function shannonBitsPerChar(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) {
-    const p = n / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
 
 /**
  * Why a self-chosen secret is weak, or undefined when it looks strong. `minLength` is 32 for tokens
@@ -60,6 +51,6 @@ export function weaknessOf(value: string, minLength: number): string | undefined
   if (isDictionaryWord(v)) return "a well-known default";
   if (isPlaceholder(v)) return "a placeholder";
   if (v.length < minLength) return `only ${v.length} characters (use at least ${minLength})`;
-  if (shannonBitsPerChar(v) < 3) return "low in randomness (repeated characters)";
+  if (shannonEntropy(v) < 3) return "low in randomness (repeated characters)";
   return undefined;
 }
