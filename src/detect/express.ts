@@ -50,7 +50,7 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
         res.end(JSON.stringify({ error: block.status === 429 ? "too many suspicious requests" : "forbidden" }));
       };
       const local = guard.detector.blockFor({ ip, ...early }, Date.now());
-      if (local || !guard.hasStore) return decide(local);
+      if (local || !guard.hasStore || guard.degraded) return decide(local);
       guard.blocked({ ip, ...early }).then(decide, () => next());
     } catch (error) {
       guard.fail("middleware", error);

@@ -22,6 +22,8 @@ export interface GuardOptions extends DetectorOptions {
   onAlert?: (alert: Alert) => void;
 }
 
+const STORE_RETRY_MS = 2000;
+
 export interface Probe {
   ip: string;
   principal?: string;
@@ -40,6 +42,8 @@ export class Guard {
   private store: DetectStore | undefined;
   private readonly pending = new Set<Promise<void>>();
   private storeDown = false;
+  /** While the store is down, the next time a request tries it again. */
+  private retryAt = 0;
   private lastEvictions: Record<string, number> = {};
 
   constructor(private readonly options: GuardOptions = {}) {
@@ -51,8 +55,14 @@ export class Guard {
   }
 
   /** Plugs in the shared store (created asynchronously by the adapters). */
-  useStore(store: DetectStore): void {
+  useStore(store: DetectStore, options: { connected?: boolean } = {}): void {
     this.store = store;
+    // Until the store is connected, count locally: no request waits on a connection.
+    if (options.connected === false) {
+      this.storeDown = true;
+      this.retryAt = Date.now() + STORE_RETRY_MS;
+      this.telemetry.setDegraded(true);
+    }
   }
 
   /** Local block first; the shared store second (bounded by its own timeout). Never rejects. */
@@ -75,15 +85,23 @@ export class Guard {
   record(event: AccessEvent): void {
     try {
       this.telemetry.auth(event.auth);
-      if (!this.store || this.storeDown) {
+      const store = this.store;
+      if (!store || (this.storeDown && !this.retryDue())) {
         for (const alert of this.detector.observe(event)) this.report(alert);
         this.reportEvictions();
         return;
       }
-      this.track(this.recordShared(event, this.store));
+      this.track(this.recordShared(event, store));
     } catch (error) {
       this.fail("detector", error);
     }
+  }
+
+  /** While the store is down, one request every couple of seconds tries it again. */
+  private retryDue(): boolean {
+    if (Date.now() < this.retryAt) return false;
+    this.retryAt = Date.now() + STORE_RETRY_MS;
+    return true;
   }
 
   private async recordShared(event: AccessEvent, store: DetectStore): Promise<void> {
@@ -133,10 +151,11 @@ export class Guard {
   }
 
   private markStore(up: boolean, error?: unknown): void {
+    if (!up) this.retryAt = Date.now() + STORE_RETRY_MS;
     if (up === !this.storeDown) return;
     this.storeDown = !up;
     this.telemetry.setDegraded(!up);
-    if (up) this.logger.info({ store: this.store?.name }, "rampart shared store is back; shared counting resumed");
+    if (up) this.logger.info({ store: this.store?.name }, "rampart shared store connected; shared counting on");
     else this.fail("store", error);
   }
 

@@ -82,5 +82,6 @@ export class RedisStore implements DetectStore {
 /** Connects the configured store to the guard; memory needs nothing. */
 export function createStore(option: { redis: string; prefix?: string; timeoutMs?: number } | DetectStore | undefined, guard: Guard): void {
   if (!option) return;
-  guard.useStore("redis" in option && typeof option.redis === "string" ? new RedisStore(option, guard) : (option as DetectStore));
+  if ("redis" in option && typeof option.redis === "string") guard.useStore(new RedisStore(option, guard), { connected: false });
+  else guard.useStore(option as DetectStore);
 }
