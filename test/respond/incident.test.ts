@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync, cpSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,10 @@ describe("playbooks", () => {
     expect(ids).toEqual(expect.arrayContaining(["leaked-secret", "wallet-key-compromise", "suspicious-access", "malicious-plugin", "impersonation-scam", "account-takeover"]));
     const known = new Set(loadCatalogRules().map((r) => r.meta.id));
     for (const p of loadPlaybooks()) for (const r of p.triggers?.scanRules ?? []) expect(known.has(r), `${p.id} → ${r}`).toBe(true);
+    const detectors = new Set(readdirSync(new URL("../../rules/detect/", import.meta.url)).map((f) => f.replace(/\.yaml$/, "")));
+    const routed = loadPlaybooks().find((p) => p.id === "suspicious-access")!.triggers!.detectorRules!;
+    expect(routed.length).toBeGreaterThan(0);
+    for (const r of routed) expect(detectors.has(r), `suspicious-access → ${r}`).toBe(true);
   });
 
   it("show --format json has steps with ids", async () => {

@@ -37,6 +37,13 @@ describe("rampart threats check", () => {
     expect(stdout).toContain("maintainer-account-takeover (score 15): scores at or above 12 and needs a responsive control");
   });
 
+  it("fails naming a detector rule that does not exist under rules/detect", async () => {
+    const { dir } = copyModel((t) => t.replace("detectorRule: brute-force", "detectorRule: brute-forse"));
+    const { code, stdout } = await runCli(["threats", "check", "--dir", dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('detectorRule "brute-forse" does not exist under rules/detect/');
+  });
+
   it("reports schema errors with file:line and exit 2", async () => {
     const { dir } = copyModel((t) => t.replace("likelihood: 4\n    impact: 5", "likelihood: 9\n    impact: 5"));
     const { code, stderr } = await runCli(["threats", "check", "--dir", dir]);
