@@ -9,7 +9,7 @@ export class CountMinSketch {
   private epochStart = 0;
 
   constructor(
-    private readonly width = 1 << 15,
+    private readonly width = 1 << 17,
     private readonly depth = 4,
     private readonly epochMs = 60_000,
   ) {

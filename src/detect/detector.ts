@@ -159,10 +159,11 @@ export class Detector {
     if (!state) {
       let seed = 1;
       if (hit.threshold > 1 && this.windows.underPressure()) {
-        // Under address spraying only subjects seen twice get an exact counter; the sketch's estimate
-        // seeds it so an admitted subject keeps what it already did.
-        seed = this.sketch.add(hit.key, hit.at);
-        if (seed < 2) return undefined;
+        // Under address spraying only subjects seen twice get an exact counter, starting at two. The
+        // sketch's estimate is not used beyond that: collisions inflate it, and an inflated newcomer
+        // must not outweigh (and so evict) a genuinely busy counter.
+        if (this.sketch.add(hit.key, hit.at) < 2) return undefined;
+        seed = 2;
       }
       state = hit.member !== undefined ? { times: [], members: new Map() } : { times: [] };
       for (let i = 1; !state.members && i < Math.min(seed, hit.threshold); i++) state.times.push(hit.at);
