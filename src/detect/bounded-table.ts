@@ -19,8 +19,9 @@ export class BoundedTable<V> {
 
   get(key: string): V | undefined {
     const value = this.map.get(key);
-    if (value === undefined) return undefined;
-    // Re-insert to move the key to the young end of the insertion order.
+    if (value === undefined || !this.underPressure()) return value;
+    // Near the cap, re-insert to move the key to the young end, so eviction samples idle entries first.
+    // Below it, nothing is evicted and the reordering would only cost time.
     this.map.delete(key);
     this.map.set(key, value);
     return value;

@@ -48,6 +48,7 @@ interface CompiledTrigger {
   matches: EventPredicate;
   windowMs: number;
   severity: Severity;
+  keyPrefix: string;
 }
 
 interface WindowState {
@@ -105,6 +106,7 @@ export class Detector {
             matches: compileMatch(trigger.match),
             windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
             severity: trigger.severity ?? rule.severity,
+            keyPrefix: `${rule.id}#${triggerIndex}|`,
           })),
     );
     this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
@@ -117,20 +119,20 @@ export class Detector {
   }
 
   /** Feeds one event; returns the alerts it raised. Uses only local state. */
-  observe(event: AccessEvent): Alert[] {
+  observe(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
     const alerts: Alert[] = [];
-    for (const hit of this.plan(event)) {
+    for (const hit of this.plan(event, at)) {
       const counted = this.countLocally(hit);
       const alert = counted && this.decide(hit, counted);
       if (alert) alerts.push(alert);
     }
-    alerts.push(...this.observeBaselines(event));
+    const baseline = this.observeBaselines(event, at);
+    if (baseline.length > 0) alerts.push(...baseline);
     return alerts;
   }
 
   /** The threshold hits an event makes, without counting them: a shared store can count them instead. */
-  plan(event: AccessEvent): Hit[] {
-    const at = Date.parse(event.time);
+  plan(event: AccessEvent, at = Date.parse(event.time)): Hit[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const hits: Hit[] = [];
     for (const t of this.triggers) {
@@ -139,16 +141,9 @@ export class Detector {
       if (!subject) continue;
       const member = t.trigger.distinct ? distinctValue(t.trigger.distinct, event) : undefined;
       if (t.trigger.distinct && !member) continue;
-      hits.push({
-        key: `${t.rule.id}#${t.triggerIndex}|${subject}`,
-        ...(member ? { member } : {}),
-        at,
-        windowMs: t.windowMs,
-        threshold: t.trigger.threshold,
-        ruleIndex: t.ruleIndex,
-        triggerIndex: t.triggerIndex,
-        event,
-      });
+      const hit: Hit = { key: t.keyPrefix + subject, at, windowMs: t.windowMs, threshold: t.trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
+      if (member) hit.member = member;
+      hits.push(hit);
     }
     return hits;
   }
@@ -247,8 +242,7 @@ export class Detector {
   }
 
   /** Runs only the baseline triggers (the shared-store path counts threshold hits elsewhere). */
-  observeBaselines(event: AccessEvent): Alert[] {
-    const at = Date.parse(event.time);
+  observeBaselines(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const alerts: Alert[] = [];
     for (const t of this.triggers) {
@@ -311,14 +305,21 @@ export class Detector {
 }
 
 function countMember(members: Map<string, number>, hit: Hit, since: number): Counted {
-  for (const [m, last] of members) if (last <= since) members.delete(m);
-  members.delete(hit.member!);
+  // Members are kept in last-seen order (re-inserted on every sighting), so expired ones are at the front.
+  for (const [m, last] of members) {
+    if (last > since) break;
+    members.delete(m);
+  }
+  if (members.has(hit.member!)) {
+    // Re-insert to keep last-seen order; skip the move when the member is already the newest.
+    let newest: string | undefined;
+    for (const m of members.keys()) newest = m;
+    if (newest !== hit.member) members.delete(hit.member!);
+  }
   members.set(hit.member!, hit.at);
   // Only as many members as the threshold needs are kept: memory per subject stays bounded.
-  while (members.size > hit.threshold) members.delete(members.keys().next().value!);
-  let first = hit.at;
-  for (const last of members.values()) if (last < first) first = last;
-  return { count: members.size, firstSeen: first };
+  if (members.size > hit.threshold) members.delete(members.keys().next().value!);
+  return { count: members.size, firstSeen: members.values().next().value! };
 }
 
 export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {

@@ -32,7 +32,8 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
       const early = safeIdentify(options, req, guard);
       res.once("finish", () => {
         try {
-          guard.record(accessEventFrom(req, res, ip, options.enrich, early));
+          const at = Date.now();
+          guard.record(accessEventFrom(req, res, ip, options.enrich, early, at), at);
         } catch (error) {
           guard.fail("event", error);
         }

@@ -82,12 +82,12 @@ export class Guard {
   }
 
   /** Feeds a finished request. Returns at once; shared-store work runs in the background. */
-  record(event: AccessEvent): void {
+  record(event: AccessEvent, at = Date.parse(event.time)): void {
     try {
       this.telemetry.auth(event.auth);
       const store = this.store;
       if (!store || (this.storeDown && !this.retryDue())) {
-        for (const alert of this.detector.observe(event)) this.report(alert);
+        for (const alert of this.detector.observe(event, at)) this.report(alert);
         this.reportEvictions();
         return;
       }

@@ -14,12 +14,12 @@ const MAX_PATH = 2048;
 const MAX_UA = 512;
 
 /** Builds the access event of a finished request. */
-export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early: Enrichment = {}): AccessEvent {
+export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early: Enrichment = {}, at = Date.now()): AccessEvent {
   const locals = (res as ServerResponse & { locals?: { rampart?: Enrichment } }).locals?.rampart;
-  const extra = { ...early, ...cleanEnrichment(locals), ...cleanEnrichment(enrich?.(req, res)) };
+  const extra = enrich ? { ...early, ...cleanEnrichment(locals), ...cleanEnrichment(enrich(req, res)) } : locals ? { ...early, ...cleanEnrichment(locals) } : early;
   const route = extra.route ?? expressRoute(req);
   const event: AccessEvent = {
-    time: new Date().toISOString(),
+    time: new Date(at).toISOString(),
     ip,
     method: req.method ?? "GET",
     path: ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/").slice(0, MAX_PATH),
