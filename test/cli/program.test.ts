@@ -28,3 +28,12 @@ describe("rampart CLI", () => {
     expect(stdout).toContain("Usage: rampart");
   });
 });
+
+describe("rampart rules list", () => {
+  it("lists the rules of every domain", async () => {
+    const { code, stdout } = await runCli(["rules", "list", "--format", "json"]);
+    expect(code).toBe(0);
+    const categories = new Set((JSON.parse(stdout).rules as Array<{ category: string }>).map((r) => r.category));
+    expect([...categories].sort()).toEqual(["audit", "detect", "misconfig", "secret"]);
+  });
+});

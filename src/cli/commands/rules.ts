@@ -9,6 +9,8 @@ const catalogs: Array<() => Promise<RuleMeta[]>> = [
   async () => (await import("../../scan/misconfig/catalog.js")).loadMisconfigRules().map((r) => ruleMeta(r.meta)),
   async () => (await import("../../scan/registry.js")).loadAllSecretRules().map((r) => ruleMeta(r.meta)),
   async () => (await import("../../audit/audit.js")).loadAuditRules().map(ruleMeta),
+  async () =>
+    (await import("../../detect/rule.js")).loadDetectRules().map((r) => ({ id: r.id, category: "detect" as const, severity: r.severity, description: r.title, source: `rules/detect/${r.id}.yaml`, references: r.references })),
 ];
 
 /** Only the RuleMeta fields (a scan rule's keywords and file globs stay internal). */
