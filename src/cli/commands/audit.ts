@@ -10,6 +10,7 @@ import { isSeverity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
 import { summarize } from "../../report/report.js";
 import { wantsColor } from "../io.js";
+import { createProgress } from "../progress.js";
 import type { CommandContext } from "../program.js";
 import { VERSION } from "../version.js";
 
@@ -43,11 +44,12 @@ async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitC
   if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the org's settings (see README: Auditing GitHub)");
   const rules = loadAuditRules();
   const octokit = createGitHubClient({ env: io.env, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}), onWait: (m) => io.stderr.write(`rampart: ${m}\n`) });
-  const progress = io.stderr.isTTY && !io.env.CI ? (m: string) => io.stderr.write(`\rauditing ${m}\u001b[K`) : () => {};
-  const snapshot = await takeSnapshot(octokit, o.org, o.repo ?? [], progress).catch((error: unknown) => {
-    throw apiError(error, o.org);
-  });
-  if (progress.length > 0) io.stderr.write("\r\u001b[K");
+  const progress = createProgress(io, "auditing");
+  const snapshot = await takeSnapshot(octokit, o.org, o.repo ?? [], (m) => progress.update(m))
+    .catch((error: unknown) => {
+      throw apiError(error, o.org);
+    })
+    .finally(() => progress.done());
   const findings = auditSnapshot(snapshot, rules);
   const report = { tool: { name: "rampart", version: VERSION }, kind: "audit" as const, findings, rules, summary: summarize(findings, o.failOn, snapshot.repos.length) };
   const text = formatReport(format, report, { color: !o.output && wantsColor(io) });
