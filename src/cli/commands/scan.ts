@@ -12,6 +12,7 @@ import { scanPaths, type ScanResult } from "../../scan/engine.js";
 import { scanChanges, scanHistory } from "../../scan/git/git-scan.js";
 import type { CommandContext } from "../program.js";
 import { wantsColor, type CliIo } from "../io.js";
+import { createProgress } from "../progress.js";
 import { VERSION } from "../version.js";
 
 /** Every `rampart scan` option in one place; git modes add theirs here and in `pickSource`. */
@@ -100,9 +101,10 @@ async function pickSource(
   if (modes > 1) throw new UsageError("--diff, --staged and --git-history are separate modes; pick one");
   if (options.since !== undefined && !options.gitHistory) throw new UsageError("--since goes with --git-history");
   const cwd = resolve(io.cwd, paths[0] ?? ".");
-  if (options.gitHistory) return scanHistory({ cwd, config: settings.config, ...(options.since ? { since: options.since } : {}) });
-  if (options.diff !== undefined) return scanChanges({ cwd, config: settings.config, base: options.diff });
-  if (options.staged) return scanChanges({ cwd, config: settings.config });
+  const git = { cwd, config: settings.config, ...(settings.categories ? { categories: settings.categories } : {}) };
+  if (options.gitHistory) return withProgress(io, "scanning history:", (onProgress) => scanHistory({ ...git, onProgress, ...(options.since ? { since: options.since } : {}) }));
+  if (options.diff !== undefined) return withProgress(io, "scanning changes:", (onProgress) => scanChanges({ ...git, onProgress, base: options.diff }));
+  if (options.staged) return scanChanges(git);
   return scanPaths({
     paths,
     cwd: io.cwd,
@@ -114,6 +116,15 @@ async function pickSource(
     ...(settings.categories ? { categories: settings.categories } : {}),
     ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
   });
+}
+
+async function withProgress<T>(io: CliIo, label: string, run: (onProgress: (m: string) => void) => Promise<T>): Promise<T> {
+  const progress = createProgress(io, label);
+  try {
+    return await run((m) => progress.update(m));
+  } finally {
+    progress.done();
+  }
 }
 
 function parseGate(value: string): Severity {

@@ -14,6 +14,10 @@ export interface ChangesOptions {
   config: ScanConfig;
   /** `--diff <base>`: what HEAD adds since its merge base with base. Otherwise `--staged`: the index. */
   base?: string;
+  /** Only rules of these categories (`secret`, `misconfig`); default all. */
+  categories?: readonly string[];
+  /** Called after each file with `done/total` so a terminal can show where a long run is. */
+  onProgress?: (message: string) => void;
 }
 
 /**
@@ -27,12 +31,13 @@ export async function scanChanges(options: ChangesOptions): Promise<ScanResult> 
   const reader = new DiffReader();
   for await (const line of gitLines(top, ["diff", "-U0", "--no-ext-diff", "--diff-filter=ACMR", ...range])) reader.push(line);
   const changed = reader.end().files.filter((f) => !excluded(options.config, f.path));
-  const rules = loadScanRules(options.config);
+  const rules = loadScanRules(options.config, options.categories);
   const skipped: Skipped[] = [];
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
   let bytes = 0;
-  for (const file of changed) {
+  for (const [index, file] of changed.entries()) {
+    options.onProgress?.(`${index + 1}/${changed.length} ${file.path}`);
     const text = showFile(top, revision, file.path, skipped);
     if (text === undefined) continue;
     bytes += text.length;
@@ -49,6 +54,10 @@ export interface HistoryOptions {
   config: ScanConfig;
   /** A revision (`v1.2.0`, `abc123`) scans `since..HEAD`; a date (`2026-01-01`) scans commits after it. */
   since?: string;
+  /** Only rules of these categories (`secret`, `misconfig`); default all. */
+  categories?: readonly string[];
+  /** Called after each commit with the count so far and the commit's date, for a terminal status line. */
+  onProgress?: (message: string) => void;
 }
 
 /**
@@ -57,7 +66,7 @@ export interface HistoryOptions {
  */
 export async function scanHistory(options: HistoryOptions): Promise<ScanResult> {
   const top = repoTop(options.cwd);
-  const rules = loadScanRules(options.config);
+  const rules = loadScanRules(options.config, options.categories);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
@@ -66,6 +75,7 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
   const take = (batch: { commit: CommitInfo | undefined; files: AddedLines[] } | undefined) => {
     if (!batch?.commit) return;
     commits++;
+    options.onProgress?.(`${commits} commits, at ${batch.commit.commit.slice(0, 10)} (${batch.commit.date.slice(0, 10)}), ${findings.length} findings`);
     const sources = batch.files.filter((f) => !excluded(options.config, f.path)).map((f) => toSource(f, batch.commit!));
     for (const s of sources) bytes += s.text.length;
     const result = scanSources(sources, { rules });

@@ -99,6 +99,22 @@ describe("rampart scan --git-history", () => {
     expect(json(since.stdout).findings).toHaveLength(0);
     rmSync(r.dir, { recursive: true, force: true });
   });
+
+  it("honours --category and shows progress only on a terminal", async () => {
+    const r = repo();
+    r.write("a.ts", `export const t = "${githubToken()}";\n`);
+    r.commit("leak");
+    const misconfigOnly = await runCli(["scan", "--git-history", "--category", "misconfig", "--format", "json"], { cwd: r.dir });
+    expect(misconfigOnly.code).toBe(0);
+    expect(json(misconfigOnly.stdout).findings).toHaveLength(0);
+    const onTerminal = await runCli(["scan", "--git-history", "--format", "json"], { cwd: r.dir, tty: true });
+    expect(onTerminal.code).toBe(1);
+    expect(onTerminal.stderr).toContain("scanning history: 1 commits");
+    expect(onTerminal.stderr.endsWith("\r\u001b[K")).toBe(true);
+    const inCi = await runCli(["scan", "--git-history", "--format", "json"], { cwd: r.dir, tty: true, env: { CI: "true" } });
+    expect(inCi.stderr).toBe("");
+    rmSync(r.dir, { recursive: true, force: true });
+  });
 });
 
 describe("baselines", () => {
