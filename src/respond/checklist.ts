@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
 import type { Finding } from "../core/finding.js";
-import { fileURLToPath } from "node:url";
+import { SHIPPED } from "./project-files.js";
 
 export interface ChecklistItem {
   id: string;
@@ -42,7 +42,7 @@ const schema = {
   },
 };
 
-const CHECKLIST_FILE = join(fileURLToPath(new URL("../../threat-model/", import.meta.url)), "checklist.yaml");
+const CHECKLIST_FILE = join(SHIPPED.threatModelDir, "checklist.yaml");
 
 export function loadChecklist(file = CHECKLIST_FILE): ChecklistItem[] {
   return readYamlFile<{ items: ChecklistItem[] }>(file, schemaCheck(schema)).value.items;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RampartError } from "../core/errors.js";
 import { appendEntry, readJournal, type JournalEntry, type JournalProblem } from "./journal.js";
-import { findPlaybook, type Playbook, type PlaybookStep } from "./playbook.js";
+import { findPlaybook, PLAYBOOKS_DIR, type Playbook, type PlaybookStep } from "./playbook.js";
 
 /** A guided incident: a playbook run recorded in a hash-chained journal at `<dir>/<id>.jsonl`. */
 export interface IncidentState {
@@ -21,12 +21,21 @@ export function journalPath(dir: string, id: string): string {
   return join(dir, `${id}.jsonl`);
 }
 
-export function openIncident(dir: string, playbookId: string, title: string, now = new Date()): string {
-  const playbook = findPlaybook(playbookId);
+/**
+ * Opens an incident from a playbook in `playbooksDir` (the project's own after `rampart init`). The journal keeps
+ * a copy of the playbook as it was, so later edits to the YAML never change an incident in flight.
+ */
+export function openIncident(dir: string, playbookId: string, title: string, now = new Date(), playbooksDir = PLAYBOOKS_DIR): string {
+  const playbook = findPlaybook(playbookId, playbooksDir);
   mkdirSync(dir, { recursive: true });
   const id = `INC-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(2).toString("hex")}`;
-  appendEntry(journalPath(dir, id), "opened", { playbook: playbook.id, title }, now);
+  appendEntry(journalPath(dir, id), "opened", { playbook: playbook.id, title, playbookSnapshot: playbook }, now);
   return id;
+}
+
+function playbookOf(data: Record<string, unknown>): Playbook {
+  const snapshot = data.playbookSnapshot as Playbook | undefined;
+  return snapshot && Array.isArray(snapshot.steps) ? snapshot : findPlaybook(String(data.playbook));
 }
 
 export function loadIncident(dir: string, id: string): IncidentState {
@@ -36,7 +45,7 @@ export function loadIncident(dir: string, id: string): IncidentState {
   if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
   const opened = entries[0];
   if (opened?.type !== "opened") throw new RampartError("the journal does not start with an opened entry", { file, line: 1 });
-  const state: IncidentState = { id, title: String(opened.data.title), playbook: findPlaybook(String(opened.data.playbook)), openedAt: opened.time, steps: new Map(), entries };
+  const state: IncidentState = { id, title: String(opened.data.title), playbook: playbookOf(opened.data), openedAt: opened.time, steps: new Map(), entries };
   for (const e of entries) {
     if (e.type === "step") state.steps.set(String(e.data.step), { status: e.data.status as "done" | "skip", at: e.time });
     if (e.type === "closed") state.closedAt = e.time;

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../core/errors.js";
 import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
+import { SHIPPED } from "./project-files.js";
 
 export interface PlaybookStep {
   id: string;
@@ -25,7 +25,7 @@ export interface Playbook {
   publicGuidance?: string[];
 }
 
-export const PLAYBOOKS_DIR = fileURLToPath(new URL("../../playbooks/", import.meta.url));
+export const PLAYBOOKS_DIR = SHIPPED.playbooksDir;
 
 const id = { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" };
 const schema = {

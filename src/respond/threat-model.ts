@@ -1,13 +1,15 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
 import { loadCatalogRules } from "../scan/registry.js";
 import { loadChecklist } from "./checklist.js";
 import { loadPlaybooks } from "./playbook.js";
+import { respondFiles, SHIPPED } from "./project-files.js";
 
-export const THREAT_MODEL_DIR = fileURLToPath(new URL("../../threat-model/", import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const THREAT_MODEL_DIR = SHIPPED.threatModelDir;
+/** Detector rules ship with Rampart; a project references them by id. */
+const DETECT_RULES_DIR = fileURLToPath(new URL("../../rules/detect/", import.meta.url));
 
 export type ControlKind = "preventive" | "detective" | "responsive";
 /** A control points at something that really enforces it; exactly one reference per control. */
@@ -103,11 +105,14 @@ export interface ThreatCoverage {
   responsive: number;
 }
 
-/** Validates the model, resolves every reference against the real registries and applies the policy. */
+/**
+ * Validates the model, resolves every reference against the real registries and applies the policy.
+ * Playbooks, checklist items and tests resolve in the model's own repository (the directory above `dir`).
+ */
 export function checkThreatModel(dir = THREAT_MODEL_DIR): { model: ThreatModel; problems: ThreatProblem[]; accepted: ThreatProblem[]; coverage: ThreatCoverage[] } {
   const file = join(dir, "model.yaml");
   const { value: model, source } = readYamlFile<ThreatModel>(file, schemaCheck(schema));
-  const known = knownIds();
+  const known = knownIds(dirname(resolve(dir)));
   const problems: ThreatProblem[] = [];
   const broken = new Set<Control>();
   const assets = new Set(model.assets.map((a) => a.id));
@@ -137,13 +142,14 @@ function at(source: YamlSource, pointer: string, message: string): ThreatProblem
   return { file: source.file, line: source.lineOf(pointer), message };
 }
 
-function knownIds() {
-  const detectDir = join(REPO_ROOT, "rules", "detect");
+function knownIds(root: string) {
+  const files = respondFiles(root);
   return {
+    root,
     scanRules: new Set(loadCatalogRules().map((r) => r.meta.id)),
-    playbooks: new Set(loadPlaybooks().map((p) => p.id)),
-    checklistItems: new Set(loadChecklist().map((i) => i.id)),
-    detectorRules: new Set(existsSync(detectDir) ? readdirSync(detectDir).map((f) => f.replace(/\.ya?ml$/, "")) : []),
+    playbooks: new Set(loadPlaybooks(files.playbooksDir).map((p) => p.id)),
+    checklistItems: new Set(loadChecklist(files.checklistFile).map((i) => i.id)),
+    detectorRules: new Set(readdirSync(DETECT_RULES_DIR).map((f) => f.replace(/\.ya?ml$/, ""))),
   };
 }
 
@@ -152,7 +158,7 @@ function unresolved(c: Control, known: ReturnType<typeof knownIds>): string | un
   if (c.playbook !== undefined && !known.playbooks.has(c.playbook)) return `playbook "${c.playbook}" does not exist under playbooks/`;
   if (c.checklistItem !== undefined && !known.checklistItems.has(c.checklistItem)) return `checklistItem "${c.checklistItem}" is not in threat-model/checklist.yaml`;
   if (c.detectorRule !== undefined && !known.detectorRules.has(c.detectorRule)) return `detectorRule "${c.detectorRule}" does not exist under rules/detect/`;
-  if (c.test !== undefined && !existsSync(join(REPO_ROOT, c.test))) return `test "${c.test}" does not exist`;
+  if (c.test !== undefined && !existsSync(join(known.root, c.test))) return `test "${c.test}" does not exist`;
   return undefined;
 }
 

@@ -80,7 +80,7 @@ describe("a guided incident", () => {
 
     expect((await runCli(["incident", "verify", id], { cwd })).code).toBe(0);
     const original = readFileSync(journal, "utf8");
-    writeFileSync(journal, original.replace("triage", "triagf"));
+    writeFileSync(journal, original.replace(`"step":"triage"`, `"step":"triagf"`));
     const edited = await runCli(["incident", "verify", id], { cwd });
     expect(edited.code).toBe(1);
     expect(edited.stdout).toContain(`${id}.jsonl:2:`);

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/cli/program.js";
 import type { CliIo } from "../../src/cli/io.js";
@@ -10,7 +11,7 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output; the fast path for most CLI tests. */
-export async function runCli(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; tty?: boolean; stdin?: string } = {}): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -18,6 +19,7 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Node
     stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
     env: { NO_COLOR: "1", ...options.env },
     cwd: options.cwd ?? process.cwd(),
+    ...(options.stdin !== undefined ? { stdin: Object.assign(Readable.from([options.stdin]), { isTTY: options.tty ?? false }) } : {}),
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

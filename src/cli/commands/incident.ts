@@ -5,6 +5,7 @@ import { ExitCode } from "../../core/exit-code.js";
 import { addNote, closeIncident, loadIncident, openIncident, recordStep, verifyIncident } from "../../respond/incident.js";
 import { incidentReport, incidentReportMarkdown, incidentStatusText } from "../../respond/incident-report.js";
 import type { CommandContext } from "../program.js";
+import { playbooksDir } from "./playbook.js";
 
 const DIR_HELP = "where incident journals live";
 
@@ -14,8 +15,9 @@ export function registerIncident(program: Command, context: CommandContext): voi
   const { io } = context;
 
   incident.command("open").description("open an incident and print its id").argument("<playbook>", "playbook id").requiredOption("--title <title>", "what happened, in a line").option("--dir <dir>", DIR_HELP, "incidents")
-    .action((playbook: string, o: { title: string; dir: string }) => context.run(async () => {
-      io.stdout.write(`${openIncident(dirOf(o), playbook, o.title)}\n`);
+    .option("--playbooks <dir>", "playbooks directory (default: ./playbooks when it has any, else the shipped ones)")
+    .action((playbook: string, o: { title: string; dir: string; playbooks?: string }) => context.run(async () => {
+      io.stdout.write(`${openIncident(dirOf(o), playbook, o.title, new Date(), playbooksDir(context, { ...(o.playbooks ? { dir: o.playbooks } : {}) }))}\n`);
       return ExitCode.clean;
     }));
 

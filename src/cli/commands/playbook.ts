@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { findPlaybook, loadPlaybooks, PLAYBOOKS_DIR, type Playbook } from "../../respond/playbook.js";
+import { findPlaybook, loadPlaybooks, type Playbook } from "../../respond/playbook.js";
+import { respondFiles } from "../../respond/project-files.js";
 import { RENDERED_FILES, renderMigrationSafety, renderResponseGuide } from "../../respond/playbook-render.js";
 import type { CommandContext } from "../program.js";
 
@@ -14,9 +15,10 @@ export function registerPlaybook(program: Command, context: CommandContext): voi
     .command("list")
     .description("list the playbooks (validated on load)")
     .option("--format <format>", "text or json", "text")
-    .action((options: { format: string }) =>
+    .option("--dir <dir>", DIR_HELP)
+    .action((options: { format: string; dir?: string }) =>
       context.run(async () => {
-        const all = loadPlaybooks();
+        const all = loadPlaybooks(playbooksDir(context, options));
         const json = parseTextOrJson(options.format) === "json";
         context.io.stdout.write(json ? `${JSON.stringify(all.map(({ id, title, summary }) => ({ id, title, summary })), null, 2)}\n` : all.map((p) => `${p.id.padEnd(24)} ${p.title}\n`).join(""));
         return ExitCode.clean;
@@ -27,10 +29,11 @@ export function registerPlaybook(program: Command, context: CommandContext): voi
     .description("show one playbook: severity levels, roles and ordered steps")
     .argument("<id>", "playbook id, e.g. leaked-secret")
     .option("--format <format>", "text or json", "text")
-    .action((id: string, options: { format: string }) =>
+    .option("--dir <dir>", DIR_HELP)
+    .action((id: string, options: { format: string; dir?: string }) =>
       context.run(async () => {
         const json = parseTextOrJson(options.format) === "json";
-        const p = findPlaybook(id);
+        const p = findPlaybook(id, playbooksDir(context, options));
         context.io.stdout.write(json ? `${JSON.stringify(p, null, 2)}\n` : playbookText(p));
         return ExitCode.clean;
       }),
@@ -41,17 +44,26 @@ export function registerPlaybookRender(playbook: Command, context: CommandContex
   playbook
     .command("render")
     .description(`write the public ${RENDERED_FILES.guide} and ${RENDERED_FILES.migration} (Markdown) from the playbooks`)
-    .option("--out <dir>", "where to write them (default: playbooks/)")
-    .action((o: { out?: string }) =>
+    .option("--out <dir>", "where to write them (default: ./playbooks)")
+    .option("--dir <dir>", DIR_HELP)
+    .action((o: { out?: string; dir?: string }) =>
       context.run(async () => {
-        const all = loadPlaybooks();
-        const dir = o.out ? resolve(context.io.cwd, o.out) : PLAYBOOKS_DIR;
+        const all = loadPlaybooks(playbooksDir(context, o));
+        const dir = resolve(context.io.cwd, o.out ?? "playbooks");
+        mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, RENDERED_FILES.guide), renderResponseGuide(all));
         writeFileSync(join(dir, RENDERED_FILES.migration), renderMigrationSafety(all));
         context.io.stdout.write(`wrote ${join(dir, RENDERED_FILES.guide)} and ${join(dir, RENDERED_FILES.migration)}\n`);
         return ExitCode.clean;
       }),
     );
+}
+
+const DIR_HELP = "playbooks directory (default: ./playbooks when it has any, else the shipped ones)";
+
+/** The project's own playbooks once `rampart init` copied them, else the shipped set. */
+export function playbooksDir(context: CommandContext, o: { dir?: string }): string {
+  return o.dir ? resolve(context.io.cwd, o.dir) : respondFiles(context.io.cwd).playbooksDir;
 }
 
 function parseTextOrJson(format: string): "text" | "json" {
