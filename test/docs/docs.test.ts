@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../support/cli.js";
+import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
+
+/**
+ * The docs are run, not just read: each page starts from an empty directory and every command in it must
+ * exit as the page says. The only substitution: `npm install ... rampart` installs this checkout, because
+ * the package under test is the one in this repository.
+ */
+const PAGES = ["ci-gate.md"];
+const work: string[] = [];
+afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function installThisCheckout(c: DocCommand): DocCommand {
+  return { ...c, text: c.text.replace(/npm install --save-dev rampart\b/, `npm install --save-dev --prefer-offline --no-audit --no-fund "file:${repoRoot}"`) };
+}
+
+function runPage(page: string, env: NodeJS.ProcessEnv = {}) {
+  const commands = docCommands(readFileSync(join(repoRoot, "docs", page), "utf8")).map(installThisCheckout);
+  const dir = mkdtempSync(join(tmpdir(), `rampart-doc-${page.replace(/\W/g, "-")}-`));
+  work.push(dir);
+  const result = spawnSync("bash", ["-c", docScript(commands)], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 240_000,
+    env: { ...process.env, CI: "true", NO_COLOR: "1", GIT_AUTHOR_NAME: "Docs Reader", GIT_AUTHOR_EMAIL: "reader@example.com", GIT_COMMITTER_NAME: "Docs Reader", GIT_COMMITTER_EMAIL: "reader@example.com", ...env },
+  });
+  const output = `${result.stdout}${result.stderr}`;
+  const failed = /@@ step (\d+) exited/.exec(output);
+  const where = failed ? `${page}:${commands[Number(failed[1])]!.line}: ${commands[Number(failed[1])]!.text}` : "";
+  return { commands, output, where, dir, code: result.status };
+}
+
+describe("doc command extraction", () => {
+  it("reads commands, continuations, heredocs and expected exit codes", () => {
+    const md = ["text", "```sh", "# a comment", "echo one # exit 1", "cat > f <<'EOF'", "a", "EOF", "echo a \\", "  b", "```", "```js", "not a command", "```"].join("\n");
+    expect(docCommands(md)).toEqual([
+      { text: "echo one", expectCode: 1, line: 4 },
+      { text: "cat > f <<'EOF'\na\nEOF", expectCode: 0, line: 5 },
+      { text: "echo a \\\n  b", expectCode: 0, line: 8 },
+    ]);
+  });
+
+  it("stops at the first command whose exit code differs from the doc", () => {
+    const script = docScript([{ text: "true", expectCode: 0, line: 1 }, { text: "false", expectCode: 0, line: 2 }, { text: "echo never", expectCode: 0, line: 3 }]);
+    const result = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(result.status).toBe(100);
+    expect(result.stdout).toContain("@@ step 1 exited 1");
+    expect(result.stdout).not.toContain("never");
+  });
+});
+
+describe("every user's doc runs as written", () => {
+  it.each(PAGES)("%s", (page) => {
+    const run = runPage(page);
+    expect(run.commands.length).toBeGreaterThan(5);
+    expect(run.where, `${run.where}\n${run.output.slice(-3000)}`).toBe("");
+    expect(run.output).toContain("@@ all steps ran");
+  }, 300_000);
+});
