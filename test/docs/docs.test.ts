@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
  * exit as the page says. The only substitution: `npm install ... rampart` installs this checkout, because
  * the package under test is the one in this repository.
  */
-const PAGES = ["ci-gate.md"];
+const PAGES = ["ci-gate.md", "responder.md"];
 const work: string[] = [];
 afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -60,5 +60,15 @@ describe("every user's doc runs as written", () => {
     expect(run.commands.length).toBeGreaterThan(5);
     expect(run.where, `${run.where}\n${run.output.slice(-3000)}`).toBe("");
     expect(run.output).toContain("@@ all steps ran");
+    if (page === "responder.md") expectTokenNeverStored(join(run.dir, "agent-ops"));
   }, 300_000);
 });
+
+/** The responder pasted the leaked token into a note: neither the journal nor the reports may hold it. */
+function expectTokenNeverStored(project: string): void {
+  const token = spawnSync("git", ["show", "HEAD~1:bot.env"], { cwd: project, encoding: "utf8" }).stdout.trim().split("=")[1]!;
+  expect(token).toMatch(/^\d{10}:AA[0-9a-f]{32}A$/);
+  const journal = readdirSync(join(project, "incidents")).map((f) => readFileSync(join(project, "incidents", f), "utf8")).join("");
+  expect(journal).toContain("token was");
+  for (const text of [journal, readFileSync(join(project, "report.md"), "utf8"), readFileSync(join(project, "report.json"), "utf8")]) expect(text).not.toContain(token);
+}
