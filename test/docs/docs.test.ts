@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
  * exit as the page says. The only substitution: `npm install ... rampart` installs this checkout, because
  * the package under test is the one in this repository.
  */
-const PAGES = ["ci-gate.md", "responder.md"];
+const PAGES = ["ci-gate.md", "responder.md", "operator.md"];
 const work: string[] = [];
 afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -55,14 +56,34 @@ describe("doc command extraction", () => {
 });
 
 describe("every user's doc runs as written", () => {
-  it.each(PAGES)("%s", (page) => {
-    const run = runPage(page);
+  it.each(PAGES)("%s", async (page) => {
+    const run = runPage(page, { PORT: String(await freePort()) });
+    stopServer(join(run.dir, "agent-server", "server.pid"));
     expect(run.commands.length).toBeGreaterThan(5);
     expect(run.where, `${run.where}\n${run.output.slice(-3000)}`).toBe("");
     expect(run.output).toContain("@@ all steps ran");
     if (page === "responder.md") expectTokenNeverStored(join(run.dir, "agent-ops"));
   }, 300_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A page that failed half-way may leave its server running. */
+function stopServer(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  try {
+    process.kill(Number(readFileSync(pidFile, "utf8")));
+  } catch {
+    // already stopped, as the page says
+  }
+}
 
 /** The responder pasted the leaked token into a note: neither the journal nor the reports may hold it. */
 function expectTokenNeverStored(project: string): void {
