@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { Ajv, type AnySchema, type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import { ConfigError } from "./errors.js";
@@ -37,11 +37,22 @@ export function parseYaml(file: string, text: string): { source?: YamlSource; pr
 function lineForPointer(doc: Document, lineCounter: LineCounter, pointer: string): number {
   const path = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   // Walk up until a node exists: a missing property is reported on its parent.
+  const key = keyNode(doc, path);
+  if (key?.range) return lineCounter.linePos(key.range[0]).line;
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return 1;
+}
+
+/** The key of a mapping entry (where a reader looks for `foo:`), when the pointer ends at one. */
+function keyNode(doc: Document, path: string[]) {
+  if (path.length === 0) return undefined;
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === path.at(-1));
+  return isNode(pair?.key) ? pair.key : undefined;
 }
 
 /** Compiles a JSON Schema once; the returned check lists every problem, not just the first. */
@@ -51,7 +62,7 @@ export function schemaCheck(schema: AnySchema): (source: YamlSource) => YamlProb
     if (validate(source.value)) return [];
     return (validate.errors ?? []).map((e) => ({
       file: source.file,
-      line: source.lineOf(e.instancePath),
+      line: source.lineOf(e.keyword === "additionalProperties" ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath),
       message: describeSchemaError(e),
     }));
   };
