@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument, isMap, isSeq } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { SHIPPED } from "../respond/project-files.js";
 
 export interface SkeletonFile {
@@ -25,15 +25,17 @@ export function skeletonFiles(): SkeletonFile[] {
   return files;
 }
 
+/** Drops the lines of `test:` controls (one flow mapping per line in our model), keeping every other byte. */
 function withoutTestControls(text: string): string {
-  const doc = parseDocument(text);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
   const threats = doc.get("threats");
   if (!isSeq(threats)) return text;
+  const drop = new Set<number>();
   for (const threat of threats.items) {
-    if (!isMap(threat)) continue;
-    const controls = threat.get("controls");
+    const controls = isMap(threat) ? threat.get("controls") : undefined;
     if (!isSeq(controls)) continue;
-    controls.items = controls.items.filter((c) => !(isMap(c) && c.has("test")));
+    for (const c of controls.items) if (isMap(c) && c.has("test") && c.range) drop.add(lineCounter.linePos(c.range[0]).line);
   }
-  return doc.toString({ lineWidth: 0 });
+  return text.split("\n").filter((_line, i) => !drop.has(i + 1)).join("\n");
 }

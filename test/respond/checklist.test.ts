@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,5 +36,44 @@ describe("checklist", () => {
     const results = JSON.parse(stdout).items as Array<{ id: string; status: string }>;
     expect(results.find((r) => r.id === "no-committed-secrets")?.status).toBe("fail");
     expect(stdout).not.toContain("3f9a1c7e5b2d40863f9a");
+  });
+});
+
+describe("rampart checklist attest", () => {
+  function project() {
+    const dir = mkdtempSync(join(tmpdir(), "rampart-attest-"));
+    mkdirSync(join(dir, "threat-model"));
+    writeFileSync(join(dir, "threat-model", "checklist.yaml"), readFileSync(new URL("../../threat-model/checklist.yaml", import.meta.url), "utf8"));
+    return { dir, file: join(dir, "threat-model", "checklist.yaml") };
+  }
+
+  it("records the attestation in place, keeps comments and layout, and redacts secrets in the evidence", async () => {
+    const p = project();
+    const before = readFileSync(p.file, "utf8");
+    const token = `ghp_${"aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"}`;
+    const result = await runCli(["checklist", "attest", "maintainers-hardware-keys", "--by", "security-lead", "--evidence", `audit log, token ${token}`, "--expires", "2099-01-01"], { cwd: p.dir });
+    expect(result.code).toBe(0);
+    const after = readFileSync(p.file, "utf8");
+    expect(after).not.toContain(token);
+    const changed = after.split("\n").filter((line, i) => line !== before.split("\n")[i]);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatch(/^ {4}manual: \{ attestation: \{ by: "security-lead", at: "\d{4}-\d\d-\d\d", evidence: "audit log, token ghp_a…/);
+    const check = await runCli(["checklist", "check", "--format", "json"], { cwd: p.dir });
+    const item = JSON.parse(check.stdout).items.find((i: { id: string }) => i.id === "maintainers-hardware-keys");
+    expect(item.status).toBe("attested");
+  });
+
+  it("refuses automated items, unknown ids and an expiry before today, naming the file", async () => {
+    const p = project();
+    const before = readFileSync(p.file, "utf8");
+    const automated = await runCli(["checklist", "attest", "no-committed-secrets", "--by", "x", "--evidence", "y"], { cwd: p.dir });
+    expect(automated.code).toBe(2);
+    expect(automated.stderr).toContain("checklist.yaml");
+    expect(automated.stderr).toContain("automated");
+    const unknown = await runCli(["checklist", "attest", "nope", "--by", "x", "--evidence", "y"], { cwd: p.dir });
+    expect(unknown.stderr).toContain("maintainers-hardware-keys");
+    const past = await runCli(["checklist", "attest", "maintainers-hardware-keys", "--by", "x", "--evidence", "y", "--expires", "2020-01-01"], { cwd: p.dir });
+    expect(past.code).toBe(2);
+    expect(readFileSync(p.file, "utf8")).toBe(before);
   });
 });
