@@ -1,10 +1,12 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/cli.js";
+import { orgRoutes } from "../support/github-org-fixture.js";
+import { startGitHubStandin } from "../support/github-standin.js";
 import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
 
 /**
@@ -12,7 +14,7 @@ import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
  * exit as the page says. The only substitution: `npm install ... rampart` installs this checkout, because
  * the package under test is the one in this repository.
  */
-const PAGES = ["ci-gate.md", "responder.md", "operator.md"];
+const PAGES = ["ci-gate.md", "responder.md", "operator.md", "security-lead.md"];
 const work: string[] = [];
 afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -20,20 +22,26 @@ function installThisCheckout(c: DocCommand): DocCommand {
   return { ...c, text: c.text.replace(/npm install --save-dev rampart\b/, `npm install --save-dev --prefer-offline --no-audit --no-fund "file:${repoRoot}"`) };
 }
 
-function runPage(page: string, env: NodeJS.ProcessEnv = {}) {
+async function runPage(page: string, env: NodeJS.ProcessEnv = {}) {
   const commands = docCommands(readFileSync(join(repoRoot, "docs", page), "utf8")).map(installThisCheckout);
   const dir = mkdtempSync(join(tmpdir(), `rampart-doc-${page.replace(/\W/g, "-")}-`));
   work.push(dir);
-  const result = spawnSync("bash", ["-c", docScript(commands)], {
-    cwd: dir,
-    encoding: "utf8",
-    timeout: 240_000,
-    env: { ...process.env, CI: "true", NO_COLOR: "1", GIT_AUTHOR_NAME: "Docs Reader", GIT_AUTHOR_EMAIL: "reader@example.com", GIT_COMMITTER_NAME: "Docs Reader", GIT_COMMITTER_EMAIL: "reader@example.com", ...env },
-  });
-  const output = `${result.stdout}${result.stderr}`;
+  // Asynchronous on purpose: the GitHub stand-in answers from this process while the page runs.
+  const result = await runBash(docScript(commands), dir, { ...process.env, CI: "true", NO_COLOR: "1", GIT_AUTHOR_NAME: "Docs Reader", GIT_AUTHOR_EMAIL: "reader@example.com", GIT_COMMITTER_NAME: "Docs Reader", GIT_COMMITTER_EMAIL: "reader@example.com", ...env });
+  const output = result.output;
   const failed = /@@ step (\d+) exited/.exec(output);
   const where = failed ? `${page}:${commands[Number(failed[1])]!.line}: ${commands[Number(failed[1])]!.text}` : "";
-  return { commands, output, where, dir, code: result.status };
+  return { commands, output, where, dir, code: result.code };
+}
+
+function runBash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"], timeout: 240_000 });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("close", (code) => resolve({ code, output }));
+  });
 }
 
 describe("doc command extraction", () => {
@@ -57,7 +65,9 @@ describe("doc command extraction", () => {
 
 describe("every user's doc runs as written", () => {
   it.each(PAGES)("%s", async (page) => {
-    const run = runPage(page, { PORT: String(await freePort()) });
+    const github = await startGitHubStandin(orgRoutes("my-org", false, [{ name: "agent-server", secure: false }, { name: "docs", secure: true }]));
+    const run = await runPage(page, { PORT: String(await freePort()), GITHUB_API_URL: github.url, GITHUB_TOKEN: "stand-in-token" });
+    await github.close();
     stopServer(join(run.dir, "agent-server", "server.pid"));
     expect(run.commands.length).toBeGreaterThan(5);
     expect(run.where, `${run.where}\n${run.output.slice(-3000)}`).toBe("");
