@@ -8,6 +8,7 @@ import { registerDetect } from "./commands/detect.js";
 import { registerHook } from "./commands/hook.js";
 import { registerIncident } from "./commands/incident.js";
 import { registerInit } from "./commands/init.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerPlaybook } from "./commands/playbook.js";
 import { registerRules } from "./commands/rules.js";
 import { registerScan } from "./commands/scan.js";
@@ -15,7 +16,7 @@ import { registerThreats } from "./commands/threats.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerAudit, registerChecklist, registerDetect, registerHook, registerIncident, registerInit, registerPlaybook, registerRules, registerScan, registerThreats];
+const registrars = [registerAudit, registerChecklist, registerDetect, registerHook, registerIncident, registerInit, registerMetrics, registerPlaybook, registerRules, registerScan, registerThreats];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {

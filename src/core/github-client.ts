@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
-import { UsageError } from "./errors.js";
+import { RampartError, UsageError } from "./errors.js";
 
 const RampartOctokit = Octokit.plugin(throttling, retry);
 /** The plugins add behaviour, not methods, so callers see a plain Octokit. */
@@ -52,4 +52,13 @@ function assertUrl(baseUrl: string): void {
   } catch {
     throw new UsageError(`GitHub API URL "${baseUrl}" is not a URL; pass --api-url https://api.github.com or your GHES URL ending in /api/v3`);
   }
+}
+
+/** Turns an Octokit failure into a message that says what to check; `what` names the thing that was asked for. */
+export function gitHubError(error: unknown, what: string): RampartError {
+  const e = error as { status?: number; message?: string };
+  if (e.status === 401) return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
+  if (e.status === 404) return new RampartError(`GitHub has no ${what} visible to this token (404); check the name and the token's access`);
+  if (e.status === 403) return new RampartError(`GitHub refused access to the ${what} (403: ${e.message ?? "forbidden"}); check the token's permissions`);
+  return new RampartError(`could not reach the GitHub API (${e.message ?? String(error)}); check --api-url / GITHUB_API_URL and the network`);
 }

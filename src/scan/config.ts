@@ -22,6 +22,15 @@ export interface ScanConfig {
   customRules: Array<Record<string, unknown>>;
   /** Line of each custom rule, for errors. */
   customRuleLines: number[];
+  /** Defaults for `rampart metrics issues`. */
+  metrics?: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** Labels that mark an issue as security-related (any of them). */
+  issueLabels?: string[];
+  /** Response SLA, e.g. `48h`. */
+  sla?: string;
 }
 
 export const EMPTY_CONFIG: ScanConfig = { rules: {}, include: [], exclude: [], customRules: [], customRuleLines: [] };
@@ -58,6 +67,14 @@ const schema = {
     },
     maxFileSize: { type: ["integer", "string"], pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB)?$", minimum: 1 },
     customRules: { type: "array", items: patternRuleSchema },
+    metrics: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        issueLabels: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+        sla: { type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|h|d)$" },
+      },
+    },
   },
 };
 const check = schemaCheck(schema);
@@ -67,6 +84,7 @@ interface RawConfig {
   paths?: { include?: string[]; exclude?: Array<{ glob: string; reason: string }> };
   maxFileSize?: number | string;
   customRules?: Array<Record<string, unknown>>;
+  metrics?: MetricsConfig;
 }
 
 /** Loads the config: an explicit `--config` file must exist; otherwise `rampart.config.yaml` in `root` if present. */
@@ -95,6 +113,7 @@ function normalize(raw: RawConfig, source: YamlSource): ScanConfig {
     customRules: raw.customRules ?? [],
     customRuleLines: (raw.customRules ?? []).map((_, i) => source.lineOf(`/customRules/${i}`)),
   };
+  if (raw.metrics) config.metrics = raw.metrics;
   if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize, source.file, source.lineOf("/maxFileSize"));
   return config;
 }

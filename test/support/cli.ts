@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/cli/program.js";
@@ -38,4 +38,19 @@ export function spawnCli(argv: string[], options: { cwd?: string; env?: NodeJS.P
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status ?? 2, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The built binary, without blocking this process: use it when the test also serves something the CLI
+ * calls (the GitHub stand-in, an OTLP receiver), which spawnCli's synchronous wait would starve.
+ */
+export function spawnCliAsync(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [builtBin, ...argv], { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: "1", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? 2, stdout, stderr }));
+  });
 }

@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { auditSnapshot, loadAuditRules } from "../../audit/audit.js";
 import { takeSnapshot } from "../../audit/snapshot.js";
-import { createGitHubClient } from "../../core/github-client.js";
-import { RampartError, UsageError } from "../../core/errors.js";
+import { createGitHubClient, gitHubError } from "../../core/github-client.js";
+import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { isSeverity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
@@ -47,7 +47,7 @@ async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitC
   const progress = createProgress(io, "auditing");
   const snapshot = await takeSnapshot(octokit, o.org, o.repo ?? [], (m) => progress.update(m))
     .catch((error: unknown) => {
-      throw apiError(error, o.org);
+      throw gitHubError(error, `organization or repository "${o.org}"`);
     })
     .finally(() => progress.done());
   const findings = auditSnapshot(snapshot, rules);
@@ -58,9 +58,3 @@ async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitC
   return report.summary.failing > 0 ? ExitCode.findings : ExitCode.clean;
 }
 
-function apiError(error: unknown, org: string): RampartError {
-  const e = error as { status?: number; message?: string; code?: string };
-  if (e.status === 401) return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
-  if (e.status === 404) return new RampartError(`GitHub has no organization or repository "${org}" visible to this token (404); check --org and the token's access`);
-  return new RampartError(`could not reach the GitHub API (${e.message ?? String(error)}); check --api-url / GITHUB_API_URL and the network`);
-}
