@@ -12,11 +12,12 @@ import { registerMetrics } from "./commands/metrics.js";
 import { registerPlaybook } from "./commands/playbook.js";
 import { registerRules } from "./commands/rules.js";
 import { registerScan } from "./commands/scan.js";
+import { registerServeMetrics } from "./commands/serve-metrics.js";
 import { registerThreats } from "./commands/threats.js";
 import { VERSION } from "./version.js";
 
 /** Each command file adds itself to the program; this list is the CLI's table of contents. */
-const registrars = [registerAudit, registerChecklist, registerDetect, registerHook, registerIncident, registerInit, registerMetrics, registerPlaybook, registerRules, registerScan, registerThreats];
+const registrars = [registerAudit, registerChecklist, registerDetect, registerHook, registerIncident, registerInit, registerMetrics, registerPlaybook, registerRules, registerScan, registerServeMetrics, registerThreats];
 
 export type Action = () => Promise<ExitCode>;
 export interface CommandContext {

@@ -32,6 +32,8 @@ export const METRICS = {
   securityIssuesClosed: "rampart.security_issues.closed",
   /** Observable gauge. The monthly target (baseline reduced by the target percent). Attributes: repo. */
   securityIssuesTarget: "rampart.security_issues.target",
+  /** Observable gauge. Mean issues opened over the last three months after the baseline: the judged number. Attributes: repo. */
+  securityIssuesRolling3: "rampart.security_issues.rolling3",
   /** Observable gauge, 0..1. Share of a month's issues answered within the response SLA. Attributes: repo, month. */
   securityIssuesSlaCompliance: "rampart.security_issues.sla_compliance",
 } as const;

@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/cli.js";
 import { orgRoutes } from "../support/github-org-fixture.js";
 import { startGitHubStandin } from "../support/github-standin.js";
+import { freePort } from "../support/ports.js";
 import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
 
 /**
@@ -75,15 +75,6 @@ describe("every user's doc runs as written", () => {
     if (page === "responder.md") expectTokenNeverStored(join(run.dir, "agent-ops"));
   }, 300_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A page that failed half-way may leave its server running. */
 function stopServer(pidFile: string): void {

@@ -8,7 +8,7 @@ import { buildIssueReport } from "../../src/metrics/issue-report.js";
 import { launchChromium } from "../support/browser.js";
 import { repoRoot, runCli, spawnCliAsync } from "../support/cli.js";
 import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
-import { EXPECTED_MONTHS, issueRoutes } from "./issue-fixture.js";
+import { EXPECTED_MONTHS, issueRoutes } from "../support/github-issue-fixture.js";
 
 let standin: GitHubStandin | undefined;
 afterEach(async () => {

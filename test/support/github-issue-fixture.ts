@@ -1,4 +1,4 @@
-import { paginated, type StandinRoute } from "../support/github-standin.js";
+import { paginated, type StandinRoute } from "./github-standin.js";
 
 /**
  * A repository's issues as GitHub serves them, built so every trap shows: pull requests and bot reports
