@@ -78,3 +78,16 @@ function otlpReader(o: { url?: string; intervalMs?: number }): IMetricReader {
   const exporter = new OTLPMetricExporter(o.url ? { url: o.url } : {});
   return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: o.intervalMs ?? 60_000 });
 }
+
+/**
+ * For one-shot CLI runs: starts an OTLP pipeline, lets `record` create and fill instruments, pushes once and
+ * shuts down, so nothing is lost when the process exits right after.
+ */
+export async function pushMetricsOnce(serviceName: string, record: (meter: Meter) => void): Promise<void> {
+  const telemetry = await startTelemetry({ otlp: { intervalMs: 3_600_000 }, serviceName });
+  try {
+    record(telemetry.meter);
+  } finally {
+    await telemetry.shutdown(); // shutting down collects and exports once more: the push this run exists for
+  }
+}

@@ -1,6 +1,4 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,6 +6,7 @@ import { buildIssueReport } from "../../src/metrics/issue-report.js";
 import { launchChromium } from "../support/browser.js";
 import { repoRoot, runCli, spawnCliAsync } from "../support/cli.js";
 import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
+import { metricPoints, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { EXPECTED_MONTHS, issueRoutes } from "../support/github-issue-fixture.js";
 
 let standin: GitHubStandin | undefined;
@@ -110,48 +109,21 @@ describe("the HTML report", () => {
 });
 
 describe("OTLP export", () => {
-  let receiver: Server | undefined;
-  afterEach(() => receiver?.close());
+  let receiver: OtlpReceiver | undefined;
+  afterEach(async () => receiver?.close());
 
   it("pushes the monthly gauges to the OTLP endpoint before the process exits", async () => {
-    const bodies: unknown[] = [];
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (d: Buffer) => (body += d.toString()));
-      req.on("end", () => {
-        if (req.url === "/v1/metrics") bodies.push(JSON.parse(body));
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((resolve) => receiver!.listen(0, "127.0.0.1", resolve));
-    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
+    receiver = await startOtlpReceiver();
+    const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
     expect(result.code).toBe(0);
-    const points = gaugePoints(bodies);
+    const points = new Map(metricPoints(receiver.bodies).map((p) => [`${p.name}|${p.attributes.month ?? ""}|${p.attributes.source ?? ""}`, p.value]));
     for (const m of EXPECTED_MONTHS) expect(points.get(`rampart.security_issues.opened|${m.month}|issue`), m.month).toBe(m.opened);
     expect(points.get("rampart.security_issues.opened|2026-02|advisory")).toBe(2);
     expect(points.get("rampart.security_issues.target||")).toBe(0.67);
+    expect(points.get("rampart.security_issues.rolling3||")).toBe(2.33);
     expect(points.get("rampart.security_issues.sla_compliance|2026-01|")).toBe(0.5);
   }, 60_000);
 });
-
-interface OtlpAttribute { key: string; value: { stringValue?: string } }
-interface OtlpPoint { attributes: OtlpAttribute[]; asInt?: string | number; asDouble?: number }
-interface OtlpBody { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: Array<{ name: string; gauge?: { dataPoints: OtlpPoint[] } }> }> }> }
-
-/** `name|month|source` → value, from every OTLP/JSON body received. */
-function gaugePoints(bodies: unknown[]): Map<string, number> {
-  const points = new Map<string, number>();
-  for (const body of bodies as OtlpBody[]) {
-    for (const metric of body.resourceMetrics.flatMap((r) => r.scopeMetrics).flatMap((s) => s.metrics)) {
-      for (const p of metric.gauge?.dataPoints ?? []) {
-        const attr = (k: string) => p.attributes.find((a) => a.key === k)?.value.stringValue ?? "";
-        points.set(`${metric.name}|${attr("month")}|${attr("source")}`, Number(p.asDouble ?? p.asInt));
-      }
-    }
-  }
-  return points;
-}
 
 describe("report maths on plain data", () => {
   it("an issue still inside its SLA window is not counted as missed yet", () => {

@@ -29,7 +29,8 @@ const mixed = report([
 
 describe("formatReport", () => {
   it("sarif validates against the official SARIF 2.1.0 schema", () => {
-    const ajv = new Ajv4({ allErrors: true, strict: false, unicodeRegExp: false });
+    // ajv-draft-04 is CommonJS: its default import is the class at run time, which its types do not say.
+    const ajv = new (Ajv4 as unknown as typeof import("ajv").Ajv)({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(sarifSchema);
     for (const r of [mixed, report([]), report([finding({ category: "audit", path: "acme/api" })], "audit")]) {
       const log = JSON.parse(formatReport("sarif", r));

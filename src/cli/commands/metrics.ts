@@ -6,12 +6,11 @@ import { ExitCode } from "../../core/exit-code.js";
 import { createGitHubClient } from "../../core/github-client.js";
 import { collectIssueReport } from "../../metrics/collect.js";
 import { observeIssueReport } from "../../metrics/issue-gauge.js";
-import type { IssueReport } from "../../metrics/issue-report.js";
 import { issueReportHtml } from "../../metrics/html-report.js";
 import { addMonths, monthsBetween, parseMonth } from "../../metrics/months.js";
 import { issueReportText } from "../../metrics/text-report.js";
 import { loadScanConfig } from "../../scan/config.js";
-import { otlpConfigured, startTelemetry } from "../../telemetry/start.js";
+import { otlpConfigured, pushMetricsOnce } from "../../telemetry/start.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
 import { createProgress } from "../progress.js";
@@ -67,22 +66,11 @@ async function issues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
   const progress = createProgress(io, "metrics:");
   const report = await collectIssueReport(octokit, { ...request, onProgress: (m) => progress.update(m) }).finally(() => progress.done());
 
-  if (o.otlp || otlpConfigured(io.env)) await exportOtlp(report);
+  if (o.otlp || otlpConfigured(io.env)) await pushMetricsOnce("rampart-metrics", (meter) => observeIssueReport(meter, () => report));
   const text = o.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : o.format === "html" ? issueReportHtml(report) : issueReportText(report);
   if (o.output) writeReport(resolve(io.cwd, o.output), text);
   else io.stdout.write(text);
   return ExitCode.clean;
-}
-
-/** One-shot export: observe every month once, push, and flush before the process exits. */
-async function exportOtlp(report: IssueReport): Promise<void> {
-  const telemetry = await startTelemetry({ otlp: { intervalMs: 3_600_000 }, serviceName: "rampart-metrics" });
-  try {
-    observeIssueReport(telemetry.meter, () => report);
-    await telemetry.forceFlush();
-  } finally {
-    await telemetry.shutdown();
-  }
 }
 
 function writeReport(file: string, text: string): void {

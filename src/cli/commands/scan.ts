@@ -13,6 +13,8 @@ import { scanChanges, scanHistory } from "../../scan/git/git-scan.js";
 import type { CommandContext } from "../program.js";
 import { wantsColor, type CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
+import { recordScanFindings } from "../../telemetry/scan-metrics.js";
+import { otlpConfigured, pushMetricsOnce } from "../../telemetry/start.js";
 import { VERSION } from "../version.js";
 
 /** Every `rampart scan` option in one place; git modes add theirs here and in `pickSource`. */
@@ -32,6 +34,7 @@ interface ScanCommandOptions {
   since?: string;
   baseline?: string;
   updateBaseline?: boolean;
+  otlp?: boolean;
 }
 
 export function registerScan(program: Command, context: CommandContext): void {
@@ -54,6 +57,7 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option("--baseline <file>", "ignore findings whose fingerprints are in this baseline file")
     .option("--update-baseline", "write the current findings to the --baseline file (default .rampart-baseline.json) and exit 0")
     .option("--category <list>", "only run rules of these categories, comma-separated: secret, misconfig (default: all)")
+    .option("--otlp", "export the findings count (by rule and severity) over OTLP (endpoint from OTEL_EXPORTER_OTLP_*; on by default when those are set)")
     .action((paths: string[], options: ScanCommandOptions) => context.run(() => runScan(paths, options, context.io)));
 }
 
@@ -76,6 +80,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
     return ExitCode.clean;
   }
   if (accepted) result.findings = withoutBaselined(result.findings, accepted);
+  if (options.otlp || otlpConfigured(io.env)) await pushMetricsOnce("rampart-scan", (meter) => recordScanFindings(meter, result.findings));
 
   const report: Report = {
     tool: { name: "rampart", version: VERSION },
