@@ -19,4 +19,10 @@ describe("public API", () => {
     expect(api.redactSecret("sk-proj-abcdefghijklmnopqrstuvwxyzQ3xA")).toBe("sk-pr…Q3xA");
     expect(typeof api.formatReport).toBe("function");
   });
+
+  it("the main entry exposes telemetry and the issue metrics for host apps", async () => {
+    const api = await import("rampart");
+    for (const name of ["startTelemetry", "collectIssueReport", "observeIssueReport"] as const) expect(typeof api[name], name).toBe("function");
+    expect(api.METRICS.securityIssuesOpened).toBe("rampart.security_issues.opened");
+  });
 });
