@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { METRICS } from "../../src/telemetry/metric-names.js";
+import { METRIC_DOCS, prometheusName } from "../../src/telemetry/metric-catalog.js";
+import { METRICS, type MetricKey } from "../../src/telemetry/metric-names.js";
 import { repoRoot } from "../support/cli.js";
 import { asPromQL, dashboardExpressions, RULES, ruleExpressions } from "./expressions.js";
 
@@ -11,12 +12,13 @@ function promtool(...args: string[]) {
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
-/** The series names the Prometheus exporter produces from our catalogue: dots to underscores, `_total` on counters. */
+/** The series the Prometheus exporter produces from our catalogue (histograms add `_bucket`, `_sum`, `_count`). */
 function exportedNames(): Set<string> {
   const names = new Set<string>();
-  for (const name of Object.values(METRICS)) {
-    const base = name.replaceAll(".", "_");
-    for (const suffix of ["", "_total", "_bucket", "_sum", "_count"]) names.add(`${base}${suffix}`);
+  for (const key of Object.keys(METRICS) as MetricKey[]) {
+    const name = prometheusName(key);
+    names.add(name);
+    if (METRIC_DOCS[key].kind === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(`${name}${suffix}`);
   }
   return names;
 }
