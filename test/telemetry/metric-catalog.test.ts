@@ -13,6 +13,6 @@ describe("the metric catalogue", () => {
   it("names are unique and use Rampart's namespace", () => {
     const names = Object.values(METRICS);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of names) expect(n).toMatch(/^rampart\.[a-z_.]+$/);
+    for (const n of names) expect(n).toMatch(/^rampart\.[a-z0-9_.]+$/);
   });
 });
