@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/cli.js";
+import { issueRoutes } from "../support/github-issue-fixture.js";
 import { orgRoutes } from "../support/github-org-fixture.js";
 import { startGitHubStandin } from "../support/github-standin.js";
 import { freePort } from "../support/ports.js";
@@ -65,7 +66,7 @@ describe("doc command extraction", () => {
 
 describe("every user's doc runs as written", () => {
   it.each(PAGES)("%s", async (page) => {
-    const github = await startGitHubStandin(orgRoutes("my-org", false, [{ name: "agent-server", secure: false }, { name: "docs", secure: true }]));
+    const github = await startGitHubStandin([...orgRoutes("my-org", false, [{ name: "agent-server", secure: false }, { name: "docs", secure: true }]), ...issueRoutes({ advisories: "two-in-february", repo: "my-org/agent-server" })]);
     const run = await runPage(page, { PORT: String(await freePort()), GITHUB_API_URL: github.url, GITHUB_TOKEN: "stand-in-token" });
     await github.close();
     stopServer(join(run.dir, "agent-server", "server.pid"));

@@ -52,10 +52,11 @@ function comments(i: FixtureIssue) {
 }
 
 /** `advisories: "forbidden"` answers like a token without repository_advisories:read. */
-export function issueRoutes(options: { advisories: "two-in-february" | "forbidden" }): StandinRoute[] {
+export function issueRoutes(options: { advisories: "two-in-february" | "forbidden"; repo?: string }): StandinRoute[] {
+  const base = `/repos/${options.repo ?? "acme/agent"}`;
   return [
     {
-      path: "/repos/acme/agent/issues",
+      path: `${base}/issues`,
       reply: (request) => {
         const label = request.url.searchParams.get("labels") ?? "";
         const since = Date.parse(request.url.searchParams.get("since") ?? "1970-01-01T00:00:00Z");
@@ -64,9 +65,9 @@ export function issueRoutes(options: { advisories: "two-in-february" | "forbidde
         return paginated(items, 30, 3)(request);
       },
     },
-    ...ISSUES.map((i) => ({ path: `/repos/acme/agent/issues/${i.number}/comments`, reply: paginated(comments(i)) })),
+    ...ISSUES.map((i) => ({ path: `${base}/issues/${i.number}/comments`, reply: paginated(comments(i)) })),
     {
-      path: "/repos/acme/agent/security-advisories",
+      path: `${base}/security-advisories`,
       reply:
         options.advisories === "forbidden"
           ? { status: 403, body: { message: "Resource not accessible by personal access token" } }
