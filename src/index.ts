@@ -27,3 +27,5 @@ export { collectIssueReport } from "./metrics/collect.js";
 export type { IssueReportRequest } from "./metrics/collect.js";
 export { observeIssueReport } from "./metrics/issue-gauge.js";
 export type { IssueReport, MonthRow, TargetSummary } from "./metrics/issue-report.js";
+export { webhookSink } from "./detect/sinks/webhook-sink.js";
+export type { AlertSink, WebhookSinkOptions } from "./detect/sinks/webhook-sink.js";

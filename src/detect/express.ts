@@ -72,3 +72,7 @@ function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, gu
     return {};
   }
 }
+
+export { webhookSink, WebhookSink } from "./sinks/webhook-sink.js";
+export type { AlertSink, SinkStats, WebhookSinkOptions } from "./sinks/webhook-sink.js";
+export type { SinkFormat } from "./sinks/payloads.js";

@@ -6,6 +6,7 @@ import { Detector, subjectKey, type Block, type DetectorOptions } from "./detect
 import type { AccessEvent } from "./event.js";
 import { loadDetectRules, type DetectRule } from "./rule.js";
 import type { DetectStore } from "./store.js";
+import type { AlertSink } from "./sinks/webhook-sink.js";
 import { DetectTelemetry } from "./telemetry.js";
 
 export interface GuardOptions extends DetectorOptions {
@@ -18,8 +19,10 @@ export interface GuardOptions extends DetectorOptions {
   meter?: Meter;
   /** Shared state. Default: memory. `{ redis: "redis://host:6379" }` shares counters and blocks. */
   store?: { redis: string; prefix?: string; timeoutMs?: number } | DetectStore;
-  /** Called with each alert after it is logged (webhook sinks plug in here). */
+  /** Called with each alert after it is logged. */
   onAlert?: (alert: Alert) => void;
+  /** Where alerts go besides the log, e.g. `[webhookSink({ url, format: "slack" })]`; delivery never blocks a request. */
+  sinks?: AlertSink[];
 }
 
 const STORE_RETRY_MS = 2000;
@@ -135,6 +138,7 @@ export class Guard {
         const block = this.detector.blockFor({ ip: "", ...alert.subject }, Date.parse(alert.lastSeen));
         if (key && block) this.track(this.store.setBlock(key, block, Date.parse(alert.lastSeen)).catch((e: unknown) => this.markStore(false, e)));
       }
+      for (const sink of this.options.sinks ?? []) sink.push(alert);
       this.options.onAlert?.(alert);
     } catch (error) {
       this.fail("report", error);
@@ -194,6 +198,7 @@ export class Guard {
 
   async close(): Promise<void> {
     await this.idle();
+    await Promise.all((this.options.sinks ?? []).map((s) => s.close().catch(() => undefined)));
     await this.store?.close().catch(() => undefined);
   }
 }

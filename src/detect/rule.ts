@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { durationMs } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
 import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
@@ -155,12 +156,11 @@ const ruleSchema = {
 };
 const checkRule = schemaCheck(ruleSchema);
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `10s` → 10000. */
 export function parseDuration(text: string): number {
-  const m = /^([0-9]+)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new ConfigError(`"${text}" is not a duration; write it like 30s, 10m or 1h`, { file: "detect options" });
-  return Number(m[1]) * UNITS[m[2]!]!;
+  const ms = durationMs(text);
+  if (ms === undefined) throw new ConfigError(`"${text}" is not a duration; write it like 30s, 10m or 1h`, { file: "detect options" });
+  return ms;
 }
 
 export function defaultRulesDir(): string {

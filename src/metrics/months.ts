@@ -1,3 +1,4 @@
+import { durationMs } from "../core/duration.js";
 import { UsageError } from "../core/errors.js";
 
 /** A calendar month in UTC, `YYYY-MM`. Months are always UTC so the numbers do not move with the machine's TZ. */
@@ -35,8 +36,7 @@ export function monthsBetween(since: MonthKey, until: MonthKey): MonthKey[] {
 
 /** `48h`, `2d`, `90m` → milliseconds. */
 export function parseDuration(value: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/.exec(value.trim());
-  if (!match) throw new UsageError(`${flag} takes a duration like 48h, 2d or 90m, not "${value}"`);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "m" | "h" | "d"];
-  return Number(match[1]) * unit;
+  const ms = durationMs(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} takes a duration like 48h, 2d or 90m, not "${value}"`);
+  return ms;
 }
