@@ -289,6 +289,11 @@ export class Detector {
     };
   }
 
+  /** Sum of every table's evictions: a cheap "did anything change" check for the hot path. */
+  evictionTotal(): number {
+    return this.windows.evictions + this.baselines.evictions + this.cooldowns.evictions + this.blocks.evictions + this.offences.evictions;
+  }
+
   evictions(): Record<string, number> {
     return {
       windows: this.windows.evictions,

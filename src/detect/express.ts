@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Guard, type GuardOptions } from "./guard.js";
 import { createStore } from "./redis-store.js";
+import type { AccessEvent } from "./event.js";
 import { accessEventFrom, type Enrich } from "./request-event.js";
 
 export interface SuspiciousAccessOptions extends GuardOptions {
@@ -24,6 +25,7 @@ export type SuspiciousAccessMiddleware = ((req: IncomingMessage, res: ServerResp
 export function suspiciousAccess(options: SuspiciousAccessOptions = {}): SuspiciousAccessMiddleware {
   const guard = new Guard(options);
   createStore(options.store, guard);
+  const batch = new EventBatch(guard);
   const middleware = ((req, res, next) => {
     const started = performance.now();
     let ip = "unknown";
@@ -33,7 +35,7 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
       res.once("finish", () => {
         try {
           const at = Date.now();
-          guard.record(accessEventFrom(req, res, ip, options.enrich, early, at), at);
+          batch.add(accessEventFrom(req, res, ip, options.enrich, early, at), at);
         } catch (error) {
           guard.fail("event", error);
         }
@@ -59,8 +61,37 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
     }
   }) as SuspiciousAccessMiddleware;
   middleware.guard = guard;
-  middleware.close = () => guard.close();
+  middleware.close = () => {
+    batch.flush();
+    return guard.close();
+  };
   return middleware;
+}
+
+/**
+ * Finished requests are counted in a batch after the current I/O turn (setImmediate), not inside each
+ * response's `finish`: the server writes the next responses first, and the detector works through the
+ * events in one go. Bounded: a burst beyond the cap is counted at once instead of queueing without end.
+ */
+class EventBatch {
+  private readonly events: Array<{ event: AccessEvent; at: number }> = [];
+  private scheduled = false;
+
+  constructor(private readonly guard: Guard, private readonly cap = 1024) {}
+
+  add(event: AccessEvent, at: number): void {
+    this.events.push({ event, at });
+    if (this.events.length >= this.cap) return this.flush();
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    const events = this.events.splice(0);
+    for (const { event, at } of events) this.guard.record(event, at);
+  }
 }
 
 function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, guard: Guard): { principal?: string; tenant?: string } {

@@ -48,6 +48,7 @@ export class Guard {
   /** While the store is down, the next time a request tries it again. */
   private retryAt = 0;
   private lastEvictions: Record<string, number> = {};
+  private lastEvictionTotal = 0;
 
   constructor(private readonly options: GuardOptions = {}) {
     this.logger = options.logger ?? pino({ name: "rampart" });
@@ -181,6 +182,10 @@ export class Guard {
   }
 
   private reportEvictions(): void {
+    // Runs after every event; the per-table breakdown is only built when something was evicted.
+    const total = this.detector.evictionTotal();
+    if (total === this.lastEvictionTotal) return;
+    this.lastEvictionTotal = total;
     const now = this.detector.evictions();
     for (const [table, count] of Object.entries(now)) this.telemetry.evicted(table, count - (this.lastEvictions[table] ?? 0));
     this.lastEvictions = now;
