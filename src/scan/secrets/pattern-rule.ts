@@ -4,6 +4,7 @@ import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { shannonEntropy } from "./placeholder.js";
+import { compileRunPrefilter, hasRun } from "./run-prefilter.js";
 import { validators } from "./validators.js";
 
 /** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
@@ -24,6 +25,11 @@ export interface PatternRuleEntry {
   validate?: string;
   /** A catch-all: its findings carry tag `generic` and give way to a provider-specific rule on the same span. */
   generic?: boolean;
+  /**
+   * The secret is a long run of one character class (64 hex digits, 88 base58 characters): texts without
+   * such a run skip the regex. `chars` is a character-class body, `length` the shortest run.
+   */
+  requiresRun?: { chars: string; length: number };
   /** Public test credentials: reported at low severity with tag `test-key` and the label. */
   testKeys?: Array<{ value: string; label: string }>;
   remediation?: string;
@@ -49,6 +55,7 @@ export const patternRuleSchema = {
     allow: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
     validate: { enum: Object.keys(validators) },
+    requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 } } },
     testKeys: { type: "array", items: { type: "object", required: ["value", "label"], properties: { value: { type: "string" }, label: { type: "string" } } } },
     remediation: { type: "string" },
     references: { type: "array", items: { type: "string" } },
@@ -65,6 +72,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
   const regex = compileRegex(entry, where);
   const allow = (entry.allow ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where));
   const testKeys = new Map((entry.testKeys ?? []).map((k) => [k.value.toLowerCase(), k.label]));
+  const run = entry.requiresRun ? compileRunPrefilter(entry.requiresRun.chars, entry.requiresRun.length) : undefined;
   return {
     meta: {
       id: entry.id,
@@ -78,7 +86,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.keywords ? { keywords: entry.keywords } : {}),
       ...(entry.files ? { files: entry.files } : {}),
     },
-    check: (file) => matchAll(regex, file.text, entry, allow, testKeys),
+    check: (file) => (run && !hasRun(file.text, run) ? [] : matchAll(regex, file.text, entry, allow, testKeys)),
   };
 }
 

@@ -115,6 +115,7 @@ describe("secret detection accuracy on a realistic agent repo", () => {
     const truePositives = secretFindings.filter((f) => plantedLines.has(`${f.path}:${f.line}`));
     const recall = detected.length / live.length;
     const precision = secretFindings.length === 0 ? 0 : truePositives.length / secretFindings.length;
+    if (live.some((p) => at(p).length === 0)) console.log("MISSED:", live.filter((p) => at(p).length === 0).map((p) => p.line).join(" | "));
     console.log(`secret accuracy: recall ${recall.toFixed(3)} (${detected.length}/${live.length}), precision ${precision.toFixed(3)} (${truePositives.length}/${secretFindings.length})`);
     const missed = live.filter((p) => at(p).length === 0).map((p) => p.line);
     const noise = secretFindings.filter((f) => !plantedLines.has(`${f.path}:${f.line}`)).map((f) => `${f.ruleId} ${f.path}:${f.line}`);
