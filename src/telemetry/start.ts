@@ -31,11 +31,6 @@ export interface Telemetry {
 const DEFAULT_PROMETHEUS_PORT = 9464;
 let running = false;
 
-/** True when `startTelemetry({ otlp: true })` has somewhere to send: the standard OTLP variables are set. */
-export function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
-}
-
 /**
  * Starts the OpenTelemetry Node SDK with only a metrics pipeline (no tracing, no log export) and registers it
  * as the global meter provider, which `rampart/express` and the CLI record through.

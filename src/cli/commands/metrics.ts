@@ -10,7 +10,7 @@ import { issueReportHtml } from "../../metrics/html-report.js";
 import { addMonths, monthsBetween, parseMonth } from "../../metrics/months.js";
 import { issueReportText } from "../../metrics/text-report.js";
 import { loadScanConfig } from "../../scan/config.js";
-import { otlpConfigured, pushMetricsOnce } from "../../telemetry/start.js";
+import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
 import { createProgress } from "../progress.js";
@@ -66,7 +66,7 @@ async function issues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
   const progress = createProgress(io, "metrics:");
   const report = await collectIssueReport(octokit, { ...request, onProgress: (m) => progress.update(m) }).finally(() => progress.done());
 
-  if (o.otlp || otlpConfigured(io.env)) await pushMetricsOnce("rampart-metrics", (meter) => observeIssueReport(meter, () => report));
+  if (o.otlp || otlpConfigured(io.env)) await (await loadTelemetry()).pushMetricsOnce("rampart-metrics", (meter) => observeIssueReport(meter, () => report));
   const text = o.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : o.format === "html" ? issueReportHtml(report) : issueReportText(report);
   if (o.output) writeReport(resolve(io.cwd, o.output), text);
   else io.stdout.write(text);

@@ -14,7 +14,7 @@ import type { CommandContext } from "../program.js";
 import { wantsColor, type CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import { recordScanFindings } from "../../telemetry/scan-metrics.js";
-import { otlpConfigured, pushMetricsOnce } from "../../telemetry/start.js";
+import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
 import { VERSION } from "../version.js";
 
 /** Every `rampart scan` option in one place; git modes add theirs here and in `pickSource`. */
@@ -80,7 +80,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
     return ExitCode.clean;
   }
   if (accepted) result.findings = withoutBaselined(result.findings, accepted);
-  if (options.otlp || otlpConfigured(io.env)) await pushMetricsOnce("rampart-scan", (meter) => recordScanFindings(meter, result.findings));
+  if (options.otlp || otlpConfigured(io.env)) await (await loadTelemetry()).pushMetricsOnce("rampart-scan", (meter) => recordScanFindings(meter, result.findings));
 
   const report: Report = {
     tool: { name: "rampart", version: VERSION },

@@ -8,7 +8,7 @@ import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import type { IssueReport } from "../../metrics/issue-report.js";
 import { parseDuration } from "../../metrics/months.js";
 import { loadScanConfig } from "../../scan/config.js";
-import { startTelemetry } from "../../telemetry/start.js";
+import { loadTelemetry } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
 import { collectLabel, ISSUE_FLAG_HELP, issueRequest, lastTwelveMonths, parseRepo, type IssueFlags } from "./metrics-options.js";
@@ -48,7 +48,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<ExitCode> {
   const settings = issueRequest(o, config, 12);
   if (repos.length > 0 && !io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("--issues-repo needs GITHUB_TOKEN or GH_TOKEN with read access to the repositories' issues");
 
-  const telemetry = await startTelemetry({ prometheus: { port, host: o.host }, serviceName: "rampart-metrics" });
+  const telemetry = await (await loadTelemetry()).startTelemetry({ prometheus: { port, host: o.host }, serviceName: "rampart-metrics" });
   let reports: IssueReport[] = [];
   observeIssueReport(telemetry.meter, () => reports);
   const octokit = createGitHubClient({ env: io.env, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}), onWait: (m) => io.stderr.write(`rampart: ${m}\n`) });
