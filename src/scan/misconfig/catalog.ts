@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,7 @@ function toDefinition(path: string): MisconfigRuleDefinition {
   if (!check) {
     throw new ConfigError(`rule "${data.id}" has no check; add src/scan/misconfig/checks/${data.id}.ts and list it in checks/index.ts`, { file: path });
   }
+  const candidates = (data.candidates ?? []).map((c) => compileCandidate(c, data.id, path));
   const rule: ScanRule = {
     meta: {
       id: data.id,
@@ -52,12 +54,22 @@ function toDefinition(path: string): MisconfigRuleDefinition {
       severity: data.severity,
       description: data.description,
       source: `rules/misconfig/${data.id}.yaml`,
+      // Any change to the rule's data (candidates included) invalidates the rescan cache.
+      revision: createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16),
       remediation: data.remediation.trim(),
       references: data.references,
       ...(data.files ? { files: data.files } : {}),
       ...(data.keywords ? { keywords: data.keywords } : {}),
     },
-    check: (file: ScanFile): ScanReport[] => check(file),
+    check: (file: ScanFile): ScanReport[] => (candidates.every((c) => c.test(file.text)) ? check(file) : []),
   };
   return { rule, positive: data.examples.positive, negative: data.examples.negative, file: path };
+}
+
+function compileCandidate(source: string, id: string, file: string): RegExp {
+  try {
+    return new RegExp(source, "i");
+  } catch (error) {
+    throw new ConfigError(`rule "${id}": candidates: invalid regular expression: ${(error as Error).message}`, { file });
+  }
 }

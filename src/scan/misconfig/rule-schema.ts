@@ -10,6 +10,11 @@ export interface MisconfigRuleData {
   references: string[];
   files?: string[];
   keywords?: string[];
+  /**
+   * Regexes that must all match somewhere in the file before the check parses it: a cheap, deliberately
+   * loose precondition (a superset of what the check reports) that spares parsing most files.
+   */
+  candidates?: string[];
   examples: { positive: MisconfigExample[]; negative: MisconfigExample[] };
 }
 
@@ -46,6 +51,7 @@ export const misconfigRuleSchema = {
     references: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
     files: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
     keywords: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    candidates: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
     examples: {
       type: "object",
       required: ["positive", "negative"],
