@@ -57,8 +57,11 @@ function keyNode(doc: Document, path: string[]) {
 
 /** Compiles a JSON Schema once; the returned check lists every problem, not just the first. */
 export function schemaCheck(schema: AnySchema): (source: YamlSource) => YamlProblem[] {
-  const validate = ajv.compile(schema);
+  // Compiled on first use: modules declare their schemas at load time, and compiling them all there
+  // made every CLI start (even --version) pay for schemas the command never reads.
+  let compiled: ReturnType<typeof ajv.compile> | undefined;
   return (source) => {
+    const validate = (compiled ??= ajv.compile(schema));
     if (validate(source.value)) return [];
     return (validate.errors ?? []).map((e) => ({
       file: source.file,
