@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { addMonths, parseDuration } from "../../metrics/months.js";
 import type { IssueReportRequest } from "../../metrics/collect.js";
@@ -21,6 +22,17 @@ export const ISSUE_FLAG_HELP = {
 } as const;
 
 export const collectLabel = (value: string, all: string[]): string[] => [...all, value];
+
+/** Declares the options both commands take, so their names, help and defaults cannot drift apart. */
+export function withIssueOptions(command: Command): Command {
+  return command
+    .option("--label <name>", ISSUE_FLAG_HELP.label, collectLabel, [])
+    .option("--target <percent>", ISSUE_FLAG_HELP.target)
+    .option("--baseline <months>", ISSUE_FLAG_HELP.baseline, "6")
+    .option("--sla <duration>", ISSUE_FLAG_HELP.sla)
+    .option("--api-url <url>", "GitHub API base URL (default: GITHUB_API_URL, else https://api.github.com)")
+    .option("--config <file>", "config file (default: rampart.config.yaml in the current directory)");
+}
 
 export function parseRepo(value: string, flag: string): { owner: string; repo: string } {
   const [owner, repo, extra] = value.split("/");

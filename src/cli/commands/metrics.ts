@@ -14,7 +14,7 @@ import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
 import { createProgress } from "../progress.js";
-import { collectLabel, ISSUE_FLAG_HELP, issueRequest, lastTwelveMonths, parseRepo } from "./metrics-options.js";
+import { issueRequest, lastTwelveMonths, parseRepo, withIssueOptions } from "./metrics-options.js";
 
 interface IssuesOptions {
   repo: string;
@@ -35,25 +35,20 @@ const FORMATS = ["text", "json", "html"] as const;
 
 export function registerMetrics(program: Command, context: CommandContext): void {
   const metrics = program.command("metrics").description("security program metrics from GitHub");
-  metrics
+  const issues = metrics
     .command("issues")
     .description("security issues opened per calendar month (UTC), closed, time to first response and SLA compliance, against a target")
     .requiredOption("--repo <owner/name>", "repository to count")
-    .option("--label <name>", ISSUE_FLAG_HELP.label, collectLabel, [])
     .option("--since <YYYY-MM>", "first month (default: 11 months before --until)")
     .option("--until <YYYY-MM>", "last month (default: this month, UTC)")
-    .option("--target <percent>", ISSUE_FLAG_HELP.target)
-    .option("--baseline <months>", ISSUE_FLAG_HELP.baseline, "6")
-    .option("--sla <duration>", ISSUE_FLAG_HELP.sla)
     .option("--format <format>", "text, json or html", "text")
     .option("--output <file>", "write the report to a file instead of stdout")
-    .option("--otlp", "also export the monthly values over OTLP (endpoint from OTEL_EXPORTER_OTLP_*; on by default when those are set)")
-    .option("--api-url <url>", "GitHub API base URL (default: GITHUB_API_URL, else https://api.github.com)")
-    .option("--config <file>", "config file (default: rampart.config.yaml in the current directory)")
-    .action((o: IssuesOptions) => context.run(() => issues(o, context.io)));
+    .option("--otlp", "also export the monthly values over OTLP (endpoint from OTEL_EXPORTER_OTLP_*; on by default when those are set)");
+  withIssueOptions(issues)
+    .action((o: IssuesOptions) => context.run(() => countIssues(o, context.io)));
 }
 
-async function issues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
+async function countIssues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
   const { owner, repo } = parseRepo(o.repo, "--repo");
   if (!(FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown --format "${o.format}"; use text, json or html`);
   const config = loadScanConfig(o.config && resolve(io.cwd, o.config), io.cwd).metrics ?? {};

@@ -11,7 +11,7 @@ import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
-import { collectLabel, ISSUE_FLAG_HELP, issueRequest, lastTwelveMonths, parseRepo, type IssueFlags } from "./metrics-options.js";
+import { collectLabel, issueRequest, lastTwelveMonths, parseRepo, withIssueOptions, type IssueFlags } from "./metrics-options.js";
 
 interface ServeOptions extends IssueFlags {
   port: string;
@@ -23,19 +23,14 @@ interface ServeOptions extends IssueFlags {
 }
 
 export function registerServeMetrics(program: Command, context: CommandContext): void {
-  program
+  const serveMetrics = program
     .command("serve-metrics")
     .description("serve Rampart's metrics for Prometheus to scrape, including the monthly security-issue gauges of the given repositories")
     .option("--port <port>", "port of the /metrics endpoint", "9464")
     .option("--host <host>", "address to listen on (0.0.0.0 to let other hosts scrape)", "127.0.0.1")
     .option("--issues-repo <owner/name>", "repository whose security issues to count (repeatable)", collectLabel, [])
-    .option("--refresh <duration>", "how often to recount from GitHub, e.g. 15m or 1h", "15m")
-    .option("--label <name>", ISSUE_FLAG_HELP.label, collectLabel, [])
-    .option("--target <percent>", ISSUE_FLAG_HELP.target)
-    .option("--baseline <months>", ISSUE_FLAG_HELP.baseline, "6")
-    .option("--sla <duration>", ISSUE_FLAG_HELP.sla)
-    .option("--api-url <url>", "GitHub API base URL (default: GITHUB_API_URL, else https://api.github.com)")
-    .option("--config <file>", "config file (default: rampart.config.yaml in the current directory)")
+    .option("--refresh <duration>", "how often to recount from GitHub, e.g. 15m or 1h", "15m");
+  withIssueOptions(serveMetrics)
     .action((o: ServeOptions) => context.run(() => serve(o, context.io)));
 }
 
