@@ -58,6 +58,10 @@ function ipv6Groups(ip: string): string[] {
  * usually holds a whole /64, so counting single IPv6 addresses lets an attacker rotate for free).
  */
 export function sourceKey(ip: string): string {
+  return remembered(sourceKeys, ip, computeSourceKey);
+}
+
+function computeSourceKey(ip: string): string {
   const normal = normalizeIp(ip);
   if (isIP(normal) !== 6) return normal || ip;
   return `${ipv6Groups(normal).slice(0, 4).join(":")}::/64`;
@@ -65,9 +69,30 @@ export function sourceKey(ip: string): string {
 
 /** The network a source belongs to: IPv4 /24, IPv6 /64. Used to tell "many networks" from "many addresses". */
 export function networkKey(ip: string): string {
+  return remembered(networkKeys, ip, computeNetworkKey);
+}
+
+function computeNetworkKey(ip: string): string {
   const normal = normalizeIp(ip);
   if (isIP(normal) === 4) return `${normal.split(".").slice(0, 3).join(".")}.0/24`;
   return sourceKey(normal);
+}
+
+/**
+ * Every event asks for these keys, and the same few addresses keep coming: remember recent answers. Bounded
+ * (cleared when full), so an address spray costs recomputation, never memory.
+ */
+const MEMO_CAP = 4096;
+const sourceKeys = new Map<string, string>();
+const networkKeys = new Map<string, string>();
+
+function remembered(memo: Map<string, string>, ip: string, compute: (ip: string) => string): string {
+  const known = memo.get(ip);
+  if (known !== undefined) return known;
+  if (memo.size >= MEMO_CAP) memo.clear();
+  const key = compute(ip);
+  memo.set(ip, key);
+  return key;
 }
 
 export function isAccessEvent(value: unknown): value is AccessEvent {

@@ -95,7 +95,7 @@ export class Guard {
         this.reportEvictions();
         return;
       }
-      this.track(this.recordShared(event, store));
+      this.track(this.recordShared(event, store, at));
     } catch (error) {
       this.fail("detector", error);
     }
@@ -108,8 +108,8 @@ export class Guard {
     return true;
   }
 
-  private async recordShared(event: AccessEvent, store: DetectStore): Promise<void> {
-    const hits = this.detector.plan(event);
+  private async recordShared(event: AccessEvent, store: DetectStore, at: number): Promise<void> {
+    const hits = this.detector.plan(event, at);
     try {
       const counted = await Promise.all(hits.map((hit) => store.count(hit)));
       this.markStore(true);
@@ -127,7 +127,7 @@ export class Guard {
       }
     }
     // Baselines are per instance (each sees its share of a principal's traffic against its own average).
-    for (const alert of this.detector.observeBaselines(event)) this.report(alert);
+    for (const alert of this.detector.observeBaselines(event, at)) this.report(alert);
   }
 
   private report(alert: Alert): void {

@@ -16,23 +16,40 @@ const MAX_UA = 512;
 /** Builds the access event of a finished request. */
 export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early: Enrichment = {}, at = Date.now()): AccessEvent {
   const locals = (res as ServerResponse & { locals?: { rampart?: Enrichment } }).locals?.rampart;
-  const extra = enrich ? { ...early, ...cleanEnrichment(locals), ...cleanEnrichment(enrich(req, res)) } : locals ? { ...early, ...cleanEnrichment(locals) } : early;
+  const extra = enrich ? { ...early, ...cleanEnrichment(locals), ...cleanEnrichment(enrich(req, res)) } : locals ? mergeEnrichment(early, cleanEnrichment(locals)) : early;
   const route = extra.route ?? expressRoute(req);
   const event: AccessEvent = {
-    time: new Date(at).toISOString(),
+    time: isoTime(at),
     ip,
     method: req.method ?? "GET",
     path: ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/").slice(0, MAX_PATH),
     status: res.statusCode,
-    auth: extra.auth ?? inferAuth(req, res.statusCode),
   };
+  const auth = extra.auth ?? inferAuth(req, res.statusCode);
+  if (auth !== undefined) event.auth = auth;
   if (route) event.route = route;
   if (extra.principal) event.principal = extra.principal;
   if (extra.tenant) event.tenant = extra.tenant;
   const ua = req.headers["user-agent"];
   if (ua) event.userAgent = ua.slice(0, MAX_UA);
-  if (event.auth === undefined) delete event.auth;
   return event;
+}
+
+let lastAt = Number.NaN;
+let lastIso = "";
+
+/** Busy servers finish many requests in the same millisecond: format each millisecond once. */
+function isoTime(at: number): string {
+  if (at !== lastAt) {
+    lastAt = at;
+    lastIso = new Date(at).toISOString();
+  }
+  return lastIso;
+}
+
+function mergeEnrichment(early: Enrichment, late: Enrichment): Enrichment {
+  if (early.principal === undefined && early.tenant === undefined && early.route === undefined && early.auth === undefined) return late;
+  return { ...early, ...late };
 }
 
 /** When the app says nothing: a 401 with credentials is `invalid`, without is `missing`; 403 is `forbidden`. */
