@@ -6,7 +6,7 @@ import { normalizeIp } from "./event.js";
  * forwarding header is ignored. A list: addresses, CIDRs or `loopback`/`private` keywords of your proxies.
  * A number: that many proxy hops in front of the app.
  */
-export type TrustProxy = boolean | number | string[];
+export type TrustProxy = boolean | number | string | string[];
 
 export interface ClientAddressInput {
   peer: string | undefined;
@@ -23,7 +23,8 @@ const KEYWORDS: Record<string, string[]> = {
 /** Builds the function that picks the client address from the TCP peer and the forwarding headers. */
 export function clientAddressResolver(trust: TrustProxy = false): (input: ClientAddressInput) => string {
   if (trust === false) return (input) => normalizeIp(input.peer) || "unknown";
-  const isTrusted = trustCheck(trust);
+  // `trustProxy: "loopback"` is what people write (Express accepts it too): a single entry.
+  const isTrusted = trustCheck(typeof trust === "string" ? [trust] : trust);
   return (input) => {
     const peer = normalizeIp(input.peer);
     const chain = forwardingChain(input);

@@ -34,6 +34,12 @@ describe("client address", () => {
     expect(resolve({ peer: "198.51.100.1", forwardedFor: "1.1.1.1" })).toBe("198.51.100.1");
   });
 
+  it("takes a single keyword or address as a string, as Express's trust proxy does", () => {
+    const resolve = clientAddressResolver("loopback");
+    expect(resolve({ peer: "127.0.0.1", forwardedFor: "203.0.113.9" })).toBe("203.0.113.9");
+    expect(resolve({ peer: "198.51.100.1", forwardedFor: "1.1.1.1" })).toBe("198.51.100.1");
+  });
+
   it("prefers RFC 7239 Forwarded, with quoted IPv6 and ports", () => {
     expect(parseForwarded('for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711"')).toEqual(["192.0.2.60", "2001:db8:cafe::17"]);
     const resolve = clientAddressResolver(["loopback"]);
