@@ -36,6 +36,11 @@ export function isTestCode(path: string): boolean {
   return /(^|\/)(__tests__|__mocks__|tests?|e2e|fixtures?)\/|\.(test|spec|e2e)\.[cm]?[jt]sx?$/i.test(path);
 }
 
+/** `.d.ts` and friends: type declarations only, so no code in them ever runs. */
+export function isDeclarationFile(path: string): boolean {
+  return /\.d\.[cm]?ts$/i.test(path);
+}
+
 /** `docker-compose.yml`, `compose.prod.yaml`, `tee-docker-compose.yaml`, `docker-compose-dev.yml`. */
 export function isComposeFile(path: string): boolean {
   return /(^|[.\-_])(docker-)?compose([.\-_][\w.-]*)?\.ya?ml$/i.test(base(path));

@@ -4,7 +4,7 @@ import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { shannonEntropy } from "./placeholder.js";
-import { compileRunPrefilter, hasRun } from "./run-prefilter.js";
+import { compileRunPrefilter, hasRun, runsOf, type RunPrefilter } from "./run-prefilter.js";
 import { validators } from "./validators.js";
 
 /** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
@@ -28,8 +28,10 @@ export interface PatternRuleEntry {
   /**
    * The secret is a long run of one character class (64 hex digits, 88 base58 characters): texts without
    * such a run skip the regex. `chars` is a character-class body, `length` the shortest run.
+   * `matchInside: true` says every match lies inside such a run (a seed phrase is only letters and
+   * blanks), so only the runs are searched, not the whole text.
    */
-  requiresRun?: { chars: string; length: number };
+  requiresRun?: { chars: string; length: number; matchInside?: boolean };
   /** Public test credentials: reported at low severity with tag `test-key` and the label. */
   testKeys?: Array<{ value: string; label: string }>;
   remediation?: string;
@@ -55,7 +57,7 @@ export const patternRuleSchema = {
     allow: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
     validate: { enum: Object.keys(validators) },
-    requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 } } },
+    requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 }, matchInside: { type: "boolean" } } },
     testKeys: { type: "array", items: { type: "object", required: ["value", "label"], properties: { value: { type: "string" }, label: { type: "string" } } } },
     remediation: { type: "string" },
     references: { type: "array", items: { type: "string" } },
@@ -86,7 +88,11 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.keywords ? { keywords: entry.keywords } : {}),
       ...(entry.files ? { files: entry.files } : {}),
     },
-    check: (file) => (run && !hasRun(file.text, run) ? [] : matchAll(regex, file.text, entry, allow, testKeys)),
+    check: (file) => {
+      if (!run) return matchAll(regex, file.text, 0, entry, allow, testKeys);
+      if (entry.requiresRun?.matchInside) return matchInRuns(regex, file.text, run, entry, allow, testKeys);
+      return hasRun(file.text, run) ? matchAll(regex, file.text, 0, entry, allow, testKeys) : [];
+    },
   };
 }
 
@@ -98,7 +104,20 @@ function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: num
   }
 }
 
-function matchAll(regex: RegExp, text: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
+/** Lookarounds (`\b`, `(?<![a-z] )`) see this many characters either side of a run. */
+const RUN_CONTEXT = 2;
+
+function matchInRuns(regex: RegExp, text: string, run: RunPrefilter, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
+  const reports: ScanReport[] = [];
+  for (const [start, end] of runsOf(text, run)) {
+    const from = Math.max(0, start - RUN_CONTEXT);
+    reports.push(...matchAll(regex, text.slice(from, end + RUN_CONTEXT), from, entry, allow, testKeys));
+  }
+  return reports;
+}
+
+/** Reports for every match in `text`, with offsets shifted by `offset` (where `text` sits in the file). */
+function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const m of text.matchAll(regex)) {
     const span = m.indices?.groups?.secret ?? m.indices?.[0];
@@ -108,7 +127,7 @@ function matchAll(regex: RegExp, text: string, entry: PatternRuleEntry, allow: R
     if (secret === undefined) continue;
     const start = span[0] + Math.max(0, matched.indexOf(secret));
     const report = judge(secret, entry, allow, testKeys);
-    if (report) reports.push({ ...report, start, end: start + secret.length, secret });
+    if (report) reports.push({ ...report, start: offset + start, end: offset + start + secret.length, secret });
   }
   return reports;
 }

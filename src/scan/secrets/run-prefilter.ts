@@ -16,7 +16,12 @@ export function compileRunPrefilter(chars: string, length: number): RunPrefilter
   return { table, length };
 }
 
-export function hasRun(text: string, { table, length }: RunPrefilter): boolean {
+export function hasRun(text: string, prefilter: RunPrefilter): boolean {
+  return !runsOf(text, prefilter).next().done;
+}
+
+/** Every maximal run of at least `length` class characters, as [start, end) offsets, left to right. */
+export function* runsOf(text: string, { table, length }: RunPrefilter): Generator<[number, number]> {
   const inClass = (i: number) => {
     const c = text.charCodeAt(i);
     return c < 128 && table[c] === 1;
@@ -27,8 +32,7 @@ export function hasRun(text: string, { table, length }: RunPrefilter): boolean {
     while (left > 0 && inClass(left - 1)) left--;
     let right = probe;
     while (right + 1 < text.length && inClass(right + 1)) right++;
-    if (right - left + 1 >= length) return true;
+    if (right - left + 1 >= length) yield [left, right + 1];
     probe = right; // the next run starts after this one
   }
-  return false;
 }

@@ -101,6 +101,13 @@ describe("hostile input", () => {
     expect(run("src/huge.js", huge)).toEqual({ findings: [], errors: [] });
     expect(run("src/small.js", "if (apiKey !== process.env.API_TOKEN) {}").findings).toHaveLength(1);
   });
+
+  it("does not parse declaration files: they hold types, never code that runs", () => {
+    const code = 'export const ok = apiKey !== process.env.API_TOKEN; app.use(cors({ origin: "*", credentials: true }));';
+    expect(run("types/index.d.ts", code).findings).toEqual([]);
+    expect(run("types/index.d.mts", code).findings).toEqual([]);
+    expect(run("types/index.ts", code).findings.map((f) => f.ruleId).sort()).toEqual(["cors-any-origin-with-credentials", "non-constant-time-secret-comparison"]);
+  });
 });
 
 describe("repository context passed by the engine", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileRunPrefilter, hasRun } from "../../../src/scan/secrets/run-prefilter.js";
+import { compilePatternRule } from "../../../src/scan/secrets/pattern-rule.js";
+import { compileRunPrefilter, hasRun, runsOf } from "../../../src/scan/secrets/run-prefilter.js";
 
 const hex = compileRunPrefilter("0-9a-fA-F", 8);
 const run = (n: number) => "a1B2c3D4e5".repeat(10).slice(0, n);
@@ -29,4 +30,37 @@ describe("long-run prefilter", () => {
       expect(hasRun(text, hex), text).toBe(/[0-9a-fA-F]{8}/.test(text));
     }
   });
+
+  it("lists every run at least the length long, with its exact bounds", () => {
+    const text = `--${run(8)}-${run(3)}-${run(12)}`;
+    expect([...runsOf(text, hex)]).toEqual([
+      [2, 10],
+      [15, 27],
+    ]);
+    expect([...runsOf(run(7), hex)]).toEqual([]);
+  });
 });
+
+describe("matchInside: searching only the runs", () => {
+  const entry = { id: "word-run", description: "twelve words", severity: "high", pattern: "(?<![a-z] )\\b(?:[a-z]{3,8}[ \\t]+){11}[a-z]{3,8}\\b" };
+  const inside = compilePatternRule({ ...entry, requiresRun: { chars: "a-z \\t", length: 47, matchInside: true } }, { file: "test" });
+  const whole = compilePatternRule(entry, { file: "test" });
+  const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ["alpha", "bravo", "charlie", "delta"][(i + from) % 4]).join(" ");
+
+  it("reports what a whole-text search reports, at the same offsets", () => {
+    const texts = [
+      `const phrase = "${words(12)}";`,
+      `X${words(12)}`, // a word character right before the run: \b fails there, in both
+      `${words(12)}9`,
+      `first: ${words(12)}\nsecond: ${words(12, 1)}.`,
+      `${words(30)}`,
+      `Word ${words(11)}`,
+    ];
+    for (const text of texts) {
+      const file = { path: "a.txt", text };
+      expect(inside.check(file), text).toEqual(whole.check(file));
+    }
+    expect(inside.check({ path: "a.txt", text: `first: ${words(12)}\nsecond: ${words(12, 1)}.` })).toHaveLength(2);
+  });
+});
+
