@@ -82,7 +82,7 @@ export function scanBytes(rel: string, bytes: Buffer, context: ScanFileContext):
   const text = decodeText(bytes);
   if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
   const ruleErrors: string[] = [];
-  const findings = scanText(rel, text, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`));
+  const findings = scanText(rel, text, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), bytes);
   return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
 }
 
@@ -100,10 +100,13 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-/** Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. */
-export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void): Finding[] {
+/**
+ * Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. `bytes` is the
+ * text as read from disk, when there is a file.
+ */
+export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void, bytes?: Uint8Array): Finding[] {
   // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
-  const candidates = rulesForText(rules, text).map(withoutKeywords);
+  const candidates = rulesForText(rules, text, bytes).map(withoutKeywords);
   const findings = dedupeFindings(applyRules(candidates, { path, text }, onRuleError));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
   const starts = lineStarts(text);

@@ -17,22 +17,25 @@ export function compileRunPrefilter(chars: string, length: number): RunPrefilter
 }
 
 export function hasRun(text: string, prefilter: RunPrefilter): boolean {
-  return !runsOf(text, prefilter).next().done;
+  return runsOf(text, prefilter, 1).length > 0;
 }
 
-/** Every maximal run of at least `length` class characters, as [start, end) offsets, left to right. */
-export function* runsOf(text: string, { table, length }: RunPrefilter): Generator<[number, number]> {
-  const inClass = (i: number) => {
-    const c = text.charCodeAt(i);
-    return c < 128 && table[c] === 1;
-  };
-  for (let probe = length - 1; probe < text.length; probe += length) {
-    if (!inClass(probe)) continue;
+/**
+ * The maximal runs of at least `length` class characters, as [start, end) offsets, left to right; at most
+ * `limit` of them. A plain loop with the class test inlined: this runs over every byte of prose-heavy files.
+ */
+export function runsOf(text: string, { table, length }: RunPrefilter, limit = Number.POSITIVE_INFINITY): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  const n = text.length;
+  for (let probe = length - 1; probe < n && runs.length < limit; probe += length) {
+    let c = text.charCodeAt(probe);
+    if (c >= 128 || table[c] !== 1) continue;
     let left = probe;
-    while (left > 0 && inClass(left - 1)) left--;
-    let right = probe;
-    while (right + 1 < text.length && inClass(right + 1)) right++;
-    if (right - left + 1 >= length) yield [left, right + 1];
-    probe = right; // the next run starts after this one
+    while (left > 0 && (c = text.charCodeAt(left - 1)) < 128 && table[c] === 1) left--;
+    let right = probe + 1;
+    while (right < n && (c = text.charCodeAt(right)) < 128 && table[c] === 1) right++;
+    if (right - left >= length) runs.push([left, right]);
+    probe = right - 1; // the next run starts after this one
   }
+  return runs;
 }

@@ -17,6 +17,22 @@ describe("KeywordIndex", () => {
     expect([...index.present("")]).toEqual([]);
   });
 
+  it("finds a keyword again in the next text after it repeated in this one", () => {
+    const index = new KeywordIndex(["ghp_", "ghpx", "key"]);
+    expect([...index.present("key key ghp_ ghp_ key")].sort()).toEqual(["ghp_", "key"]);
+    expect([...index.present("a key")]).toEqual(["key"]);
+    expect([...index.present("ghpx then ghp_")].sort()).toEqual(["ghp_", "ghpx"]);
+  });
+
+  it("reads the file's own bytes: Latin-1 and invalid UTF-8 around a keyword change nothing", () => {
+    const index = new KeywordIndex(["api_key", "ключ"]);
+    const latin1 = Buffer.from("caf\u00e9 API_KEY=1 \u00ff", "latin1");
+    expect([...index.present(new TextDecoder().decode(latin1), latin1)]).toEqual(["api_key"]);
+    const utf8 = Buffer.from("é API_KEY ключ", "utf8");
+    expect([...index.present(utf8.toString("utf8"), utf8)].sort()).toEqual(["api_key", "ключ"]);
+    expect([...index.present("api", Buffer.from("api"))]).toEqual([]);
+  });
+
   it("agrees with a plain includes() check for every catalog keyword on random text", () => {
     const rules = loadScanRules();
     const keywords = [...new Set(rules.flatMap((r) => r.meta.keywords ?? []).map((k) => k.toLowerCase()))];
