@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
+import { getCompileCacheDir } from "node:module";
 import { availableParallelism } from "node:os";
-import { isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, EMPTY_CONFIG, type ScanConfig } from "./config.js";
-import { loadScanRules, rulesFingerprint } from "./registry.js";
+import { loadScanRules, ruleSources, rulesFingerprint } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
 import { scanOneFile, scanText, type FileJob, type FileOutcome } from "./scan-file.js";
+import { walkAhead } from "./walk-ahead.js";
 import { walkFiles, type Skipped, type WalkedFile } from "./walk/walk.js";
 
 export type { Skipped } from "./walk/walk.js";
@@ -50,6 +52,15 @@ export interface ScanResult {
 /** Below this many files, worker start-up (each loads every rule, ~0.3 s) costs more than it saves. */
 const POOL_THRESHOLD_FILES = 400;
 const BATCH = 16;
+/**
+ * Batches each worker holds: enough that it never waits while this thread is busy walking a directory or
+ * collecting results (with two, workers sat idle for a quarter of the scan).
+ */
+const BATCHES_IN_FLIGHT = 4;
+/** Files the walk may run ahead of the workers (a few MB of paths at most). */
+const WALK_AHEAD_LIMIT = 20_000;
+/** Worker messages wait at most this many walked files. */
+const WALK_YIELD_EVERY = 256;
 
 /** Scans files on disk. Never throws for a file or rule; those become `skipped` and `ruleErrors`. */
 export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
@@ -57,7 +68,6 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const version = options.version ?? "dev";
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)));
   const base = await baseOf(roots, options.cwd);
-  const rules = loadScanRules(config, options.categories);
   const skipped: Skipped[] = [];
   const walk = walkFiles(
     {
@@ -73,19 +83,23 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? defaultCacheDir(base);
   const cache = useCache ? readScanCache(cacheDir) : undefined;
-  const fingerprint = rulesFingerprint(rules, version);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const workerFile = workerScript();
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const context = { rules, rulesFingerprint: fingerprint, maxFileSize, ...(cache ? { cache } : {}) };
   // Look ahead far enough to know whether workers pay off; a big tree then streams on to them while the
   // walk goes on, so worker start-up overlaps the walk.
   const { head, rest } = await lookAhead(walk, jobs > 1 && workerFile ? (options.poolThreshold ?? POOL_THRESHOLD_FILES) : 0);
-  const outcomes =
+  // Workers are sent the rule files as read here: parsing and validating them once saves each worker a third
+  // of its start-up. Any error in them surfaces here, before a worker starts.
+  const rules = loadScanRules(config, options.categories);
+  const workers =
     rest && workerFile
-      ? scanInPool(concat(head, rest), jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}) }, (batch) =>
-          batch.map((job) => scanOneFile(job, context)),
-        )
+      ? startWorkers(jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}), sources: ruleSources(), ...compileCacheOption() })
+      : undefined;
+  const context = { rules, rulesFingerprint: rulesFingerprint(rules, version), maxFileSize, ...(cache ? { cache } : {}) };
+  const outcomes =
+    rest && workers
+      ? scanInPool(concat(head, rest), workers, (batch) => batch.map((job) => scanOneFile(job, context)))
       : scanInThread(concat(head, walk), context);
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
@@ -190,19 +204,44 @@ function workerScript(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
+/** Workers keep compiled code where this process does (the CLI enables Node's compile cache; a library host may not). */
+function compileCacheOption(): { compileCache?: string } {
+  const dir = getCompileCacheDir?.();
+  // That is the per-Node-version subdirectory; enableCompileCache takes the directory above it.
+  return dir ? { compileCache: dirname(dir) } : {};
+}
+
+interface StartedWorker {
+  worker: Worker;
+  /** Settles when the worker has loaded its rules (or died first). */
+  ready: Promise<boolean>;
+}
+
+function startWorkers(jobs: number, script: string, init: object): StartedWorker[] {
+  return Array.from({ length: jobs }, () => {
+    // No inherited execArgv: the parent's loaders or flags (a test runner's, say) must not leak into workers.
+    const worker = new Worker(script, { workerData: init, execArgv: [] });
+    const ready = new Promise<boolean>((resolveReady) => {
+      const onMessage = (message: { ready?: boolean }) => {
+        if (!message.ready) return;
+        worker.off("message", onMessage);
+        resolveReady(true);
+      };
+      worker.on("message", onMessage);
+      worker.once("error", () => resolveReady(false));
+      worker.once("exit", () => resolveReady(false));
+    });
+    return { worker, ready };
+  });
+}
+
 /**
- * Spreads files over worker threads in small batches as the walk yields them, keeping each worker two
- * batches ahead. Outcomes are yielded as they arrive, so nothing but findings accumulates. If a worker dies,
- * its batches and any left when no worker remains are scanned on this thread: a crash costs speed, never
- * coverage.
+ * Spreads files over worker threads in small batches, keeping each worker a few batches ahead; the walk runs
+ * ahead into a bounded buffer meanwhile, so no worker waits on it. Outcomes are yielded as they arrive, so
+ * nothing but findings accumulates. If a worker dies, its batches and any left when no worker remains are
+ * scanned on this thread: a crash costs speed, never coverage.
  */
-async function* scanInPool(
-  files: AsyncGenerator<WalkedFile>,
-  jobs: number,
-  script: string,
-  init: object,
-  inline: (jobs: FileJob[]) => FileOutcome[],
-): AsyncGenerator<FileOutcome> {
+async function* scanInPool(files: AsyncGenerator<WalkedFile>, started: StartedWorker[], inline: (jobs: FileJob[]) => FileOutcome[]): AsyncGenerator<FileOutcome> {
   const queue: FileOutcome[] = [];
   let wake: (() => void) | undefined;
   let walkDone = false;
@@ -219,25 +258,15 @@ async function* scanInPool(
     completed++;
     notify();
   };
-  // One reader at a time: batches are cut from the walk in order.
-  let reading: Promise<FileJob[] | undefined> = Promise.resolve(undefined);
-  const nextBatch = (): Promise<FileJob[] | undefined> => {
-    reading = reading.then(async () => {
-      if (walkDone) return undefined;
-      const batch: FileJob[] = [];
-      while (batch.length < BATCH) {
-        const next = await files.next();
-        if (next.done) {
-          walkDone = true;
-          break;
-        }
-        batch.push({ abs: next.value.abs, rel: next.value.rel });
-      }
-      if (batch.length > 0) dispatched++;
-      notify();
-      return batch.length > 0 ? batch : undefined;
-    });
-    return reading;
+  // The walk runs ahead while the workers start; batches are cut from it in walk order.
+  const ahead = walkAhead(files, { limit: WALK_AHEAD_LIMIT, yieldEvery: WALK_YIELD_EVERY });
+  const nextBatch = async (): Promise<FileJob[] | undefined> => {
+    if (walkDone) return undefined;
+    const batch = await ahead.take(BATCH);
+    if (batch) dispatched++;
+    else walkDone = true;
+    notify();
+    return batch?.map((file) => ({ abs: file.abs, rel: file.rel }));
   };
   const runInline = (batch: FileJob[]) => finish(inline(batch));
   const feed = async (worker: Worker) => {
@@ -263,17 +292,14 @@ async function* scanInPool(
     }
     if (alive.size === 0) void drainInline();
   };
-  for (let w = 0; w < jobs; w++) {
-    // No inherited execArgv: the parent's loaders or flags (a test runner's, say) must not leak into workers.
-    const worker = new Worker(script, { workerData: init, execArgv: [] });
+  for (const { worker, ready } of started) {
     alive.add(worker);
     workers.push(worker);
-    worker.on("message", (message: { ready?: boolean; id?: number; outcomes?: FileOutcome[] }) => {
-      if (message.ready) {
-        void feed(worker);
-        void feed(worker);
-        return;
-      }
+    void ready.then((ok) => {
+      if (!ok) return;
+      for (let i = 0; i < BATCHES_IN_FLIGHT; i++) void feed(worker);
+    });
+    worker.on("message", (message: { id?: number; outcomes?: FileOutcome[] }) => {
       if (message.id === undefined || !pending.delete(message.id)) return;
       finish(message.outcomes ?? []);
       void feed(worker);
@@ -292,18 +318,22 @@ async function* scanInPool(
     }
   } finally {
     alive.clear(); // exits from here on are ours, not failures
-    // Asking workers to finish instead of terminate(): terminating a worker can abort the whole process on
-    // some Node builds (a V8 check failure seen under test runners).
-    await Promise.all(
-      workers
-        .filter((w) => !exited.has(w))
-        .map(
-          (w) =>
-            new Promise<void>((resolveExit) => {
-              w.once("exit", () => resolveExit());
-              w.postMessage({ close: true });
-            }),
-        ),
-    );
+    await stopWorkers(workers.filter((w) => !exited.has(w)));
   }
+}
+
+/**
+ * Asks workers to finish instead of terminate(): terminating a worker can abort the whole process on some
+ * Node builds (a V8 check failure seen under test runners).
+ */
+function stopWorkers(workers: readonly Worker[]): Promise<void[]> {
+  return Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolveExit) => {
+          w.once("exit", () => resolveExit());
+          w.postMessage({ close: true });
+        }),
+    ),
+  );
 }

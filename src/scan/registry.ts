@@ -1,9 +1,25 @@
 import { createHash } from "node:crypto";
-import { loadMisconfigRules } from "./misconfig/catalog.js";
+import { adoptMisconfigRuleSources, loadMisconfigRuleSources, loadMisconfigRules, type MisconfigRuleSource } from "./misconfig/catalog.js";
 import type { ScanRule } from "./rule.js";
 import { loadSecretlintRules } from "./secretlint-adapter.js";
 import { compileCustomRules, type ScanConfig } from "./config.js";
-import { loadSecretRules } from "./secrets/catalog.js";
+import { adoptSecretRuleEntries, loadSecretRuleEntries, loadSecretRules, type LoadedEntry } from "./secrets/catalog.js";
+
+/** The catalog's rule files, read and validated: plain data that crosses to worker threads. */
+export interface RuleSources {
+  secrets: LoadedEntry[];
+  misconfig: MisconfigRuleSource[];
+}
+
+export function ruleSources(): RuleSources {
+  return { secrets: loadSecretRuleEntries(), misconfig: loadMisconfigRuleSources() };
+}
+
+/** Builds later rules from sources another thread already read (a scan worker's start-up skips the YAML work). */
+export function adoptRuleSources(sources: RuleSources): void {
+  adoptSecretRuleEntries(sources.secrets);
+  adoptMisconfigRuleSources(sources.misconfig);
+}
 
 /** Every secret-detecting rule with its default settings (what redactSecretsInText runs). */
 export function loadAllSecretRules(): ScanRule[] {

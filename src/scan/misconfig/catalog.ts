@@ -26,11 +26,34 @@ export interface MisconfigRuleDefinition {
 
 const checkData = schemaCheck(misconfigRuleSchema);
 let cached: MisconfigRuleDefinition[] | undefined;
+let cachedSources: MisconfigRuleSource[] | undefined;
+
+/** One rule file, read and validated: plain data, so a scan worker can be sent it instead of re-reading. */
+export interface MisconfigRuleSource {
+  data: MisconfigRuleData;
+  path: string;
+}
+
+export function loadMisconfigRuleSources(dir = MISCONFIG_RULES_DIR): MisconfigRuleSource[] {
+  if (dir === MISCONFIG_RULES_DIR && cachedSources) return cachedSources;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const sources = files.map((name) => {
+    const path = join(dir, name);
+    return { data: readYamlFile<MisconfigRuleData>(path, checkData).value, path };
+  });
+  if (dir === MISCONFIG_RULES_DIR) cachedSources = sources;
+  return sources;
+}
+
+/** Takes the catalog's sources as another thread read them (a scan worker skips parsing and validating). */
+export function adoptMisconfigRuleSources(sources: MisconfigRuleSource[]): void {
+  cachedSources = sources;
+  cached = undefined;
+}
 
 export function loadMisconfigRuleDefinitions(dir = MISCONFIG_RULES_DIR): MisconfigRuleDefinition[] {
   if (dir === MISCONFIG_RULES_DIR && cached) return cached;
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
-  const definitions = files.map((name) => toDefinition(join(dir, name)));
+  const definitions = loadMisconfigRuleSources(dir).map(toDefinition);
   if (dir === MISCONFIG_RULES_DIR) cached = definitions;
   return definitions;
 }
@@ -40,8 +63,7 @@ export function loadMisconfigRules(): ScanRule[] {
   return loadMisconfigRuleDefinitions().map((d) => d.rule);
 }
 
-function toDefinition(path: string): MisconfigRuleDefinition {
-  const { value: data } = readYamlFile<MisconfigRuleData>(path, checkData);
+function toDefinition({ data, path }: MisconfigRuleSource): MisconfigRuleDefinition {
   const check = CHECKS[data.id];
   if (!check) {
     throw new ConfigError(`rule "${data.id}" has no check; add src/scan/misconfig/checks/${data.id}.ts and list it in checks/index.ts`, { file: path });

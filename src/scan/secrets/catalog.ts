@@ -18,13 +18,24 @@ export interface LoadedEntry {
   line: number;
 }
 
+let cachedEntries: LoadedEntry[] | undefined;
+
 export function loadSecretRuleEntries(dir = SECRET_RULES_DIR): LoadedEntry[] {
+  if (dir === SECRET_RULES_DIR && cachedEntries) return cachedEntries;
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return files.flatMap((name) => {
+  const entries = files.flatMap((name) => {
     const file = join(dir, name);
     const { value, source } = readYamlFile<{ rules: PatternRuleEntry[] }>(file, checkFile);
     return value.rules.map((entry, i) => ({ entry: { ...entry, source: relative(repoRoot, file) }, file, line: source.lineOf(`/rules/${i}`) }));
   });
+  if (dir === SECRET_RULES_DIR) cachedEntries = entries;
+  return entries;
+}
+
+/** Takes the entries as another thread read them (a scan worker skips parsing and validating the YAML). */
+export function adoptSecretRuleEntries(entries: LoadedEntry[]): void {
+  cachedEntries = entries;
+  cached = undefined;
 }
 
 let cached: ScanRule[] | undefined;
