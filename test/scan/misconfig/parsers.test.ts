@@ -102,6 +102,11 @@ describe("hostile input", () => {
     expect(run("src/small.js", "if (apiKey !== process.env.API_TOKEN) {}").findings).toHaveLength(1);
   });
 
+  it("parses TypeScript with experimental decorators (NestJS-style servers)", () => {
+    const code = '@Injectable()\nexport class Keys {\n  @Get()\n  check(@Headers("x-api-key") apiKey: string) { return apiKey === process.env.API_TOKEN; }\n}\n';
+    expect(run("src/keys.controller.ts", code).findings.map((f) => f.ruleId)).toEqual(["non-constant-time-secret-comparison"]);
+  });
+
   it("does not parse declaration files: they hold types, never code that runs", () => {
     const code = 'export const ok = apiKey !== process.env.API_TOKEN; app.use(cors({ origin: "*", credentials: true }));';
     expect(run("types/index.d.ts", code).findings).toEqual([]);

@@ -11,9 +11,10 @@ export type AstNode = Node;
 
 let last: { path: string; text: string; ast: Node | undefined } | undefined;
 
+/** TypeScript servers (NestJS and the like) use experimental decorators; without the plugin such a file does not parse at all. */
 function pluginsFor(path: string): ParserPlugin[] {
-  if (/\.tsx$/i.test(path)) return ["typescript", "jsx"];
-  if (/\.[mc]?ts$/i.test(path)) return ["typescript"];
+  if (/\.tsx$/i.test(path)) return ["typescript", "decorators-legacy", "jsx"];
+  if (/\.[mc]?ts$/i.test(path)) return ["typescript", "decorators-legacy"];
   return ["jsx"];
 }
 
