@@ -56,6 +56,14 @@ interface WindowState {
   times: number[];
   /** For distinct counts: member → last time seen, at most `threshold` of them. */
   members?: Map<string, number>;
+  /** The member seen last (the Map's last key), so a repeat sighting needs no walk through the Map. */
+  newest?: string;
+}
+
+/** The triggers an event with a given status and auth result can match at all. */
+interface TriggerSet {
+  threshold: CompiledTrigger[];
+  baseline: CompiledTrigger[];
 }
 
 interface BaselineState {
@@ -81,6 +89,8 @@ const DAY_MS = 86_400_000;
  */
 export class Detector {
   private readonly triggers: CompiledTrigger[];
+  /** Per (status, auth): most traffic is 200/ok, which most triggers can never match; they are not even tried. */
+  private readonly triggerSets = new Map<string, TriggerSet>();
   private readonly windows: BoundedTable<WindowState>;
   private readonly baselines: BoundedTable<BaselineState>;
   private readonly cooldowns: BoundedTable<number>;
@@ -120,14 +130,19 @@ export class Detector {
 
   /** Feeds one event; returns the alerts it raised. Uses only local state. */
   observe(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
+    if (Number.isNaN(at) || this.isAllowed(event)) return [];
+    const set = this.triggersFor(event);
     const alerts: Alert[] = [];
-    for (const hit of this.plan(event, at)) {
-      const counted = this.countLocally(hit);
+    for (const t of set.threshold) {
+      const hit = this.hitOf(t, event, at);
+      const counted = hit && this.countLocally(hit);
       const alert = counted && this.decide(hit, counted);
       if (alert) alerts.push(alert);
     }
-    const baseline = this.observeBaselines(event, at);
-    if (baseline.length > 0) alerts.push(...baseline);
+    for (const t of set.baseline) {
+      const alert = this.baselineOf(t, event, at);
+      if (alert) alerts.push(alert);
+    }
     return alerts;
   }
 
@@ -135,17 +150,35 @@ export class Detector {
   plan(event: AccessEvent, at = Date.parse(event.time)): Hit[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const hits: Hit[] = [];
-    for (const t of this.triggers) {
-      if (t.trigger.kind !== "threshold" || !t.matches(event)) continue;
-      const subject = subjectKey(t.trigger.subject, event);
-      if (!subject) continue;
-      const member = t.trigger.distinct ? distinctValue(t.trigger.distinct, event) : undefined;
-      if (t.trigger.distinct && !member) continue;
-      const hit: Hit = { key: t.keyPrefix + subject, at, windowMs: t.windowMs, threshold: t.trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
-      if (member) hit.member = member;
-      hits.push(hit);
+    for (const t of this.triggersFor(event).threshold) {
+      const hit = this.hitOf(t, event, at);
+      if (hit) hits.push(hit);
     }
     return hits;
+  }
+
+  private hitOf(t: CompiledTrigger, event: AccessEvent, at: number): Hit | undefined {
+    if (!t.matches(event)) return undefined;
+    const trigger = t.trigger as ThresholdTrigger;
+    const subject = subjectKey(trigger.subject, event);
+    if (!subject) return undefined;
+    const member = trigger.distinct ? distinctValue(trigger.distinct, event) : undefined;
+    if (trigger.distinct && !member) return undefined;
+    const hit: Hit = { key: t.keyPrefix + subject, at, windowMs: t.windowMs, threshold: trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
+    if (member) hit.member = member;
+    return hit;
+  }
+
+  private triggersFor(event: AccessEvent): TriggerSet {
+    const key = `${event.status}|${event.auth ?? ""}`;
+    let set = this.triggerSets.get(key);
+    if (set) return set;
+    const possible = this.triggers.filter((t) => admits(t.trigger.match, event.status, event.auth));
+    set = { threshold: possible.filter((t) => t.trigger.kind === "threshold"), baseline: possible.filter((t) => t.trigger.kind === "baseline") };
+    // Statuses are numbers a client cannot choose freely (the app answers them), and auth results a fixed
+    // set; still, keep the memo bounded.
+    if (this.triggerSets.size < 4096) this.triggerSets.set(key, set);
+    return set;
   }
 
   /** Counts a hit in memory. Returns undefined while the sketch has not yet admitted a new subject. */
@@ -165,7 +198,7 @@ export class Detector {
       this.windows.set(hit.key, state);
     }
     const since = hit.at - hit.windowMs;
-    if (state.members) return countMember(state.members, hit, since);
+    if (state.members) return countMember(state, state.members, hit, since);
     state.times.push(hit.at);
     while (state.times.length > 0 && state.times[0]! <= since) state.times.shift();
     if (state.times.length > hit.threshold) state.times.shift();
@@ -221,6 +254,8 @@ export class Detector {
 
   /** The active block for an event's source, principal or tenant, if any, with its subject key. */
   blockFor(event: Pick<AccessEvent, "ip" | "principal" | "tenant">, now: number): (Block & { subject: string }) | undefined {
+    // The usual case, checked on every request: nobody is blocked.
+    if (this.blocks.size === 0) return undefined;
     for (const type of ["ip", "principal", "tenant"] as const) {
       const key = subjectKey(type, event);
       if (!key) continue;
@@ -245,14 +280,17 @@ export class Detector {
   observeBaselines(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const alerts: Alert[] = [];
-    for (const t of this.triggers) {
-      if (t.trigger.kind !== "baseline" || !t.matches(event)) continue;
-      const subject = subjectKey(t.trigger.subject, event);
-      if (!subject) continue;
-      const alert = this.baselineStep(t, t.trigger, `${t.rule.id}|${subject}`, event, at);
+    for (const t of this.triggersFor(event).baseline) {
+      const alert = this.baselineOf(t, event, at);
       if (alert) alerts.push(alert);
     }
     return alerts;
+  }
+
+  private baselineOf(t: CompiledTrigger, event: AccessEvent, at: number): Alert | undefined {
+    if (!t.matches(event)) return undefined;
+    const subject = subjectKey(t.trigger.subject, event);
+    return subject ? this.baselineStep(t, t.trigger as BaselineTrigger, t.keyPrefix + subject, event, at) : undefined;
   }
 
   private baselineStep(t: CompiledTrigger, trigger: BaselineTrigger, key: string, event: AccessEvent, at: number): Alert | undefined {
@@ -309,22 +347,27 @@ export class Detector {
   }
 }
 
-function countMember(members: Map<string, number>, hit: Hit, since: number): Counted {
+function countMember(state: WindowState, members: Map<string, number>, hit: Hit, since: number): Counted {
+  const member = hit.member!;
   // Members are kept in last-seen order (re-inserted on every sighting), so expired ones are at the front.
   for (const [m, last] of members) {
     if (last > since) break;
     members.delete(m);
   }
-  if (members.has(hit.member!)) {
-    // Re-insert to keep last-seen order; skip the move when the member is already the newest.
-    let newest: string | undefined;
-    for (const m of members.keys()) newest = m;
-    if (newest !== hit.member) members.delete(hit.member!);
-  }
-  members.set(hit.member!, hit.at);
+  // Re-insert to keep last-seen order; a repeat of the newest member only needs its time updated.
+  if (state.newest !== member) members.delete(member);
+  members.set(member, hit.at);
+  state.newest = member;
   // Only as many members as the threshold needs are kept: memory per subject stays bounded.
   if (members.size > hit.threshold) members.delete(members.keys().next().value!);
   return { count: members.size, firstSeen: members.values().next().value! };
+}
+
+/** Whether a trigger's status and auth filters let an event with these values through (the rest is checked per event). */
+function admits(match: ThresholdTrigger["match"], status: number, auth: string | undefined): boolean {
+  if (match.status && !match.status.includes(status)) return false;
+  if (match.auth && (auth === undefined || !(match.auth as readonly string[]).includes(auth))) return false;
+  return true;
 }
 
 export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {

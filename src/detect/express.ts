@@ -26,20 +26,27 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const guard = new Guard(options);
   createStore(options.store, guard);
   const batch = new EventBatch(guard);
+  // One listener shared by every response (no closure and no once-wrapper per request); what it needs
+  // from the request rides on the response under a symbol.
+  function onFinish(this: ServerResponse): void {
+    try {
+      const pending = (this as PendingResponse)[PENDING];
+      if (!pending) return;
+      (this as PendingResponse)[PENDING] = undefined;
+      const at = Date.now();
+      batch.add(accessEventFrom(pending.req, this, pending.ip, options.enrich, pending.early, at), at);
+    } catch (error) {
+      guard.fail("event", error);
+    }
+  }
   const middleware = ((req, res, next) => {
     const started = performance.now();
     let ip = "unknown";
     try {
       ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
-      res.once("finish", () => {
-        try {
-          const at = Date.now();
-          batch.add(accessEventFrom(req, res, ip, options.enrich, early, at), at);
-        } catch (error) {
-          guard.fail("event", error);
-        }
-      });
+      (res as PendingResponse)[PENDING] = { req, ip, early };
+      res.on("finish", onFinish);
       // The common case (no identity up front) probes with the address alone: no object spread per request.
       const probe = early === NO_IDENTITY ? { ip } : { ip, ...early };
       const local = guard.detector.blockFor(probe, Date.now());
@@ -99,6 +106,9 @@ function decide(guard: Guard, res: ServerResponse, next: Next, block: { status: 
 }
 
 const NO_IDENTITY: { principal?: string; tenant?: string } = Object.freeze({});
+
+const PENDING = Symbol("rampart.pending");
+type PendingResponse = ServerResponse & { [PENDING]?: { req: IncomingMessage; ip: string; early: { principal?: string; tenant?: string } } };
 
 function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, guard: Guard): { principal?: string; tenant?: string } {
   if (!options.identify) return NO_IDENTITY;

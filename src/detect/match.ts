@@ -23,7 +23,7 @@ export function compileMatch(match: EventMatch): EventPredicate {
   if (match.requirePrincipal) checks.push((e) => Boolean(e.principal));
   if (match.path) {
     const pattern = anyOf(match.path);
-    checks.push((e) => pathVariants(e.path).some((v) => pattern.test(v)));
+    checks.push((e) => (isPlainPath(e.path) ? pattern.test(e.path) : pathVariants(e.path).some((v) => pattern.test(v))));
   }
   if (match.userAgent) {
     const pattern = anyOf(match.userAgent);
@@ -46,9 +46,14 @@ function anyOf(patterns: string[]): RegExp {
   return new RegExp(patterns.map((p) => `(?:${p})`).join("|"), "i");
 }
 
+/** Nothing to decode: the usual path, tested as is without building a list of variants. */
+function isPlainPath(path: string): boolean {
+  return !path.includes("%") && !path.includes("+");
+}
+
 /** The path as sent, decoded once and decoded twice: probes hide behind double encoding. */
 export function pathVariants(path: string): string[] {
-  if (!path.includes("%") && !path.includes("+")) return [path];
+  if (isPlainPath(path)) return [path];
   const once = safeDecode(path.replaceAll("+", " "));
   const twice = safeDecode(once);
   return once === path ? [path] : twice === once ? [path, once] : [path, once, twice];

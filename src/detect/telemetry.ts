@@ -2,6 +2,22 @@ import { metrics, type Attributes, type Counter, type Histogram, type Meter, typ
 import { METER_NAME, METRICS } from "../telemetry/metric-names.js";
 import type { Alert } from "./alert.js";
 
+/** Per-request attribute sets come from a few fixed values: build each once instead of an object per request. */
+const AUTH_ATTRIBUTES = new Map<string, Attributes>();
+const DECISION_ATTRIBUTES = new Map<string, Attributes>();
+/** The decision on almost every request. */
+const ALLOWED: Attributes = Object.freeze({ decision: "allow", reason: "none" });
+
+function attributesOf(cache: Map<string, Attributes>, key: string, build: () => Attributes): Attributes {
+  let attributes = cache.get(key);
+  if (!attributes) {
+    attributes = Object.freeze(build());
+    // The values are fixed sets (auth results, decisions), so this stays small; the cap is a guard.
+    if (cache.size < 64) cache.set(key, attributes);
+  }
+  return attributes;
+}
+
 /**
  * The detector's OpenTelemetry instruments. Attribute values are always from small fixed sets (rule ids,
  * severities, outcomes); addresses, keys, principals and tenants never are.
@@ -51,11 +67,12 @@ export class DetectTelemetry {
   }
 
   auth(result: string | undefined): void {
-    if (result) this.authAttempts.add(1, { result });
+    if (result) this.authAttempts.add(1, attributesOf(AUTH_ATTRIBUTES, result, () => ({ result })));
   }
 
   decision(decision: "allow" | "block", reason: string): void {
-    this.decisions.add(1, { decision, reason });
+    const attributes = decision === "allow" && reason === "none" ? ALLOWED : attributesOf(DECISION_ATTRIBUTES, `${decision}|${reason}`, () => ({ decision, reason }));
+    this.decisions.add(1, attributes);
   }
 
   evicted(table: string, count: number): void {
