@@ -3,7 +3,7 @@ import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
 import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
-import { networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
+import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
 import { parseDuration, type BaselineTrigger, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
 
@@ -81,6 +81,7 @@ export interface Block {
 }
 
 const BASELINE_ALPHA = 0.1;
+const NO_ALERTS: Alert[] = Object.freeze([]) as unknown as Alert[];
 const DAY_MS = 86_400_000;
 
 /**
@@ -90,7 +91,7 @@ const DAY_MS = 86_400_000;
 export class Detector {
   private readonly triggers: CompiledTrigger[];
   /** Per (status, auth): most traffic is 200/ok, which most triggers can never match; they are not even tried. */
-  private readonly triggerSets = new Map<string, TriggerSet>();
+  private readonly triggerSets = new Map<number, TriggerSet>();
   private readonly windows: BoundedTable<WindowState>;
   private readonly baselines: BoundedTable<BaselineState>;
   private readonly cooldowns: BoundedTable<number>;
@@ -128,22 +129,23 @@ export class Detector {
     this.maxBlockMs = parseDuration(options.maxBlock ?? "24h");
   }
 
-  /** Feeds one event; returns the alerts it raised. Uses only local state. */
-  observe(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
-    if (Number.isNaN(at) || this.isAllowed(event)) return [];
+  /** Feeds one event; returns the alerts it raised (do not modify the array). Uses only local state. */
+  observe(event: AccessEvent, at = Date.parse(event.time)): readonly Alert[] {
+    if (Number.isNaN(at) || this.isAllowed(event)) return NO_ALERTS;
     const set = this.triggersFor(event);
-    const alerts: Alert[] = [];
+    let alerts: Alert[] | undefined;
     for (const t of set.threshold) {
       const hit = this.hitOf(t, event, at);
       const counted = hit && this.countLocally(hit);
       const alert = counted && this.decide(hit, counted);
-      if (alert) alerts.push(alert);
+      if (alert) (alerts ??= []).push(alert);
     }
     for (const t of set.baseline) {
       const alert = this.baselineOf(t, event, at);
-      if (alert) alerts.push(alert);
+      if (alert) (alerts ??= []).push(alert);
     }
-    return alerts;
+    // Almost every event raises nothing: share one empty result instead of allocating one per event.
+    return alerts ?? NO_ALERTS;
   }
 
   /** The threshold hits an event makes, without counting them: a shared store can count them instead. */
@@ -170,7 +172,8 @@ export class Detector {
   }
 
   private triggersFor(event: AccessEvent): TriggerSet {
-    const key = `${event.status}|${event.auth ?? ""}`;
+    // A number, not a string built per event: status (0-999 from any app) times the few auth results.
+    const key = event.status * 16 + (event.auth === undefined ? 15 : AUTH_RESULTS.indexOf(event.auth) & 15);
     let set = this.triggerSets.get(key);
     if (set) return set;
     const possible = this.triggers.filter((t) => admits(t.trigger.match, event.status, event.auth));
@@ -250,6 +253,11 @@ export class Detector {
   /** Records a block decided elsewhere (a shared store), so this instance enforces it too. */
   rememberBlock(subject: string, block: Block): void {
     this.blocks.set(subject, block);
+  }
+
+  /** True while any subject is blocked: the request path skips building a probe otherwise. */
+  get hasBlocks(): boolean {
+    return this.blocks.size > 0;
   }
 
   /** The active block for an event's source, principal or tenant, if any, with its subject key. */

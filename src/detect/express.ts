@@ -47,7 +47,9 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
       const early = safeIdentify(options, req, guard);
       (res as PendingResponse)[PENDING] = { req, ip, early };
       res.on("finish", onFinish);
-      // The common case (no identity up front) probes with the address alone: no object spread per request.
+      // The common case: nobody blocked and no shared store to ask; nothing to look up.
+      if (!guard.detector.hasBlocks && !guard.hasStore) return decide(guard, res, next, undefined, started);
+      // Without identity up front the probe is the address alone: no object spread per request.
       const probe = early === NO_IDENTITY ? { ip } : { ip, ...early };
       const local = guard.detector.blockFor(probe, Date.now());
       if (local || !guard.hasStore || guard.degraded) return decide(guard, res, next, local, started);
@@ -71,13 +73,16 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
  * events in one go. Bounded: a burst beyond the cap is counted at once instead of queueing without end.
  */
 class EventBatch {
-  private readonly events: Array<{ event: AccessEvent; at: number }> = [];
+  // Two parallel arrays rather than an object per queued event.
+  private readonly events: AccessEvent[] = [];
+  private readonly times: number[] = [];
   private scheduled = false;
 
   constructor(private readonly guard: Guard, private readonly cap = 1024) {}
 
   add(event: AccessEvent, at: number): void {
-    this.events.push({ event, at });
+    this.events.push(event);
+    this.times.push(at);
     if (this.events.length >= this.cap) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
@@ -87,7 +92,8 @@ class EventBatch {
   flush(): void {
     this.scheduled = false;
     const events = this.events.splice(0);
-    for (const { event, at } of events) this.guard.record(event, at);
+    const times = this.times.splice(0);
+    for (let i = 0; i < events.length; i++) this.guard.record(events[i]!, times[i]);
   }
 }
 
