@@ -49,6 +49,8 @@ interface CompiledTrigger {
   windowMs: number;
   severity: Severity;
   keyPrefix: string;
+  /** Subject value → this trigger's state key, built once (see triggerKey). */
+  keys: Map<string, string>;
 }
 
 interface WindowState {
@@ -118,6 +120,7 @@ export class Detector {
             windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
             severity: trigger.severity ?? rule.severity,
             keyPrefix: `${rule.id}#${triggerIndex}|`,
+            keys: new Map<string, string>(),
           })),
     );
     this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
@@ -162,11 +165,11 @@ export class Detector {
   private hitOf(t: CompiledTrigger, event: AccessEvent, at: number): Hit | undefined {
     if (!t.matches(event)) return undefined;
     const trigger = t.trigger as ThresholdTrigger;
-    const subject = subjectKey(trigger.subject, event);
-    if (!subject) return undefined;
+    const key = triggerKey(t, event);
+    if (!key) return undefined;
     const member = trigger.distinct ? distinctValue(trigger.distinct, event) : undefined;
     if (trigger.distinct && !member) return undefined;
-    const hit: Hit = { key: t.keyPrefix + subject, at, windowMs: t.windowMs, threshold: trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
+    const hit: Hit = { key, at, windowMs: t.windowMs, threshold: trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
     if (member) hit.member = member;
     return hit;
   }
@@ -297,8 +300,8 @@ export class Detector {
 
   private baselineOf(t: CompiledTrigger, event: AccessEvent, at: number): Alert | undefined {
     if (!t.matches(event)) return undefined;
-    const subject = subjectKey(t.trigger.subject, event);
-    return subject ? this.baselineStep(t, t.trigger as BaselineTrigger, t.keyPrefix + subject, event, at) : undefined;
+    const key = triggerKey(t, event);
+    return key ? this.baselineStep(t, t.trigger as BaselineTrigger, key, event, at) : undefined;
   }
 
   private baselineStep(t: CompiledTrigger, trigger: BaselineTrigger, key: string, event: AccessEvent, at: number): Alert | undefined {
@@ -376,6 +379,31 @@ function admits(match: ThresholdTrigger["match"], status: number, auth: string |
   if (match.status && !match.status.includes(status)) return false;
   if (match.auth && (auth === undefined || !(match.auth as readonly string[]).includes(auth))) return false;
   return true;
+}
+
+/** Subject values remembered per trigger; cleared when full, so a spray of subjects costs concatenation, never memory. */
+const KEY_CACHE_CAP = 4096;
+
+/**
+ * The state key of a trigger and an event's subject (`<rule>#<trigger>|p:<principal>`). A key built by
+ * concatenation is a new string every event, and every table lookup then copies and hashes it again;
+ * a remembered one is hashed once. The event's own subject value (the same string object for all of an
+ * event's triggers) is what is looked up.
+ */
+function triggerKey(t: CompiledTrigger, event: AccessEvent): string | undefined {
+  const value = subjectValue(t.trigger.subject, event);
+  if (!value) return undefined;
+  const known = t.keys.get(value);
+  if (known !== undefined) return known;
+  if (t.keys.size >= KEY_CACHE_CAP) t.keys.clear();
+  const key = t.keyPrefix + subjectKey(t.trigger.subject, event)!;
+  t.keys.set(value, key);
+  return key;
+}
+
+function subjectValue(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
+  if (type === "ip") return event.ip || undefined;
+  return type === "principal" ? event.principal : event.tenant;
 }
 
 export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {

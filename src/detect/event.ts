@@ -24,6 +24,11 @@ export interface AccessEvent {
 /** Strips `::ffff:` from IPv4-mapped IPv6 and zone ids, lower-cases IPv6. Returns "" for a non-address. */
 export function normalizeIp(raw: string | undefined): string {
   if (!raw) return "";
+  // Every request's peer address goes through here, and the same few keep coming.
+  return remembered(normalIps, raw, computeNormalIp);
+}
+
+function computeNormalIp(raw: string): string {
   let ip = raw.trim();
   if (ip.startsWith("[") && ip.includes("]")) ip = ip.slice(1, ip.indexOf("]"));
   const zone = ip.indexOf("%");
@@ -83,6 +88,7 @@ function computeNetworkKey(ip: string): string {
  * (cleared when full), so an address spray costs recomputation, never memory.
  */
 const MEMO_CAP = 4096;
+const normalIps = new Map<string, string>();
 const sourceKeys = new Map<string, string>();
 const networkKeys = new Map<string, string>();
 

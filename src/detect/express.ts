@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { subscribe } from "node:diagnostics_channel";
+import { ServerResponse as HttpServerResponse, type IncomingMessage, type ServerResponse } from "node:http";
 import { Guard, type GuardOptions } from "./guard.js";
 import { createStore } from "./redis-store.js";
 import type { AccessEvent } from "./event.js";
@@ -26,27 +27,22 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const guard = new Guard(options);
   createStore(options.store, guard);
   const batch = new EventBatch(guard);
-  // One listener shared by every response (no closure and no once-wrapper per request); what it needs
-  // from the request rides on the response under a symbol.
-  function onFinish(this: ServerResponse): void {
+  // Called once per finished response that passed through this middleware (see watchFinish).
+  const record = (res: ServerResponse, pending: Pending): void => {
     try {
-      const pending = (this as PendingResponse)[PENDING];
-      if (!pending) return;
-      (this as PendingResponse)[PENDING] = undefined;
       const at = Date.now();
-      batch.add(accessEventFrom(pending.req, this, pending.ip, options.enrich, pending.early, at), at);
+      batch.add(accessEventFrom(pending.req, res, pending.ip, options.enrich, pending.early, at), at);
     } catch (error) {
       guard.fail("event", error);
     }
-  }
+  };
   const middleware = ((req, res, next) => {
     const started = performance.now();
     let ip = "unknown";
     try {
       ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
-      (res as PendingResponse)[PENDING] = { req, ip, early };
-      res.on("finish", onFinish);
+      watchFinish(res, { req, ip, early, record });
       // The common case: nobody blocked and no shared store to ask; nothing to look up.
       if (!guard.detector.hasBlocks && !guard.hasStore) return decide(guard, res, next, undefined, started);
       // Without identity up front the probe is the address alone: no object spread per request.
@@ -114,7 +110,45 @@ function decide(guard: Guard, res: ServerResponse, next: Next, block: { status: 
 const NO_IDENTITY: { principal?: string; tenant?: string } = Object.freeze({});
 
 const PENDING = Symbol("rampart.pending");
-type PendingResponse = ServerResponse & { [PENDING]?: { req: IncomingMessage; ip: string; early: { principal?: string; tenant?: string } } };
+interface Pending {
+  req: IncomingMessage;
+  ip: string;
+  early: { principal?: string; tenant?: string };
+  record: (res: ServerResponse, pending: Pending) => void;
+}
+type PendingResponse = ServerResponse & { [PENDING]?: Pending };
+
+/**
+ * Node announces every finished http response on this diagnostics channel (the hook APM agents use). One
+ * process-wide subscriber costs nothing per request, where a `finish` listener per response cost about as
+ * much as all the detection work. Responses of other kinds (HTTP/2 compatibility, test doubles) get a
+ * listener instead.
+ */
+const FINISH_CHANNEL = "http.server.response.finish";
+let subscribed = false;
+
+function watchFinish(res: ServerResponse, pending: Pending): void {
+  (res as PendingResponse)[PENDING] = pending;
+  if (!announcedOnChannel(res)) {
+    res.on("finish", () => finished(res));
+    return;
+  }
+  if (subscribed) return;
+  subscribed = true;
+  subscribe(FINISH_CHANNEL, (message) => finished((message as { response?: ServerResponse }).response));
+}
+
+/** Responses of node:http's own class (or subclasses, such as Express's) are announced on the channel. */
+function announcedOnChannel(res: unknown): boolean {
+  return res instanceof HttpServerResponse;
+}
+
+function finished(res: ServerResponse | undefined): void {
+  const pending = (res as PendingResponse | undefined)?.[PENDING];
+  if (!res || !pending) return;
+  (res as PendingResponse)[PENDING] = undefined;
+  pending.record(res, pending);
+}
 
 function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, guard: Guard): { principal?: string; tenant?: string } {
   if (!options.identify) return NO_IDENTITY;

@@ -23,7 +23,8 @@ export function compileMatch(match: EventMatch): EventPredicate {
   if (match.requirePrincipal) checks.push((e) => Boolean(e.principal));
   if (match.path) {
     const pattern = anyOf(match.path);
-    checks.push((e) => (isPlainPath(e.path) ? pattern.test(e.path) : pathVariants(e.path).some((v) => pattern.test(v))));
+    const verdicts = new Map<string, boolean>();
+    checks.push((e) => rememberedVerdict(verdicts, e.path, (path) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)))));
   }
   if (match.userAgent) {
     const pattern = anyOf(match.userAgent);
@@ -38,6 +39,21 @@ export function compileMatch(match: EventMatch): EventPredicate {
     for (const check of checks) if (!check(e)) return false;
     return true;
   };
+}
+
+/**
+ * Most traffic is the same few hundred paths: remember each path's verdict instead of running the regex on
+ * every request. Bounded (cleared when full), so a spray of unique paths costs the regex, never memory.
+ */
+const VERDICT_CAP = 2048;
+
+function rememberedVerdict(verdicts: Map<string, boolean>, path: string, judge: (path: string) => boolean): boolean {
+  const known = verdicts.get(path);
+  if (known !== undefined) return known;
+  if (verdicts.size >= VERDICT_CAP) verdicts.clear();
+  const verdict = judge(path);
+  verdicts.set(path, verdict);
+  return verdict;
 }
 
 /** One alternation instead of a list: a single regex pass per event. Each pattern is validated alone first. */

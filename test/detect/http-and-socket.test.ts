@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { connect as connectHttp2, createServer as createHttp2Server, type Http2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
 import { io as connect } from "socket.io-client";
@@ -48,6 +49,33 @@ describe("rampart/http: the plain node:http wrapper", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("ok");
     expect(records.some((r) => r.msg === "rampart detector error (request proceeds)")).toBe(true);
+  });
+});
+
+describe("responses Node does not announce on its http diagnostics channel", () => {
+  it("HTTP/2 compatibility responses are still seen: key guessing over h2c raises an alert", async () => {
+    const { logger, records } = capturingLogger();
+    const listener = withSuspiciousAccess((_req, res) => {
+      (res as typeof res & { locals: Record<string, unknown> }).locals.rampart = { auth: "invalid" };
+      res.writeHead(401).end();
+    }, { logger });
+    cleanups.push(() => listener.close());
+    const server: Http2Server = createHttp2Server(listener as never);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const client = connectHttp2(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    cleanups.push(() => client.close());
+    for (let i = 0; i < 12; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const stream = client.request({ ":path": "/api/agents", "x-api-key": `guess-${i}` });
+        stream.on("response", (headers) => expect(headers[":status"]).toBe(401));
+        stream.resume();
+        stream.on("end", resolve);
+        stream.on("error", reject);
+      });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(alertsIn(records).map((a) => a.rule)).toContain("brute-force");
   });
 });
 
