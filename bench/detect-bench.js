@@ -77,7 +77,7 @@ async function measure(mode) {
 
 /** Both servers at once, each loaded by its own set of connections from the same client. */
 async function measureSideBySide() {
-  const [without, withMiddleware] = await Promise.all([startServer(process.env.BASE ?? "without"), startServer("with")]);
+  const [without, withMiddleware] = await Promise.all([startServer("without"), startServer("with")]);
   const [doneWithout, doneWith] = await Promise.all(
     [without, withMiddleware].map((server) => pipelinedLoad(server.port, WARMUP_SECONDS * 1000, SECONDS * 1000, () => server.child.send("mark"))),
   );
