@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Block, Counted, Hit } from "./detector.js";
 import type { Guard } from "./guard.js";
 import type { DetectStore } from "./store.js";
@@ -30,41 +30,56 @@ export interface RedisStoreOptions {
 
 export class RedisStore implements DetectStore {
   readonly name = "redis";
-  private readonly client: CountingRedis;
+  /** Set once ioredis has loaded: it is imported only when a Redis store is configured. */
+  private client: CountingRedis | undefined;
+  private closed = false;
   private readonly prefix: string;
   private sequence = 0;
 
   constructor(options: RedisStoreOptions, guard?: Guard) {
     this.prefix = options.prefix ?? "rampart:detect:";
-    this.client = new Redis(options.redis, {
-      lazyConnect: false,
-      // Fail fast while disconnected: the request path must not queue behind a dead Redis.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.timeoutMs ?? 150,
-      connectTimeout: 1000,
-      retryStrategy: (times) => Math.min(100 * times, 2000),
-    }) as CountingRedis;
-    this.client.defineCommand("rampartCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
-    this.client.on("ready", () => guard?.storeRecovered());
-    this.client.on("error", (error: unknown) => guard?.storeFailed(error));
-    this.client.on("close", () => guard?.storeFailed(new Error("redis connection closed")));
+    // Until the client connects the guard counts locally (the store starts out marked down), so nothing
+    // waits for this import.
+    import("ioredis")
+      .then(({ Redis: RedisClient }) => {
+        if (this.closed) return;
+        const client = new RedisClient(options.redis, {
+          lazyConnect: false,
+          // Fail fast while disconnected: the request path must not queue behind a dead Redis.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          commandTimeout: options.timeoutMs ?? 150,
+          connectTimeout: 1000,
+          retryStrategy: (times) => Math.min(100 * times, 2000),
+        }) as CountingRedis;
+        client.defineCommand("rampartCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
+        client.on("ready", () => guard?.storeRecovered());
+        client.on("error", (error: unknown) => guard?.storeFailed(error));
+        client.on("close", () => guard?.storeFailed(new Error("redis connection closed")));
+        this.client = client;
+      })
+      .catch((error: unknown) => guard?.storeFailed(error));
+  }
+
+  private get connection(): CountingRedis {
+    if (!this.client) throw new Error("redis client not loaded yet");
+    return this.client;
   }
 
   async count(hit: Hit): Promise<Counted> {
     const member = hit.member ?? `${hit.at}:${process.pid}:${this.sequence++}`;
-    const [count, first] = await this.client.rampartCount(`${this.prefix}c:${hit.key}`, hit.at, hit.windowMs, hit.threshold, member);
+    const [count, first] = await this.connection.rampartCount(`${this.prefix}c:${hit.key}`, hit.at, hit.windowMs, hit.threshold, member);
     return { count: Number(count), firstSeen: Number(first) };
   }
 
   async setBlock(subject: string, block: Block, now: number): Promise<void> {
     const ttl = Math.max(1, block.until - now);
-    await this.client.set(`${this.prefix}b:${subject}`, JSON.stringify(block), "PX", ttl);
+    await this.connection.set(`${this.prefix}b:${subject}`, JSON.stringify(block), "PX", ttl);
   }
 
   async getBlock(subjects: string[], now: number): Promise<(Block & { subject: string }) | undefined> {
     if (subjects.length === 0) return undefined;
-    const values = await this.client.mget(subjects.map((s) => `${this.prefix}b:${s}`));
+    const values = await this.connection.mget(subjects.map((s) => `${this.prefix}b:${s}`));
     for (let i = 0; i < values.length; i++) {
       const raw = values[i];
       if (!raw) continue;
@@ -75,7 +90,8 @@ export class RedisStore implements DetectStore {
   }
 
   async close(): Promise<void> {
-    this.client.disconnect();
+    this.closed = true;
+    this.client?.disconnect();
   }
 }
 
