@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist", "detect", "express.js");
 const SECONDS = Number(process.env.RAMPART_BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.RAMPART_BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.RAMPART_BENCH_ROUNDS ?? 9);
 const ROUNDS_TOGETHER = Number(process.env.RAMPART_BENCH_ROUNDS_TOGETHER ?? 9);
 const CONNECTIONS = 32;
 const DEPTH = 8;
