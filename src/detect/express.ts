@@ -120,9 +120,9 @@ type PendingResponse = ServerResponse & { [PENDING]?: Pending };
 
 /**
  * Node announces every finished http response on this diagnostics channel (the hook APM agents use). One
- * process-wide subscriber costs nothing per request, where a `finish` listener per response cost about as
- * much as all the detection work. Responses of other kinds (HTTP/2 compatibility, test doubles) get a
- * listener instead.
+ * process-wide subscriber replaces a `finish` listener per response (a closure, a once-wrapper and listener
+ * bookkeeping on every request). Responses of other kinds (HTTP/2 compatibility) get a listener instead.
+ * The subscriber only acts on responses this middleware marked, and `record` never throws.
  */
 const FINISH_CHANNEL = "http.server.response.finish";
 let subscribed = false;
