@@ -1,6 +1,7 @@
 import { BlockList } from "node:net";
 import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
+import { remembered } from "./bounded-memo.js";
 import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
 import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
@@ -48,9 +49,10 @@ interface CompiledTrigger {
   matches: EventPredicate;
   windowMs: number;
   severity: Severity;
-  keyPrefix: string;
   /** Subject value → this trigger's state key, built once (see triggerKey). */
   keys: Map<string, string>;
+  /** Builds that key from a subject value (made once per trigger, so a lookup allocates nothing). */
+  keyOf: (value: string) => string;
 }
 
 interface WindowState {
@@ -119,8 +121,8 @@ export class Detector {
             matches: compileMatch(trigger.match),
             windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
             severity: trigger.severity ?? rule.severity,
-            keyPrefix: `${rule.id}#${triggerIndex}|`,
             keys: new Map<string, string>(),
+            keyOf: (value: string) => `${rule.id}#${triggerIndex}|${subjectKeyOf(trigger.subject, value)}`,
           })),
     );
     this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
@@ -393,12 +395,7 @@ const KEY_CACHE_CAP = 4096;
 function triggerKey(t: CompiledTrigger, event: AccessEvent): string | undefined {
   const value = subjectValue(t.trigger.subject, event);
   if (!value) return undefined;
-  const known = t.keys.get(value);
-  if (known !== undefined) return known;
-  if (t.keys.size >= KEY_CACHE_CAP) t.keys.clear();
-  const key = t.keyPrefix + subjectKey(t.trigger.subject, event)!;
-  t.keys.set(value, key);
-  return key;
+  return remembered(t.keys, value, KEY_CACHE_CAP, t.keyOf);
 }
 
 function subjectValue(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
@@ -407,9 +404,13 @@ function subjectValue(type: SubjectType, event: Pick<AccessEvent, "ip" | "princi
 }
 
 export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
-  if (type === "ip") return event.ip ? `ip:${sourceKey(event.ip)}` : undefined;
-  if (type === "principal") return event.principal ? `p:${event.principal}` : undefined;
-  return event.tenant ? `t:${event.tenant}` : undefined;
+  const value = subjectValue(type, event);
+  return value ? subjectKeyOf(type, value) : undefined;
+}
+
+function subjectKeyOf(type: SubjectType, value: string): string {
+  if (type === "ip") return `ip:${sourceKey(value)}`;
+  return type === "principal" ? `p:${value}` : `t:${value}`;
 }
 
 function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {

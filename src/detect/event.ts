@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { remembered } from "./bounded-memo.js";
 
 /** Why authentication did or did not succeed, as the application reports it. */
 export type AuthResult = "ok" | "missing" | "invalid" | "revoked" | "expired" | "forbidden";
@@ -25,7 +26,7 @@ export interface AccessEvent {
 export function normalizeIp(raw: string | undefined): string {
   if (!raw) return "";
   // Every request's peer address goes through here, and the same few keep coming.
-  return remembered(normalIps, raw, computeNormalIp);
+  return remembered(normalIps, raw, MEMO_CAP, computeNormalIp);
 }
 
 function computeNormalIp(raw: string): string {
@@ -63,7 +64,7 @@ function ipv6Groups(ip: string): string[] {
  * usually holds a whole /64, so counting single IPv6 addresses lets an attacker rotate for free).
  */
 export function sourceKey(ip: string): string {
-  return remembered(sourceKeys, ip, computeSourceKey);
+  return remembered(sourceKeys, ip, MEMO_CAP, computeSourceKey);
 }
 
 function computeSourceKey(ip: string): string {
@@ -74,7 +75,7 @@ function computeSourceKey(ip: string): string {
 
 /** The network a source belongs to: IPv4 /24, IPv6 /64. Used to tell "many networks" from "many addresses". */
 export function networkKey(ip: string): string {
-  return remembered(networkKeys, ip, computeNetworkKey);
+  return remembered(networkKeys, ip, MEMO_CAP, computeNetworkKey);
 }
 
 function computeNetworkKey(ip: string): string {
@@ -91,15 +92,6 @@ const MEMO_CAP = 4096;
 const normalIps = new Map<string, string>();
 const sourceKeys = new Map<string, string>();
 const networkKeys = new Map<string, string>();
-
-function remembered(memo: Map<string, string>, ip: string, compute: (ip: string) => string): string {
-  const known = memo.get(ip);
-  if (known !== undefined) return known;
-  if (memo.size >= MEMO_CAP) memo.clear();
-  const key = compute(ip);
-  memo.set(ip, key);
-  return key;
-}
 
 export function isAccessEvent(value: unknown): value is AccessEvent {
   if (typeof value !== "object" || value === null) return false;

@@ -1,3 +1,4 @@
+import { remembered } from "./bounded-memo.js";
 import type { AccessEvent } from "./event.js";
 import { compilePattern, type EventMatch } from "./rule.js";
 
@@ -24,7 +25,8 @@ export function compileMatch(match: EventMatch): EventPredicate {
   if (match.path) {
     const pattern = anyOf(match.path);
     const verdicts = new Map<string, boolean>();
-    checks.push((e) => rememberedVerdict(verdicts, e.path, (path) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)))));
+    const judge = (path: string) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)));
+    checks.push((e) => remembered(verdicts, e.path, VERDICT_CAP, judge));
   }
   if (match.userAgent) {
     const pattern = anyOf(match.userAgent);
@@ -41,20 +43,8 @@ export function compileMatch(match: EventMatch): EventPredicate {
   };
 }
 
-/**
- * Most traffic is the same few hundred paths: remember each path's verdict instead of running the regex on
- * every request. Bounded (cleared when full), so a spray of unique paths costs the regex, never memory.
- */
+/** Most traffic is the same few hundred paths: each path's verdict is remembered instead of re-running the regex. */
 const VERDICT_CAP = 2048;
-
-function rememberedVerdict(verdicts: Map<string, boolean>, path: string, judge: (path: string) => boolean): boolean {
-  const known = verdicts.get(path);
-  if (known !== undefined) return known;
-  if (verdicts.size >= VERDICT_CAP) verdicts.clear();
-  const verdict = judge(path);
-  verdicts.set(path, verdict);
-  return verdict;
-}
 
 /** One alternation instead of a list: a single regex pass per event. Each pattern is validated alone first. */
 function anyOf(patterns: string[]): RegExp {

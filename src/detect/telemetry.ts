@@ -1,22 +1,22 @@
 import { metrics, type Attributes, type Counter, type Histogram, type Meter, type UpDownCounter } from "@opentelemetry/api";
 import { METER_NAME, METRICS } from "../telemetry/metric-names.js";
 import type { Alert } from "./alert.js";
+import { remembered } from "./bounded-memo.js";
 
-/** Per-request attribute sets come from a few fixed values: build each once instead of an object per request. */
+/**
+ * Per-request attribute sets come from a few fixed values (auth results, decisions): each is built once
+ * instead of an object per request. The cap is only a guard.
+ */
 const AUTH_ATTRIBUTES = new Map<string, Attributes>();
 const DECISION_ATTRIBUTES = new Map<string, Attributes>();
+const ATTRIBUTE_SETS_CAP = 64;
+const authAttributes = (result: string): Attributes => Object.freeze({ result });
+const decisionAttributes = (key: string): Attributes => {
+  const [decision, reason] = key.split("|");
+  return Object.freeze({ decision, reason });
+};
 /** The decision on almost every request. */
 const ALLOWED: Attributes = Object.freeze({ decision: "allow", reason: "none" });
-
-function attributesOf(cache: Map<string, Attributes>, key: string, build: () => Attributes): Attributes {
-  let attributes = cache.get(key);
-  if (!attributes) {
-    attributes = Object.freeze(build());
-    // The values are fixed sets (auth results, decisions), so this stays small; the cap is a guard.
-    if (cache.size < 64) cache.set(key, attributes);
-  }
-  return attributes;
-}
 
 /**
  * The detector's OpenTelemetry instruments. Attribute values are always from small fixed sets (rule ids,
@@ -67,11 +67,11 @@ export class DetectTelemetry {
   }
 
   auth(result: string | undefined): void {
-    if (result) this.authAttempts.add(1, attributesOf(AUTH_ATTRIBUTES, result, () => ({ result })));
+    if (result) this.authAttempts.add(1, remembered(AUTH_ATTRIBUTES, result, ATTRIBUTE_SETS_CAP, authAttributes));
   }
 
   decision(decision: "allow" | "block", reason: string): void {
-    const attributes = decision === "allow" && reason === "none" ? ALLOWED : attributesOf(DECISION_ATTRIBUTES, `${decision}|${reason}`, () => ({ decision, reason }));
+    const attributes = decision === "allow" && reason === "none" ? ALLOWED : remembered(DECISION_ATTRIBUTES, `${decision}|${reason}`, ATTRIBUTE_SETS_CAP, decisionAttributes);
     this.decisions.add(1, attributes);
   }
 
