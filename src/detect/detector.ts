@@ -122,7 +122,7 @@ export class Detector {
             windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
             severity: trigger.severity ?? rule.severity,
             keys: new Map<string, string>(),
-            keyOf: (value: string) => `${rule.id}#${triggerIndex}|${subjectKeyOf(trigger.subject, value)}`,
+            keyOf: stateKeyBuilder(`${rule.id}#${triggerIndex}|`, trigger.subject),
           })),
     );
     this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
@@ -406,6 +406,11 @@ function subjectValue(type: SubjectType, event: Pick<AccessEvent, "ip" | "princi
 export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
   const value = subjectValue(type, event);
   return value ? subjectKeyOf(type, value) : undefined;
+}
+
+/** One prefix string per trigger, shared by every key built from it (a long spray stores many keys). */
+function stateKeyBuilder(prefix: string, type: SubjectType): (value: string) => string {
+  return (value) => prefix + subjectKeyOf(type, value);
 }
 
 function subjectKeyOf(type: SubjectType, value: string): string {
