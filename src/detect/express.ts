@@ -37,14 +37,17 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
     }
   };
   const middleware = ((req, res, next) => {
-    const started = performance.now();
     let ip = "unknown";
     try {
       ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
       watchFinish(res, { req, ip, early, record });
-      // The common case: nobody blocked and no shared store to ask; nothing to look up.
-      if (!guard.detector.hasBlocks && !guard.hasStore) return decide(guard, res, next, undefined, started);
+      // The common case: nobody blocked and no shared store to ask; nothing to look up, so nothing to time.
+      if (!guard.detector.hasBlocks && !guard.hasStore) {
+        guard.telemetry.allow();
+        return next();
+      }
+      const started = performance.now();
       // Without identity up front the probe is the address alone: no object spread per request.
       const probe = early === NO_IDENTITY ? { ip } : { ip, ...early };
       const local = guard.detector.blockFor(probe, Date.now());
@@ -93,7 +96,7 @@ class EventBatch {
   }
 }
 
-/** Answers a blocked request, or lets it through; records how long the check took. */
+/** Answers a blocked request, or lets it through; records how long the block lookup took. */
 function decide(guard: Guard, res: ServerResponse, next: Next, block: { status: number; until: number } | undefined, started: number): void {
   guard.telemetry.checkSeconds((performance.now() - started) / 1000);
   if (!block) {

@@ -1,7 +1,7 @@
 import { METRICS, type MetricKey } from "./metric-names.js";
 
 export interface MetricDoc {
-  kind: "counter" | "updown counter" | "histogram" | "observable gauge";
+  kind: "counter" | "observable counter" | "updown counter" | "histogram" | "observable gauge";
   attributes: string[];
   description: string;
 }
@@ -9,14 +9,14 @@ export interface MetricDoc {
 /** What each metric means, for README's table; the Record type makes a new metric without a line here a type error. */
 export const METRIC_DOCS: Record<MetricKey, MetricDoc> = {
   detections: { kind: "counter", attributes: ["rule", "severity", "mode", "outcome", "subject_type"], description: "A detector rule fired." },
-  authAttempts: { kind: "counter", attributes: ["result"], description: "Authentication outcome of each request the middleware saw." },
-  decisions: { kind: "counter", attributes: ["decision", "reason"], description: "Allow or block, per request." },
+  authAttempts: { kind: "observable counter", attributes: ["result"], description: "Authentication outcome of each request the middleware saw." },
+  decisions: { kind: "observable counter", attributes: ["decision", "reason"], description: "Allow or block, per request." },
   blocksActive: { kind: "updown counter", attributes: ["subject_type", "store"], description: "Subjects blocked right now." },
   stateEntries: { kind: "observable gauge", attributes: ["table"], description: "Entries held in the detector's bounded tables." },
   stateEvictions: { kind: "counter", attributes: ["table", "reason"], description: "Entries dropped to keep memory bounded." },
   storeDegraded: { kind: "observable gauge", attributes: ["store"], description: "1 while the shared store is unreachable and counts are local." },
   detectorErrors: { kind: "counter", attributes: ["component"], description: "Errors absorbed so the request could proceed." },
-  checkDuration: { kind: "histogram", attributes: [], description: "Seconds the middleware adds to a request." },
+  checkDuration: { kind: "histogram", attributes: [], description: "Seconds the middleware spends looking up blocks (in memory or in the shared store) before a request proceeds; requests with nothing to look up are not timed." },
   scanFindings: { kind: "counter", attributes: ["rule", "severity", "category"], description: "Findings of `rampart scan --otlp`." },
   securityIssuesOpened: { kind: "observable gauge", attributes: ["repo", "month", "source"], description: "Security issues (source=issue) or advisories (source=advisory) opened in a UTC month." },
   securityIssuesClosed: { kind: "observable gauge", attributes: ["repo", "month"], description: "Security issues closed in a UTC month." },
@@ -28,7 +28,8 @@ export const METRIC_DOCS: Record<MetricKey, MetricDoc> = {
 /** The Prometheus series name the exporter produces: dots to underscores, `_total` on counters. */
 export function prometheusName(key: MetricKey): string {
   const base = METRICS[key].replaceAll(".", "_");
-  return METRIC_DOCS[key].kind === "counter" ? `${base}_total` : base;
+  const kind = METRIC_DOCS[key].kind;
+  return kind === "counter" || kind === "observable counter" ? `${base}_total` : base;
 }
 
 export function renderMetricTable(): string {
