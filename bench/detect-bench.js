@@ -11,12 +11,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist", "detect", "express.js");
 const SECONDS = Number(process.env.RAMPART_BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.RAMPART_BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.RAMPART_BENCH_ROUNDS ?? 12);
 /** At least one: the side-by-side median is the reported figure. */
 const ROUNDS_TOGETHER = Math.max(1, Number(process.env.RAMPART_BENCH_ROUNDS_TOGETHER ?? 9));
 const CONNECTIONS = 32;
 const DEPTH = 8;
 const PIN = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+/** Length of each window of the one-at-a-time comparison. */
+const WINDOW_MS = 1500;
 /** Seconds of load before measuring: both variants reach steady state (JIT, caches) first. */
 const WARMUP_SECONDS = 1;
 const ADDRESSES = Number(process.env.RAMPART_BENCH_ADDRESSES ?? 1_000_000);
@@ -63,31 +65,30 @@ async function sideBySide(app) {
   return ratio;
 }
 
-/** The same comparison one server at a time, for reference: each pair back to back, order flipping (ABBA). */
+/**
+ * The same comparison one server at a time, for reference: both servers stay up (warmed once), and the load
+ * alternates between them in short windows, order flipping each pair (ABBA), so the two halves of a pair are
+ * seconds apart rather than a restart apart.
+ */
 async function oneAtATime(app) {
-  const sequential = [];
+  if (ROUNDS === 0) return;
+  const servers = { without: await startServer("without", app), with: await startServer("with", app) };
+  for (const server of Object.values(servers)) await pipelinedLoad(server.port, APPS[app].request, 0, WARMUP_SECONDS * 1000, () => {});
+  const pairs = [];
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? ["without", "with"] : ["with", "without"];
     const pair = {};
-    for (const mode of order) pair[mode] = await measure(mode, app);
-    sequential.push(pair);
+    for (const mode of order) pair[mode] = (await pipelinedLoad(servers[mode].port, APPS[app].request, 0, WINDOW_MS, () => {})) / (WINDOW_MS / 1000);
+    pairs.push(pair);
   }
-  if (sequential.length === 0) return;
-  const pairRatios = sequential.map((p) => p.with.rate / p.without.rate);
-  console.log(`    one at a time, ${ROUNDS} back-to-back pairs: without ${median(sequential.map((p) => p.without.rate)).toFixed(0)} req/s, with ${median(sequential.map((p) => p.with.rate)).toFixed(0)} req/s (medians)`);
-  console.log(`      server CPU per request: without ${cpuOf(sequential, "without").toFixed(1)} us, with ${cpuOf(sequential, "with").toFixed(1)} us`);
+  for (const server of Object.values(servers)) server.child.kill();
+  const pairRatios = pairs.map((p) => p.with / p.without);
+  console.log(`    one at a time, ${ROUNDS} alternating pairs of ${WINDOW_MS / 1000}s windows: without ${median(pairs.map((p) => p.without)).toFixed(0)} req/s, with ${median(pairs.map((p) => p.with)).toFixed(0)} req/s (medians)`);
   console.log(`      per-pair ratios: ${pairRatios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; median ${(median(pairRatios) * 100).toFixed(1)}%`);
 }
 
-/**
- * One round: the server in its own process (on core 0 when pinned), loaded by a raw pipelining client (on
- * core 1): far cheaper per request than Node's http client, so the server, not the client, is the limit.
- */
-async function measure(mode, app) {
-  const server = await startServer(mode, app);
-  const done = await pipelinedLoad(server.port, APPS[app].request, WARMUP_SECONDS * 1000, SECONDS * 1000, () => server.child.send("mark"));
-  return finishServer(server, done);
-}
+// Servers run in their own processes (on core 0 when pinned), loaded by a raw pipelining client (on core 1):
+// far cheaper per request than Node's http client, so the server, not the client, is the limit.
 
 /** Both servers at once, each loaded by its own set of connections from the same client. */
 async function measureSideBySide(app) {
