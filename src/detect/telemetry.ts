@@ -32,18 +32,46 @@ class Tally {
 }
 
 /**
+ * Request counts of every detector that reports through one meter. The middleware, the node:http wrapper and
+ * the Socket.IO guard each have their own detector; sharing the tallies keeps one observable per meter, so
+ * their counts add up as synchronous counters' would, instead of competing for the same series.
+ */
+class RequestTallies {
+  readonly authAttempts = new Tally((result) => ({ result }));
+  readonly decisions = new Tally((key) => {
+    const [decision, reason] = key.split("|");
+    return { decision, reason };
+  });
+  /** The decision on almost every request, counted apart so the common case does no lookup at all. */
+  allowed = 0;
+
+  constructor(meter: Meter) {
+    meter.createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" }).addCallback((result) => this.authAttempts.report(result));
+    meter.createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" }).addCallback((result) => {
+      if (this.allowed > 0) result.observe(this.allowed, ALLOWED);
+      this.decisions.report(result);
+    });
+  }
+}
+
+const talliesByMeter = new WeakMap<Meter, RequestTallies>();
+
+function talliesFor(meter: Meter): RequestTallies {
+  let tallies = talliesByMeter.get(meter);
+  if (!tallies) {
+    tallies = new RequestTallies(meter);
+    talliesByMeter.set(meter, tallies);
+  }
+  return tallies;
+}
+
+/**
  * The detector's OpenTelemetry instruments. Attribute values are always from small fixed sets (rule ids,
  * severities, outcomes); addresses, keys, principals and tenants never are.
  */
 export class DetectTelemetry {
   private readonly detections: Counter;
-  private readonly authAttempts = new Tally((result) => ({ result }));
-  private readonly decisions = new Tally((key) => {
-    const [decision, reason] = key.split("|");
-    return { decision, reason };
-  });
-  /** The decision on almost every request, counted apart so the common case does no lookup at all. */
-  private allowed = 0;
+  private readonly tallies: RequestTallies;
   private readonly blocksActive: UpDownCounter;
   private readonly evictions: Counter;
   private readonly errors: Counter;
@@ -54,11 +82,7 @@ export class DetectTelemetry {
 
   constructor(meter: Meter = metrics.getMeter(METER_NAME)) {
     this.detections = meter.createCounter(METRICS.detections, { description: "Detector rule firings" });
-    meter.createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" }).addCallback((result) => this.authAttempts.report(result));
-    meter.createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" }).addCallback((result) => {
-      if (this.allowed > 0) result.observe(this.allowed, ALLOWED);
-      this.decisions.report(result);
-    });
+    this.tallies = talliesFor(meter);
     this.blocksActive = meter.createUpDownCounter(METRICS.blocksActive, { description: "Subjects currently blocked" });
     this.evictions = meter.createCounter(METRICS.stateEvictions, { description: "Detector state entries dropped to bound memory" });
     this.errors = meter.createCounter(METRICS.detectorErrors, { description: "Detector errors absorbed so the request could proceed" });
@@ -88,17 +112,17 @@ export class DetectTelemetry {
   }
 
   auth(result: string | undefined): void {
-    if (result) this.authAttempts.add(result);
+    if (result) this.tallies.authAttempts.add(result);
   }
 
   /** The common decision: nothing blocked the request. */
   allow(): void {
-    this.allowed++;
+    this.tallies.allowed++;
   }
 
   decision(decision: "allow" | "block", reason: string): void {
-    if (decision === "allow" && reason === "none") this.allowed++;
-    else this.decisions.add(`${decision}|${reason}`);
+    if (decision === "allow" && reason === "none") this.tallies.allowed++;
+    else this.tallies.decisions.add(`${decision}|${reason}`);
   }
 
   evicted(table: string, count: number): void {

@@ -96,4 +96,22 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
     const attributeValues = JSON.stringify(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes)));
     expect(attributeValues).not.toMatch(/127\.0\.0\.1|sk-/);
   });
+
+  it("adds up the counts of several middleware instances reporting through one meter", async () => {
+    const { meter, collect } = sdkMeter();
+    const { logger } = capturingLogger();
+    const first = await startApp({ meter, logger });
+    const second = await startApp({ meter, logger });
+    for (let i = 0; i < 2; i++) await fetch(`${first}/api/agents`, { headers: { "x-api-key": "sk-good" } });
+    for (let i = 0; i < 3; i++) await fetch(`${second}/api/agents`, { headers: { "x-api-key": "sk-wrong" } });
+    await settle();
+    const metrics = await collect();
+    expect(points(metrics, METRICS.decisions)).toEqual([{ attributes: { decision: "allow", reason: "none" }, value: 5 }]);
+    expect(points(metrics, METRICS.authAttempts)).toEqual(
+      expect.arrayContaining([
+        { attributes: { result: "ok" }, value: 2 },
+        { attributes: { result: "invalid" }, value: 3 },
+      ]),
+    );
+  });
 });
