@@ -202,6 +202,7 @@ export class Guard {
   }
 
   async close(): Promise<void> {
+    this.telemetry.detach();
     await this.idle();
     await Promise.all((this.options.sinks ?? []).map((s) => s.close().catch(() => undefined)));
     await this.store?.close().catch(() => undefined);

@@ -31,12 +31,19 @@ class Tally {
   }
 }
 
+/** What one detector reports through the shared observables. */
+interface ObservedDetector {
+  sizes(): Record<string, number>;
+  readonly degraded: number;
+  readonly storeName: string;
+}
+
 /**
- * Request counts of every detector that reports through one meter. The middleware, the node:http wrapper and
- * the Socket.IO guard each have their own detector; sharing the tallies keeps one observable per meter, so
- * their counts add up as synchronous counters' would, instead of competing for the same series.
+ * The observable instruments of every detector that reports through one meter. The middleware, the node:http
+ * wrapper and the Socket.IO guard each have their own detector; one set of observables per meter makes their
+ * counts and state sizes add up, as synchronous instruments' would, instead of competing for the same series.
  */
-class RequestTallies {
+class SharedObservables {
   readonly authAttempts = new Tally((result) => ({ result }));
   readonly decisions = new Tally((key) => {
     const [decision, reason] = key.split("|");
@@ -44,6 +51,7 @@ class RequestTallies {
   });
   /** The decision on almost every request, counted apart so the common case does no lookup at all. */
   allowed = 0;
+  readonly detectors = new Set<ObservedDetector>();
 
   constructor(meter: Meter) {
     meter.createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" }).addCallback((result) => this.authAttempts.report(result));
@@ -51,18 +59,33 @@ class RequestTallies {
       if (this.allowed > 0) result.observe(this.allowed, ALLOWED);
       this.decisions.report(result);
     });
+    meter.createObservableGauge(METRICS.stateEntries, { description: "Entries held in detector state" }).addCallback((result) => {
+      for (const [table, size] of sumByKey([...this.detectors].map((d) => d.sizes()))) result.observe(size, { table });
+    });
+    meter.createObservableGauge(METRICS.storeDegraded, { description: "1 while the shared store is unreachable" }).addCallback((result) => {
+      // Per store kind: degraded while any detector using that kind is.
+      const byStore = new Map<string, number>();
+      for (const d of this.detectors) byStore.set(d.storeName, Math.max(byStore.get(d.storeName) ?? 0, d.degraded));
+      for (const [store, degraded] of byStore) result.observe(degraded, { store });
+    });
   }
 }
 
-const talliesByMeter = new WeakMap<Meter, RequestTallies>();
+function sumByKey(records: Array<Record<string, number>>): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const record of records) for (const [key, value] of Object.entries(record)) sums.set(key, (sums.get(key) ?? 0) + value);
+  return sums;
+}
 
-function talliesFor(meter: Meter): RequestTallies {
-  let tallies = talliesByMeter.get(meter);
-  if (!tallies) {
-    tallies = new RequestTallies(meter);
-    talliesByMeter.set(meter, tallies);
+const observablesByMeter = new WeakMap<Meter, SharedObservables>();
+
+function observablesFor(meter: Meter): SharedObservables {
+  let shared = observablesByMeter.get(meter);
+  if (!shared) {
+    shared = new SharedObservables(meter);
+    observablesByMeter.set(meter, shared);
   }
-  return tallies;
+  return shared;
 }
 
 /**
@@ -71,28 +94,28 @@ function talliesFor(meter: Meter): RequestTallies {
  */
 export class DetectTelemetry {
   private readonly detections: Counter;
-  private readonly tallies: RequestTallies;
+  private readonly tallies: SharedObservables;
   private readonly blocksActive: UpDownCounter;
   private readonly evictions: Counter;
   private readonly errors: Counter;
   private readonly duration: Histogram;
-  private degraded = 0;
-  private sizes: () => Record<string, number> = () => ({});
-  private storeName = "memory";
+  degraded = 0;
+  sizes: () => Record<string, number> = () => ({});
+  storeName = "memory";
 
   constructor(meter: Meter = metrics.getMeter(METER_NAME)) {
     this.detections = meter.createCounter(METRICS.detections, { description: "Detector rule firings" });
-    this.tallies = talliesFor(meter);
+    this.tallies = observablesFor(meter);
+    this.tallies.detectors.add(this);
     this.blocksActive = meter.createUpDownCounter(METRICS.blocksActive, { description: "Subjects currently blocked" });
     this.evictions = meter.createCounter(METRICS.stateEvictions, { description: "Detector state entries dropped to bound memory" });
     this.errors = meter.createCounter(METRICS.detectorErrors, { description: "Detector errors absorbed so the request could proceed" });
     this.duration = meter.createHistogram(METRICS.checkDuration, { description: "Time the middleware spends looking up blocks before a request proceeds", unit: "s" });
-    meter.createObservableGauge(METRICS.stateEntries, { description: "Entries held in detector state" }).addCallback((result) => {
-      for (const [table, size] of Object.entries(this.sizes())) result.observe(size, { table });
-    });
-    meter.createObservableGauge(METRICS.storeDegraded, { description: "1 while the shared store is unreachable" }).addCallback((result) => {
-      result.observe(this.degraded, { store: this.storeName });
-    });
+  }
+
+  /** Stops reporting this detector's state (its counts so far stay in the totals). */
+  detach(): void {
+    this.tallies.detectors.delete(this);
   }
 
   watchState(sizes: () => Record<string, number>, store: string): void {

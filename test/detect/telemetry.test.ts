@@ -30,7 +30,7 @@ function points(metrics: MetricData[], name: string): Array<{ attributes: Record
   return (metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? []).map((p) => ({ attributes: p.attributes, value: p.value }));
 }
 
-async function startApp(options: Parameters<typeof suspiciousAccess>[0]): Promise<string> {
+async function startApp(options: Parameters<typeof suspiciousAccess>[0]): Promise<{ base: string; middleware: ReturnType<typeof suspiciousAccess> }> {
   const app = express();
   const middleware = suspiciousAccess(options);
   cleanups.push(() => middleware.close());
@@ -48,7 +48,7 @@ async function startApp(options: Parameters<typeof suspiciousAccess>[0]): Promis
   const server: Server = app.listen(0, "127.0.0.1");
   cleanups.push(() => void server.close());
   await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, middleware };
 }
 
 /** Finished requests are counted after the response, in the next turn of the event loop. */
@@ -58,7 +58,7 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
   it("counts every decision and auth result, and times only the requests that looked up a block", async () => {
     const { meter, collect } = sdkMeter();
     const { logger } = capturingLogger();
-    const base = await startApp({ meter, logger, mode: "enforce" });
+    const { base } = await startApp({ meter, logger, mode: "enforce" });
     for (let i = 0; i < 3; i++) await fetch(`${base}/api/agents`, { headers: { "x-api-key": "sk-good" } });
     await fetch(`${base}/api/agents`);
     await settle();
@@ -102,8 +102,8 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
     const { logger } = capturingLogger();
     const first = await startApp({ meter, logger });
     const second = await startApp({ meter, logger });
-    for (let i = 0; i < 2; i++) await fetch(`${first}/api/agents`, { headers: { "x-api-key": "sk-good" } });
-    for (let i = 0; i < 3; i++) await fetch(`${second}/api/agents`, { headers: { "x-api-key": "sk-wrong" } });
+    for (let i = 0; i < 2; i++) await fetch(`${first.base}/api/agents`, { headers: { "x-api-key": "sk-good" } });
+    for (let i = 0; i < 3; i++) await fetch(`${second.base}/api/agents`, { headers: { "x-api-key": "sk-wrong" } });
     await settle();
     const metrics = await collect();
     expect(points(metrics, METRICS.decisions)).toEqual([{ attributes: { decision: "allow", reason: "none" }, value: 5 }]);
@@ -113,5 +113,16 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
         { attributes: { result: "invalid" }, value: 3 },
       ]),
     );
+    // State sizes are the sum over both detectors, table by table.
+    const [one, two] = [first, second].map((app) => app.middleware.guard.detector.stateSizes().windows!);
+    expect(one).toBeGreaterThan(0);
+    expect(two).toBeGreaterThan(0);
+    const windows = one! + two!;
+    expect(points(metrics, METRICS.stateEntries)).toContainEqual({ attributes: { table: "windows" }, value: windows });
+    expect(points(metrics, METRICS.storeDegraded)).toEqual([{ attributes: { store: "memory" }, value: 0 }]);
+    // A closed detector stops reporting its state.
+    await second.middleware.close();
+    const after = await collect();
+    expect(points(after, METRICS.stateEntries)).toContainEqual({ attributes: { table: "windows" }, value: first.middleware.guard.detector.stateSizes().windows });
   });
 });
