@@ -235,7 +235,8 @@ async function agentServer(app, express, middleware, count) {
   const agents = new Map(Array.from({ length: 50 }, (_, i) => [`a${i}`, { id: `a${i}`, name: `agent ${i}`, status: "active", plugins: ["bootstrap", "openai"] }]));
   app.use(helmet());
   if (middleware) app.use(middleware);
-  app.use(cors({ origin: true, credentials: true, allowedHeaders: ["Content-Type", "Authorization", "X-API-KEY"] }));
+  // An allow-list, not `origin: true`: reflecting any origin with credentials is the mistake rampart scan reports.
+  app.use(cors({ origin: ["https://agents.example.com"], credentials: true, allowedHeaders: ["Content-Type", "Authorization", "X-API-KEY"] }));
   app.use(express.json({ limit: "2mb" }));
   app.use("/api", (req, res, next) => {
     const given = req.header("x-api-key");
