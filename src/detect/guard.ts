@@ -16,6 +16,10 @@ export interface GuardOptions extends DetectorOptions {
   trustProxy?: TrustProxy;
   /** pino logger for alerts and the detector's own errors. Default: pino to stdout, name rampart. */
   logger?: Logger;
+  /**
+   * Where metrics go. Default: the global meter as it is when the middleware is created (the OpenTelemetry API
+   * does not rebind instruments made earlier), so start the SDK first or pass a meter.
+   */
   meter?: Meter;
   /** Shared state. Default: memory. `{ redis: "redis://host:6379" }` shares counters and blocks. */
   store?: { redis: string; prefix?: string; timeoutMs?: number } | DetectStore;
