@@ -94,19 +94,20 @@ function observablesFor(meter: Meter): SharedObservables {
  */
 export class DetectTelemetry {
   private readonly detections: Counter;
-  private readonly tallies: SharedObservables;
+  private readonly observables: SharedObservables;
   private readonly blocksActive: UpDownCounter;
   private readonly evictions: Counter;
   private readonly errors: Counter;
   private readonly duration: Histogram;
+  // Read by the shared state gauges (ObservedDetector).
   degraded = 0;
   sizes: () => Record<string, number> = () => ({});
   storeName = "memory";
 
   constructor(meter: Meter = metrics.getMeter(METER_NAME)) {
     this.detections = meter.createCounter(METRICS.detections, { description: "Detector rule firings" });
-    this.tallies = observablesFor(meter);
-    this.tallies.detectors.add(this);
+    this.observables = observablesFor(meter);
+    this.observables.detectors.add(this);
     this.blocksActive = meter.createUpDownCounter(METRICS.blocksActive, { description: "Subjects currently blocked" });
     this.evictions = meter.createCounter(METRICS.stateEvictions, { description: "Detector state entries dropped to bound memory" });
     this.errors = meter.createCounter(METRICS.detectorErrors, { description: "Detector errors absorbed so the request could proceed" });
@@ -115,7 +116,7 @@ export class DetectTelemetry {
 
   /** Stops reporting this detector's state (its counts so far stay in the totals). */
   detach(): void {
-    this.tallies.detectors.delete(this);
+    this.observables.detectors.delete(this);
   }
 
   watchState(sizes: () => Record<string, number>, store: string): void {
@@ -135,17 +136,17 @@ export class DetectTelemetry {
   }
 
   auth(result: string | undefined): void {
-    if (result) this.tallies.authAttempts.add(result);
+    if (result) this.observables.authAttempts.add(result);
   }
 
   /** The common decision: nothing blocked the request. */
   allow(): void {
-    this.tallies.allowed++;
+    this.observables.allowed++;
   }
 
   decision(decision: "allow" | "block", reason: string): void {
-    if (decision === "allow" && reason === "none") this.tallies.allowed++;
-    else this.tallies.decisions.add(`${decision}|${reason}`);
+    if (decision === "allow" && reason === "none") this.observables.allowed++;
+    else this.observables.decisions.add(`${decision}|${reason}`);
   }
 
   evicted(table: string, count: number): void {
