@@ -12,9 +12,10 @@ export type Enrich = (req: IncomingMessage, res: ServerResponse) => Enrichment |
 
 const MAX_PATH = 2048;
 const MAX_UA = 512;
+const MAX_IDENTITY = 256;
 
 /** Builds the access event of a finished request. */
-export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early: Enrichment = {}, at = Date.now()): AccessEvent {
+export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early?: Enrichment, at = Date.now()): AccessEvent {
   const event: AccessEvent = {
     time: isoTime(at),
     ip,
@@ -22,18 +23,19 @@ export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: s
     path: ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/").slice(0, MAX_PATH),
     status: res.statusCode,
   };
-  // Later sources win: what was known up front, then res.locals.rampart, then the enrich hook. Each is
-  // checked field by field straight into the event (this runs for every request).
-  const extra: Enrichment = {};
-  applyEnrichment(extra, early);
-  applyEnrichment(extra, (res as ServerResponse & { locals?: { rampart?: Enrichment } }).locals?.rampart);
-  if (enrich) applyEnrichment(extra, enrich(req, res));
-  const auth = extra.auth ?? inferAuth(req, res.statusCode);
+  // Later sources win: what was known up front, then res.locals.rampart, then the enrich hook. Each field is
+  // taken from the first well-formed source, checked straight from the sources (this runs for every request).
+  const hooked = enrich ? asEnrichment(enrich(req, res)) : undefined;
+  const locals = asEnrichment((res as ServerResponse & { locals?: { rampart?: unknown } }).locals?.rampart);
+  const known = asEnrichment(early);
+  const auth = authOf(hooked) ?? authOf(locals) ?? authOf(known) ?? inferAuth(req, res.statusCode);
   if (auth !== undefined) event.auth = auth;
-  const route = extra.route ?? expressRoute(req);
+  const route = textOf(hooked?.route) ?? textOf(locals?.route) ?? textOf(known?.route) ?? expressRoute(req);
   if (route) event.route = route;
-  if (extra.principal) event.principal = extra.principal;
-  if (extra.tenant) event.tenant = extra.tenant;
+  const principal = textOf(hooked?.principal) ?? textOf(locals?.principal) ?? textOf(known?.principal);
+  if (principal) event.principal = principal.slice(0, MAX_IDENTITY);
+  const tenant = textOf(hooked?.tenant) ?? textOf(locals?.tenant) ?? textOf(known?.tenant);
+  if (tenant) event.tenant = tenant.slice(0, MAX_IDENTITY);
   const ua = req.headers["user-agent"];
   if (ua) event.userAgent = ua.slice(0, MAX_UA);
   return event;
@@ -65,13 +67,20 @@ function inferAuth(req: IncomingMessage, status: number): AuthResult | undefined
   return undefined;
 }
 
-/** Copies the well-formed fields of an application-supplied enrichment (anything else is ignored). */
-function applyEnrichment(into: Enrichment, value: Enrichment | undefined): void {
-  if (!value || typeof value !== "object") return;
-  if (typeof value.principal === "string") into.principal = value.principal.slice(0, 256);
-  if (typeof value.tenant === "string") into.tenant = value.tenant.slice(0, 256);
-  if (typeof value.route === "string") into.route = value.route;
-  if (value.auth && AUTH_RESULTS.includes(value.auth)) into.auth = value.auth;
+/** An application-supplied enrichment, if it is an object at all (anything else is ignored). */
+function asEnrichment(value: unknown): Enrichment | undefined {
+  return value && typeof value === "object" ? (value as Enrichment) : undefined;
+}
+
+/** A string field as given; other types are malformed and ignored. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The auth result, when it is one of the known values. */
+function authOf(source: Enrichment | undefined): AuthResult | undefined {
+  const auth = source?.auth;
+  return auth && AUTH_RESULTS.includes(auth) ? auth : undefined;
 }
 
 function expressRoute(req: IncomingMessage): string | undefined {
