@@ -163,7 +163,7 @@ const MESSAGE = JSON.stringify({ text: "summarise the last meeting", roomId: "r1
 
 /**
  * The two apps measured. `agent` is shaped like an elizaOS agent server: helmet, then the detector (where
- * ServerConfig.middlewares puts it), CORS with credentials, a JSON body parser, an API-key check on /api and
+ * ServerConfig.middlewares puts it), CORS with credentials for an allow-listed origin, a JSON body parser, an API-key check on /api and
  * a router; the client mixes three reads with one posted message. `bare` is one handler answering JSON, the
  * middleware's worst case: nothing else in the request costs anything.
  */
