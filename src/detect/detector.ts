@@ -145,12 +145,8 @@ export class Detector {
       const alert = counted && this.decide(hit, counted);
       if (alert) (alerts ??= []).push(alert);
     }
-    for (const t of set.baseline) {
-      const alert = this.baselineOf(t, event, at);
-      if (alert) (alerts ??= []).push(alert);
-    }
     // Almost every event raises nothing: share one empty result instead of allocating one per event.
-    return alerts ?? NO_ALERTS;
+    return this.baselineAlerts(set, event, at, alerts) ?? NO_ALERTS;
   }
 
   /** The threshold hits an event makes, without counting them: a shared store can count them instead. */
@@ -292,10 +288,14 @@ export class Detector {
   /** Runs only the baseline triggers (the shared-store path counts threshold hits elsewhere). */
   observeBaselines(event: AccessEvent, at = Date.parse(event.time)): Alert[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
-    const alerts: Alert[] = [];
-    for (const t of this.triggersFor(event).baseline) {
+    return this.baselineAlerts(this.triggersFor(event), event, at, undefined) ?? [];
+  }
+
+  /** Steps the event's baseline triggers, adding any alerts to `alerts` (created only when one is raised). */
+  private baselineAlerts(set: TriggerSet, event: AccessEvent, at: number, alerts: Alert[] | undefined): Alert[] | undefined {
+    for (const t of set.baseline) {
       const alert = this.baselineOf(t, event, at);
-      if (alert) alerts.push(alert);
+      if (alert) (alerts ??= []).push(alert);
     }
     return alerts;
   }
