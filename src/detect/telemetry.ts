@@ -4,7 +4,8 @@ import type { Alert } from "./alert.js";
 
 /** Per-request counts kept at most this many attribute sets apart (auth results and decisions are a few fixed values). */
 const TALLY_CAP = 64;
-const ALLOWED: Attributes = Object.freeze({ decision: "allow", reason: "none" });
+/** The decision on almost every request, as a constant key (no string built per request). */
+const ALLOWED = "allow|none";
 
 /**
  * Counts per attribute set, read by an observable counter when the SDK collects. Counting a request is an
@@ -49,16 +50,11 @@ class SharedObservables {
     const [decision, reason] = key.split("|");
     return { decision, reason };
   });
-  /** The decision on almost every request, counted apart so the common case does no lookup at all. */
-  allowed = 0;
   readonly detectors = new Set<ObservedDetector>();
 
   constructor(meter: Meter) {
     meter.createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" }).addCallback((result) => this.authAttempts.report(result));
-    meter.createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" }).addCallback((result) => {
-      if (this.allowed > 0) result.observe(this.allowed, ALLOWED);
-      this.decisions.report(result);
-    });
+    meter.createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" }).addCallback((result) => this.decisions.report(result));
     meter.createObservableGauge(METRICS.stateEntries, { description: "Entries held in detector state" }).addCallback((result) => {
       for (const [table, size] of sumByKey([...this.detectors].map((d) => d.sizes()))) result.observe(size, { table });
     });
@@ -141,12 +137,11 @@ export class DetectTelemetry {
 
   /** The common decision: nothing blocked the request. */
   allow(): void {
-    this.observables.allowed++;
+    this.observables.decisions.add(ALLOWED);
   }
 
   decision(decision: "allow" | "block", reason: string): void {
-    if (decision === "allow" && reason === "none") this.observables.allowed++;
-    else this.observables.decisions.add(`${decision}|${reason}`);
+    this.observables.decisions.add(`${decision}|${reason}`);
   }
 
   evicted(table: string, count: number): void {
