@@ -27,6 +27,11 @@ export function walkAhead<T>(items: AsyncIterable<T>, options: WalkAheadOptions)
     wakeTaker = undefined;
     wake?.();
   };
+  const signalWalker = () => {
+    const wake = wakeWalker;
+    wakeWalker = undefined;
+    wake?.();
+  };
 
   const pump = async () => {
     let sinceYield = 0;
@@ -57,11 +62,7 @@ export function walkAhead<T>(items: AsyncIterable<T>, options: WalkAheadOptions)
     const wanted = Math.min(n, options.limit);
     while (buffer.length < wanted && !ended) await new Promise<void>((resolve) => (wakeTaker = resolve));
     const batch = buffer.splice(0, n);
-    if (buffer.length < options.limit / 2) {
-      const wake = wakeWalker;
-      wakeWalker = undefined;
-      wake?.();
-    }
+    if (buffer.length < options.limit / 2) signalWalker();
     return batch.length > 0 ? batch : undefined;
   };
   return {
