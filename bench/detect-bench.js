@@ -87,9 +87,6 @@ async function oneAtATime(app) {
   console.log(`      per-pair ratios: ${pairRatios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; median ${(median(pairRatios) * 100).toFixed(1)}%`);
 }
 
-// Servers run in their own processes (on core 0 when pinned), loaded by a raw pipelining client (on core 1):
-// far cheaper per request than Node's http client, so the server, not the client, is the limit.
-
 /** Both servers at once, each loaded by its own set of connections from the same client. */
 async function measureSideBySide(app) {
   const [without, withMiddleware] = await Promise.all([startServer("without", app), startServer("with", app)]);
@@ -99,6 +96,10 @@ async function measureSideBySide(app) {
   return { without: await finishServer(without, doneWithout), with: await finishServer(withMiddleware, doneWith) };
 }
 
+/**
+ * A server in its own process (on core 0 when pinned), loaded by a raw pipelining client (on core 1): far
+ * cheaper per request than Node's http client, so the server, not the client, is the limit.
+ */
 async function startServer(mode, app) {
   const [command, args] = PIN ? ["taskset", ["-c", "0", process.execPath]] : [process.execPath, []];
   const child = spawn(command, [...args, fileURLToPath(import.meta.url), "--serve", mode, app], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
