@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/errors.js";
 import { applyRules } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRuleDefinitions, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
+import { CHECKS } from "../../../src/scan/misconfig/checks/index.js";
 import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
 
 const definitions = loadMisconfigRuleDefinitions();
@@ -40,6 +41,35 @@ describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, 
     const findings = run(example.file, example.text, example.tree);
     expect(errors).toEqual([]);
     expect(findings).toEqual([]);
+  });
+});
+
+/**
+ * A rule's `candidates` regexes only decide whether its check runs at all, to save parsing. They must never
+ * hide something the check would report: run each check with and without them over every example of every
+ * rule, plus near misses of the literal-skipping candidates.
+ */
+describe("candidates hide no finding", () => {
+  const probes = [
+    ...definitions.flatMap((d) => [...d.positive, ...d.negative]),
+    { file: "src/probe.ts", text: "if (signature !== 'sha256=' + hmac.digest('hex')) throw new Error();\nif (key !== API_KEY) deny();\nif (a.password == b.password) allow();\nif (apiSecretValue === given) ok();\n" },
+    { file: "src/probe.js", text: "if (credentials === null || x) y();\nif (token === secret) z();\nconst ok = req.headers['x-api-key'] === cfg.apiKey;\n" },
+    { file: "src/probe.mjs", text: "const jwt = process.env['JWT_SECRET'] ?? 'dev';\nconst s = config.get('sessionSecret') || \"x\";\napp.use(session({ secret: s }));\nres.cookie('sid', v, { httpOnly: false });\n" },
+    { file: "src/probe.cjs", text: "const agent = new https.Agent({ 'rejectUnauthorized': (false) });\napp.use(cors({ origin: true, 'credentials': true }));\n" },
+  ];
+  const withCandidates = definitions.filter((d) => readFileSync(d.file, "utf8").includes("\ncandidates:"));
+
+  it("covers the rules that have candidates", () => {
+    expect(withCandidates.length).toBeGreaterThan(5);
+  });
+
+  it.each(withCandidates.map((d) => [d.rule.meta.id, d] as const))("%s", (id, definition) => {
+    for (const probe of probes) {
+      const file = { path: probe.file, text: probe.text, ...("tree" in probe && probe.tree ? { tree: probe.tree } : {}) };
+      const gated = definition.rule.check(file).length;
+      const ungated = CHECKS[id]!(file).length;
+      expect({ file: probe.file, text: probe.text, found: gated }).toEqual({ file: probe.file, text: probe.text, found: ungated });
+    }
   });
 });
 

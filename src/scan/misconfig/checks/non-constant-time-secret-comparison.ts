@@ -51,7 +51,7 @@ function isLiteralLike(node: Node): boolean {
  */
 function secretSide(node: Node): string | undefined {
   const env = envVarName(node);
-  if (env) return isSecretName(env) ? `process.env.${env}` : undefined;
+  if (env) return isTimingSecretName(env) ? `process.env.${env}` : undefined;
   const header = headerName(node);
   if (header) return isSecretHeader(header) ? `the ${header} header` : undefined;
   // `Bearer ${process.env.API_TOKEN}`: a string built around a secret is as sensitive as the secret.
@@ -63,16 +63,24 @@ function secretSide(node: Node): string | undefined {
     return undefined;
   }
   const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
-  // PascalCase names are enum members and types (`SyntaxKind.CallSignature`), not values.
-  if (!name || /^[A-Z][a-z]/.test(name)) return undefined;
+  // Capitalised names with lower-case letters are enum members and types (`SyntaxKind.CallSignature`,
+  // `SyntaxKind.JSDocSignature`), not values; ALL_CAPS constants (`API_KEY`) are values.
+  if (!name || /^[A-Z](?=.*[a-z])/.test(name)) return undefined;
   return isStrongSecretName(name) ? name : undefined;
+}
+
+/** A salt is stored next to the hash and is no secret, so how fast it compares leaks nothing. */
+function isTimingSecretName(name: string): boolean {
+  const words = nameWords(name);
+  const last = words.at(-1) === "BASE" || words.at(-1) === "VALUE" ? words.at(-2) : words.at(-1);
+  return isSecretName(name) && last !== "SALT";
 }
 
 function isStrongSecretName(name: string): boolean {
   const words = nameWords(name);
   // Webhook signatures and HMACs are the classic timing-attack target.
   if (words.at(-1) === "SIGNATURE" || words.at(-1) === "HMAC") return true;
-  if (!isSecretName(name)) return false;
+  if (!isTimingSecretName(name)) return false;
   if (words.length === 1 && words[0] === "TOKEN") return false;
   // `exclamationToken`, `nextToken`: syntax tokens; `apiToken`, `authToken`, `accessToken`: credentials.
   if (words.at(-1) === "TOKEN") return words.some((w) => CREDENTIAL_QUALIFIERS.has(w));
