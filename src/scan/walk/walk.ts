@@ -1,6 +1,6 @@
 import { readdirSync, type Dirent } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { relative, sep } from "node:path";
 import picomatch from "picomatch";
 import { ALWAYS_SKIPPED, IgnoreStack } from "./ignore-stack.js";
 
@@ -26,10 +26,25 @@ export interface Skipped {
   reason: string;
 }
 
+interface Entry {
+  name: string;
+  kind: "dir" | "file" | "symlink" | "other";
+}
+
+/** A directory being walked: its sorted entries and how far the walk has got through them. */
+interface Frame {
+  abs: string;
+  walkRel: string;
+  stack: IgnoreStack;
+  entries: Entry[];
+  next: number;
+}
+
 /**
  * Yields every regular file to scan, depth first, and reports each entry passed over with why through
  * `onSkip`. Never throws for a single entry: vanished files, permission errors, FIFOs, sockets and symlink
- * loops become skips. Directories are read as a stream (opendir), so huge trees cost little memory.
+ * loops become skips. The walk keeps its own stack of directories: nested `yield*` generators cost every
+ * file one hop per directory level, which on a deep tree was a good part of the walk.
  */
 export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) => void): AsyncGenerator<WalkedFile> {
   const ignoreNames = options.gitignore ? [".gitignore", ".rampartignore"] : [".rampartignore"];
@@ -43,57 +58,54 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
     return undefined;
   }
 
-  async function* walkDir(abs: string, relDir: string, stack: IgnoreStack): AsyncGenerator<WalkedFile> {
+  /** Reads a directory into a frame; undefined (and a skip) when it cannot be read or was seen already. */
+  async function open(abs: string, walkRel: string, stack: IgnoreStack): Promise<Frame | undefined> {
     // Without following symlinked directories a walk cannot loop (directories have no hard links), so the
     // realpath bookkeeping is only paid when following.
     if (options.followSymlinks) {
       const real = await realpath(abs).catch(() => abs);
       if (visitedDirs.has(real)) {
         onSkip({ path: toRel(abs), reason: "directory already scanned (symlink loop)" });
-        return;
+        return undefined;
       }
       visitedDirs.add(real);
     }
     // One synchronous readdir per directory: far cheaper than an async directory stream's thread-pool round
     // trips, and short enough not to hold up the workers' messages.
-    let entries: Dirent[];
+    let dirents: Dirent[];
     try {
-      entries = readdirSync(abs, { withFileTypes: true });
+      dirents = readdirSync(abs, { withFileTypes: true });
     } catch (error) {
       onSkip({ path: toRel(abs), reason: `unreadable directory (${errorCode(error)})` });
-      return;
+      return undefined;
     }
-    const names = entries.map((entry) => ({
+    const entries = dirents.map((entry): Entry => ({
       name: entry.name,
       kind: entry.isDirectory() ? "dir" : entry.isFile() ? "file" : entry.isSymbolicLink() ? "symlink" : "other",
     }));
     // Only ignore files that are there are read (a failed read per directory per name adds up).
-    const here = stack.enter(abs, relDir, ignoreNames.filter((n) => names.some((e) => e.name === n && e.kind !== "dir")));
-    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const { name, kind } of names) {
-      const childAbs = join(abs, name);
-      const childRel = relDir === "" ? name : `${relDir}/${name}`;
-      yield* visit(childAbs, childRel, kind, here);
-    }
+    const here = stack.enter(abs, walkRel, ignoreNames.filter((n) => entries.some((e) => e.name === n && e.kind !== "dir")));
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { abs, walkRel, stack: here, entries, next: 0 };
   }
 
-  async function* visit(abs: string, walkRel: string, kind: string, stack: IgnoreStack): AsyncGenerator<WalkedFile> {
+  /**
+   * What to do with one entry: a file to yield, a directory to descend into, or nothing (skipped). `rel` is
+   * relative to `base`; `relOf` turns a walk-relative path into it without path.relative per entry.
+   */
+  async function visit(abs: string, walkRel: string, rel: string, kind: Entry["kind"], stack: IgnoreStack): Promise<WalkedFile | "dir" | undefined> {
     const name = walkRel.slice(walkRel.lastIndexOf("/") + 1);
-    if (kind === "dir" && ALWAYS_SKIPPED.has(name)) return;
-    if (stack.ignores(walkRel, kind === "dir")) return;
-    const rel = toRel(abs);
+    if (kind === "dir" && ALWAYS_SKIPPED.has(name)) return undefined;
+    if (stack.ignores(walkRel, kind === "dir")) return undefined;
     const why = excluded(rel);
     if (why) {
       onSkip({ path: rel, reason: why });
-      return;
+      return undefined;
     }
-    if (kind === "dir") {
-      yield* walkDir(abs, walkRel, stack);
-      return;
-    }
+    if (kind === "dir") return "dir";
     if (kind === "other") {
       onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
-      return;
+      return undefined;
     }
     // Regular files are not stat'ed here: the reader checks the size on the open file (one syscall fewer per file).
     if (kind === "symlink") {
@@ -101,20 +113,42 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       if (info instanceof Error) {
         const code = errorCode(info);
         onSkip({ path: rel, reason: code === "ELOOP" ? "symlink loop" : `broken symlink (${code})` });
-        return;
+        return undefined;
       }
       if (info.isDirectory()) {
-        if (!options.followSymlinks) onSkip({ path: rel, reason: "symlinked directory (not followed)" });
-        else yield* walkDir(abs, walkRel, stack);
-        return;
+        if (options.followSymlinks) return "dir";
+        onSkip({ path: rel, reason: "symlinked directory (not followed)" });
+        return undefined;
       }
       if (!info.isFile()) {
         onSkip({ path: rel, reason: "not a regular file (FIFO, socket or device)" });
-        return;
+        return undefined;
       }
     }
-    if (include && !include(rel)) return;
-    yield { abs, rel };
+    if (include && !include(rel)) return undefined;
+    return { abs, rel };
+  }
+
+  async function* walkTree(root: string): AsyncGenerator<WalkedFile> {
+    const rootRel = toRel(root);
+    const relOf = (walkRel: string) => (rootRel === "." ? walkRel : `${rootRel}/${walkRel}`);
+    const first = await open(root, "", IgnoreStack.empty());
+    const frames: Frame[] = first ? [first] : [];
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const entry = frame.entries[frame.next++];
+      if (!entry) {
+        frames.pop();
+        continue;
+      }
+      const abs = frame.abs.endsWith(sep) ? frame.abs + entry.name : frame.abs + sep + entry.name;
+      const walkRel = frame.walkRel === "" ? entry.name : `${frame.walkRel}/${entry.name}`;
+      const outcome = await visit(abs, walkRel, relOf(walkRel), entry.kind, frame.stack);
+      if (outcome === "dir") {
+        const child = await open(abs, walkRel, frame.stack);
+        if (child) frames.push(child);
+      } else if (outcome) yield outcome;
+    }
   }
 
   for (const root of options.roots) {
@@ -123,8 +157,12 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       onSkip({ path: toRel(root), reason: `cannot read (${errorCode(info)})` });
       continue;
     }
-    if (info.isDirectory()) yield* walkDir(root, "", IgnoreStack.empty());
-    else yield* visit(root, root.split(sep).pop() ?? root, info.isFile() ? "file" : "other", IgnoreStack.empty());
+    if (info.isDirectory()) {
+      yield* walkTree(root);
+      continue;
+    }
+    const outcome = await visit(root, root.split(sep).pop() ?? root, toRel(root), info.isFile() ? "file" : "other", IgnoreStack.empty());
+    if (outcome && outcome !== "dir") yield outcome;
   }
 }
 
