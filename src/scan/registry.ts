@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readCatalogSnapshot } from "./catalog-snapshot.js";
 import { adoptMisconfigRuleSources, loadMisconfigRuleSources, loadMisconfigRules, type MisconfigRuleSource } from "./misconfig/catalog.js";
 import type { ScanRule } from "./rule.js";
 import { loadSecretlintRules } from "./secretlint-adapter.js";
@@ -12,22 +13,36 @@ export interface RuleSources {
 }
 
 export function ruleSources(): RuleSources {
+  adoptCatalogSnapshot();
   return { secrets: loadSecretRuleEntries(), misconfig: loadMisconfigRuleSources() };
+}
+
+let snapshotTried = false;
+
+/** Once per process: the build's validated copy of the catalog, when the rule files have not changed since. */
+function adoptCatalogSnapshot(): void {
+  if (snapshotTried) return;
+  snapshotTried = true;
+  const snapshot = readCatalogSnapshot();
+  if (snapshot) adoptRuleSources(snapshot);
 }
 
 /** Builds later rules from sources another thread already read (a scan worker's start-up skips the YAML work). */
 export function adoptRuleSources(sources: RuleSources): void {
+  snapshotTried = true;
   adoptSecretRuleEntries(sources.secrets);
   adoptMisconfigRuleSources(sources.misconfig);
 }
 
 /** Every secret-detecting rule with its default settings (what redactSecretsInText runs). */
 export function loadAllSecretRules(): ScanRule[] {
+  adoptCatalogSnapshot();
   return [...loadSecretRules(), ...loadSecretlintRules()];
 }
 
 /** Every rule a scan can run, before config: our secret rules, secretlint's, misconfiguration checks. */
 export function loadCatalogRules(): ScanRule[] {
+  adoptCatalogSnapshot();
   return [...loadSecretRules(), ...loadSecretlintRules(), ...loadMisconfigRules()];
 }
 
