@@ -37,10 +37,10 @@ function catalogDigest(): string {
 }
 
 /** The snapshot's sources when it matches the rule files on disk; otherwise undefined (read the YAML). */
-export function readCatalogSnapshot(): CatalogSources | undefined {
+export function readCatalogSnapshot(file = SNAPSHOT_FILE): CatalogSources | undefined {
   try {
-    if (!existsSync(SNAPSHOT_FILE)) return undefined;
-    const snapshot = JSON.parse(readFileSync(SNAPSHOT_FILE, "utf8")) as Snapshot;
+    if (!existsSync(file)) return undefined;
+    const snapshot = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
     if (snapshot.digest !== catalogDigest()) return undefined;
     return {
       secrets: snapshot.secrets.map((e) => ({ ...e, file: resolve(packageRoot, e.file) })),
@@ -52,11 +52,11 @@ export function readCatalogSnapshot(): CatalogSources | undefined {
 }
 
 /** Run by `npm run build`: reads and validates the catalog (a bad rule fails the build) and writes the snapshot. */
-export function writeCatalogSnapshot(): void {
+export function writeCatalogSnapshot(file = SNAPSHOT_FILE): void {
   const snapshot: Snapshot = {
     digest: catalogDigest(),
     secrets: loadSecretRuleEntries().map((e) => ({ ...e, file: relative(packageRoot, e.file) })),
     misconfig: loadMisconfigRuleSources().map((s) => ({ ...s, path: relative(packageRoot, s.path) })),
   };
-  writeFileSync(SNAPSHOT_FILE, `${JSON.stringify(snapshot)}\n`);
+  writeFileSync(file, `${JSON.stringify(snapshot)}\n`);
 }
