@@ -7,7 +7,7 @@ import { loadSecretRuleEntries } from "../../../src/scan/secrets/catalog.js";
 import { tempDir } from "./fixtures.js";
 
 describe("the build's rule catalog snapshot", () => {
-  let tmp = tempDir("rampart-catalog-");
+  let tmp: ReturnType<typeof tempDir>;
   beforeEach(() => (tmp = tempDir("rampart-catalog-")));
   afterEach(() => tmp.cleanup());
 
