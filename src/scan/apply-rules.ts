@@ -52,14 +52,28 @@ function appliesTo(rule: ScanRule, path: string, lowerText: () => string): boole
   return keywords.some((k) => text.includes(k.toLowerCase()));
 }
 
+/**
+ * Whether `path` matches any of `globs`. Entries starting with `!` exclude, as in .gitignore, when the list
+ * has others to include (`["**\/*.ts", "!**\/*.d.ts"]`: TypeScript but not declaration files).
+ */
 export function matchesGlobs(globs: readonly string[], path: string): boolean {
   const key = globs.join("\0");
   let match = globCache.get(key);
   if (!match) {
-    match = picomatch([...globs], { dot: true, basename: false });
+    match = compileGlobs(globs);
     globCache.set(key, match);
   }
   return match(path);
+}
+
+function compileGlobs(globs: readonly string[]): (path: string) => boolean {
+  const options = { dot: true, basename: false };
+  const include = globs.filter((g) => !g.startsWith("!"));
+  const exclude = globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1));
+  if (include.length === 0 || exclude.length === 0) return picomatch([...globs], options);
+  const included = picomatch(include, options);
+  const excluded = picomatch(exclude, options);
+  return (path) => included(path) && !excluded(path);
 }
 
 function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: number[]): Finding {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRules, fingerprintOf, lineStarts, position } from "../../src/scan/apply-rules.js";
+import { applyRules, fingerprintOf, lineStarts, matchesGlobs, position } from "../../src/scan/apply-rules.js";
 import type { ScanRule } from "../../src/scan/rule.js";
 
 const tokenRule: ScanRule = {
@@ -29,6 +29,15 @@ describe("applyRules", () => {
     const text = "tok_q8zr2lmx0vkp7tnb4wyc";
     expect(applyRules([onlyEnv], { path: "src/a.ts", text })).toHaveLength(0);
     expect(applyRules([onlyEnv], { path: "deploy/prod.env", text })).toHaveLength(1);
+  });
+
+  it("leaves out paths matching a !glob when the list also includes some", () => {
+    const code: ScanRule = { ...tokenRule, meta: { ...tokenRule.meta, files: ["**/*.{ts,js}", "!**/*.d.ts"] } };
+    const text = "tok_q8zr2lmx0vkp7tnb4wyc";
+    expect(applyRules([code], { path: "src/a.ts", text })).toHaveLength(1);
+    expect(applyRules([code], { path: "types/a.d.ts", text })).toHaveLength(0);
+    expect(applyRules([code], { path: "README.md", text })).toHaveLength(0);
+    expect(matchesGlobs(["!**/*.md"], "src/a.ts")).toBe(true); // a lone !glob keeps picomatch's meaning
   });
 
   it("reports a throwing rule and keeps the others", () => {
