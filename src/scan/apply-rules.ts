@@ -19,9 +19,17 @@ export function applyRules(
   let lowerText: string | undefined;
   const lower = () => (lowerText ??= file.text.toLowerCase());
   let lineIndex: number[] | undefined;
+  // Rules share glob lists (the code rules all take JS/TS): each list is matched once per file.
+  const globResults = new Map<GlobMatcher, boolean>();
+  const inFiles = (globs: readonly string[]) => {
+    const matcher = globMatcher(globs);
+    let hit = globResults.get(matcher);
+    if (hit === undefined) globResults.set(matcher, (hit = matcher(file.path)));
+    return hit;
+  };
   const findings: Finding[] = [];
   for (const rule of rules) {
-    if (!appliesTo(rule, file.path, lower)) continue;
+    if (!appliesTo(rule, inFiles, lower)) continue;
     let reports: ScanReport[];
     try {
       reports = rule.check(file);
@@ -42,11 +50,13 @@ function isDocumentationValue(rule: ScanRule, report: ScanReport): boolean {
   return rule.meta.category === "secret" && report.secret !== undefined && isPlaceholder(report.secret);
 }
 
-const globCache = new Map<string, (path: string) => boolean>();
+type GlobMatcher = (path: string) => boolean;
+const globCache = new Map<string, GlobMatcher>();
+const matcherOf = new WeakMap<readonly string[], GlobMatcher>();
 
-function appliesTo(rule: ScanRule, path: string, lowerText: () => string): boolean {
+function appliesTo(rule: ScanRule, inFiles: (globs: readonly string[]) => boolean, lowerText: () => string): boolean {
   const { files, keywords } = rule.meta;
-  if (files && files.length > 0 && !matchesGlobs(files, path)) return false;
+  if (files && files.length > 0 && !inFiles(files)) return false;
   if (!keywords || keywords.length === 0) return true;
   const text = lowerText();
   return keywords.some((k) => text.includes(k.toLowerCase()));
@@ -57,13 +67,18 @@ function appliesTo(rule: ScanRule, path: string, lowerText: () => string): boole
  * has others to include (`["**\/*.ts", "!**\/*.d.ts"]`: TypeScript but not declaration files).
  */
 export function matchesGlobs(globs: readonly string[], path: string): boolean {
+  return globMatcher(globs)(path);
+}
+
+/** One compiled matcher per distinct list, found by the list itself first (no joining per call). */
+function globMatcher(globs: readonly string[]): GlobMatcher {
+  let match = matcherOf.get(globs);
+  if (match) return match;
   const key = globs.join("\0");
-  let match = globCache.get(key);
-  if (!match) {
-    match = compileGlobs(globs);
-    globCache.set(key, match);
-  }
-  return match(path);
+  match = globCache.get(key) ?? compileGlobs(globs);
+  globCache.set(key, match);
+  matcherOf.set(globs, match);
+  return match;
 }
 
 function compileGlobs(globs: readonly string[]): (path: string) => boolean {
