@@ -134,7 +134,11 @@ function withoutKeywords(rule: ScanRule): ScanRule {
 
 function looksMinified(text: string): boolean {
   if (text.length < MINIFIED_MIN_SIZE) return false;
+  // Counting stops once there are lines enough for a normal average: a typical file is settled in its first 4 %.
+  const enough = text.length / MINIFIED_AVERAGE_LINE;
   let lines = 1;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    if (++lines >= enough) return false;
+  }
   return text.length / lines > MINIFIED_AVERAGE_LINE;
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { scanBytes } from "../../../src/scan/scan-file.js";
+
+const context = { rules: [], rulesFingerprint: "test", maxFileSize: 10 * 1024 * 1024 };
+/** `count` lines of `width` characters, joined by newlines, as file bytes. */
+const lines = (count: number, width: number) => Buffer.from(Array.from({ length: count }, () => "x".repeat(width)).join("\n"));
+
+describe("minified or generated files", () => {
+  it("are skipped when the average line is longer than 1,000 characters (newlines counted), and scanned otherwise", () => {
+    expect(scanBytes("a.js", lines(8, 1000), context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/minified/) });
+    expect(scanBytes("b.js", lines(8, 999), context)).toMatchObject({ kind: "scanned" });
+    expect(scanBytes("c.js", lines(5000, 40), context)).toMatchObject({ kind: "scanned" });
+    expect(scanBytes("d.js", Buffer.from("y".repeat(200_000)), context)).toMatchObject({ kind: "skipped" });
+  });
+
+  it("weigh the whole file: short lines first do not hide a long tail", () => {
+    const mixed = Buffer.concat([lines(3, 10), Buffer.from("\n"), Buffer.from("z".repeat(50_000))]);
+    expect(scanBytes("e.js", mixed, context)).toMatchObject({ kind: "skipped" });
+  });
+});
