@@ -81,7 +81,7 @@ function globMatcher(globs: readonly string[]): GlobMatcher {
   return match;
 }
 
-function compileGlobs(globs: readonly string[]): (path: string) => boolean {
+function compileGlobs(globs: readonly string[]): GlobMatcher {
   const options = { dot: true, basename: false };
   const include = globs.filter((g) => !g.startsWith("!"));
   const exclude = globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1));

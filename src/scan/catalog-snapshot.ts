@@ -2,24 +2,16 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MISCONFIG_RULES_DIR, loadMisconfigRuleSources, type MisconfigRuleSource } from "./misconfig/catalog.js";
-import { SECRET_RULES_DIR, loadSecretRuleEntries, type LoadedEntry } from "./secrets/catalog.js";
+import { MISCONFIG_RULES_DIR, loadMisconfigRuleSources } from "./misconfig/catalog.js";
+import type { RuleSources } from "./registry.js";
+import { SECRET_RULES_DIR, loadSecretRuleEntries } from "./secrets/catalog.js";
 
 /**
  * The rule catalog as the build read and validated it, so a scan (and each of its workers) starts without
  * parsing ~40 YAML files and compiling their schemas (about 110 ms). It is only used while the rule files
  * still hash to what the build saw: an edited rule is read from its YAML again.
  */
-export interface CatalogSources {
-  secrets: LoadedEntry[];
-  misconfig: MisconfigRuleSource[];
-}
-
-interface Snapshot {
-  digest: string;
-  secrets: LoadedEntry[];
-  misconfig: MisconfigRuleSource[];
-}
+type Snapshot = RuleSources & { digest: string };
 
 const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** Beside the compiled module: dist/scan/ after a build; absent when running from src/, which then reads the YAML. */
@@ -37,7 +29,7 @@ function catalogDigest(): string {
 }
 
 /** The snapshot's sources when it matches the rule files on disk; otherwise undefined (read the YAML). */
-export function readCatalogSnapshot(file = SNAPSHOT_FILE): CatalogSources | undefined {
+export function readCatalogSnapshot(file = SNAPSHOT_FILE): RuleSources | undefined {
   try {
     if (!existsSync(file)) return undefined;
     const snapshot = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
