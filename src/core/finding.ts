@@ -20,8 +20,10 @@ export interface Finding {
   message: string;
   /** Redacted evidence, e.g. `sk-pr…Q3xA`. */
   redacted?: string;
-  /** Stable across line moves and reformatting; the key of baselines. */
+  /** Stable across line moves and reformatting; the key of baselines (src/scan/fingerprint.ts). */
   fingerprint: string;
+  /** Where a misconfiguration sits structurally (`services.agent.ports[]`, `jobs.release.steps[Publish].run`, `createServer`). */
+  place?: string;
   /** Labels such as `test-key` (a known public test credential reported at low severity). */
   tags?: string[];
   remediation?: string;

@@ -4,6 +4,7 @@ import type { Finding } from "../core/finding.js";
 import { redactSecret } from "../core/redact.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 import { isPlaceholder } from "./secrets/placeholder.js";
+import { FileFingerprints } from "./fingerprint.js";
 
 /**
  * Runs rules over one file and turns their reports into findings: the pure heart of the scan loop,
@@ -28,6 +29,7 @@ export function applyRules(
     return hit;
   };
   const findings: Finding[] = [];
+  let fingerprints: FileFingerprints | undefined;
   for (const rule of rules) {
     if (!appliesTo(rule, inFiles, lower)) continue;
     let reports: ScanReport[];
@@ -39,7 +41,7 @@ export function applyRules(
     }
     for (const report of reports) {
       if (isDocumentationValue(rule, report)) continue;
-      findings.push(toFinding(rule, file, report, (lineIndex ??= lineStarts(file.text))));
+      findings.push(toFinding(rule, file, report, (lineIndex ??= lineStarts(file.text)), (fingerprints ??= new FileFingerprints(file))));
     }
   }
   return findings;
@@ -91,10 +93,10 @@ function compileGlobs(globs: readonly string[]): GlobMatcher {
   return (path) => included(path) && !excluded(path);
 }
 
-function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: number[]): Finding {
+function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: number[], fingerprints: FileFingerprints): Finding {
   const start = position(lines, report.start);
   const end = position(lines, Math.max(report.start, report.end - 1));
-  const evidence = report.secret ?? file.text.slice(report.start, report.end);
+  const { fingerprint, place } = fingerprints.fingerprint(rule, report);
   const finding: Finding = {
     ruleId: rule.meta.id,
     category: rule.meta.category === "detect" ? "misconfig" : rule.meta.category,
@@ -105,18 +107,17 @@ function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: nu
     endLine: end.line,
     endColumn: end.column + 1,
     message: report.message,
-    fingerprint: fingerprintOf(rule.meta.id, file.path, evidence),
+    fingerprint,
   };
+  // A secret's place can hold a URL's user name; only misconfigurations name theirs in reports and baselines.
+  if (report.secret === undefined && place !== "") finding.place = place;
   if (report.secret !== undefined) finding.redacted = redactSecret(report.secret);
   if (report.tags && report.tags.length > 0) finding.tags = [...report.tags];
   if (rule.meta.remediation) finding.remediation = rule.meta.remediation;
   return finding;
 }
 
-/**
- * Keyed on what was found, not where: a finding keeps its fingerprint when lines move, and a different
- * secret on the same line gets a new one (the gap gitleaks' file:rule:line keys leave open).
- */
+/** Audit findings' fingerprint (no secret values there); scan findings get theirs from fingerprint.ts. */
 export function fingerprintOf(ruleId: string, path: string, evidence: string): string {
   const evidenceHash = createHash("sha256").update(evidence.trim()).digest("hex");
   return createHash("sha256").update(`${ruleId}\0${path}\0${evidenceHash}`).digest("hex").slice(0, 24);

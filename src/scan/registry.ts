@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readCatalogSnapshot } from "./catalog-snapshot.js";
 import { adoptMisconfigRuleSources, loadMisconfigRuleSources, loadMisconfigRules, type MisconfigRuleSource } from "./misconfig/catalog.js";
+import { FINGERPRINT_SCHEME } from "./fingerprint.js";
 import type { ScanRule } from "./rule.js";
 import { loadSecretlintRules } from "./secretlint-adapter.js";
 import { compileCustomRules, type ScanConfig } from "./config.js";
@@ -63,7 +64,8 @@ export function loadScanRules(config?: ScanConfig, categories?: readonly string[
 
 /** Changes whenever the rule set or its settings change; part of the rescan cache key. */
 export function rulesFingerprint(rules: readonly ScanRule[], version: string): string {
-  const hash = createHash("sha256").update(version);
+  // Cached findings carry fingerprints: a new fingerprint scheme must not be served from an old cache.
+  const hash = createHash("sha256").update(`${version}\0fingerprint-v${FINGERPRINT_SCHEME}`);
   // Rule data (patterns, allow lists) lives in closures, so data-driven rules carry a `revision` of their definition.
   for (const r of rules) hash.update(`\0${JSON.stringify(r.meta)}\0${r.check.toString()}`);
   return hash.digest("hex").slice(0, 16);

@@ -25,6 +25,11 @@ export interface ScanReport {
   /** Overrides the rule's severity for this report (e.g. a known public test key reported as low). */
   severity?: Severity;
   tags?: string[];
+  /**
+   * The structural place for the baseline fingerprint, when the check knows it better than the default
+   * (YAML path or enclosing function; see fingerprint.ts).
+   */
+  place?: string;
 }
 
 export interface ScanRuleMeta extends RuleMeta {

@@ -126,7 +126,7 @@ describe("baselines", () => {
     expect(update.code).toBe(0);
     const saved = readFileSync(join(r.dir, "baseline.json"), "utf8");
     expect(saved).not.toContain(known);
-    expect(JSON.parse(saved)).toMatchObject({ version: 1, findings: [{ path: "a.ts" }] });
+    expect(JSON.parse(saved)).toMatchObject({ version: 2, findings: [{ path: "a.ts" }] });
     expect((await runCli(["scan", ".", "--baseline", "baseline.json", "--no-cache"], { cwd: r.dir })).code).toBe(0);
     r.write("a.ts", `export const t = "${githubToken()}";\n`);
     expect((await runCli(["scan", ".", "--baseline", "baseline.json", "--no-cache"], { cwd: r.dir })).code).toBe(1);
