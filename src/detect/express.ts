@@ -1,7 +1,6 @@
 import { subscribe } from "node:diagnostics_channel";
 import { ServerResponse as HttpServerResponse, type IncomingMessage, type ServerResponse } from "node:http";
 import { Guard, type GuardOptions } from "./guard.js";
-import { createStore } from "./redis-store.js";
 import type { AccessEvent } from "./event.js";
 import { accessEventFrom, type Enrich } from "./request-event.js";
 
@@ -25,7 +24,6 @@ export type SuspiciousAccessMiddleware = ((req: IncomingMessage, res: ServerResp
  */
 export function suspiciousAccess(options: SuspiciousAccessOptions = {}): SuspiciousAccessMiddleware {
   const guard = new Guard(options);
-  createStore(options.store, guard);
   const batch = new EventBatch(guard);
   // Called once per finished response that passed through this middleware (see watchFinish).
   const record = (res: ServerResponse, pending: Pending): void => {
@@ -42,17 +40,16 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
       ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
       watchFinish(res, { req, ip, early, record });
-      // The common case: nobody blocked and no shared store to ask; nothing to look up, so nothing to time.
-      if (!guard.detector.hasBlocks && !guard.hasStore) {
+      // The common case: nobody blocked; nothing to look up, so nothing to time. Blocks made on other
+      // instances are pushed into the same local table by the shared store: a request never asks Redis.
+      if (!guard.detector.hasBlocks) {
         guard.telemetry.allow();
         return next();
       }
       const started = performance.now();
       // Without identity up front the probe is the address alone: no object spread per request.
       const probe = early === NO_IDENTITY ? { ip } : { ip, ...early };
-      const local = guard.detector.blockFor(probe, Date.now());
-      if (local || !guard.hasStore || guard.degraded) return decide(guard, res, next, local, started);
-      guard.blocked(probe).then((block) => decide(guard, res, next, block, started), () => next());
+      decide(guard, res, next, guard.detector.blockFor(probe, Date.now()), started);
     } catch (error) {
       guard.fail("middleware", error);
       next();

@@ -5,7 +5,9 @@ import { clientAddressResolver, type ClientAddressInput, type TrustProxy } from 
 import { Detector, subjectKey, type Block, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
 import { loadDetectRules, type DetectRule } from "./rule.js";
-import type { DetectStore } from "./store.js";
+import { createStore } from "./redis-store.js";
+import { SharedState } from "./shared-state.js";
+import type { StoreOption } from "./store-options.js";
 import type { AlertSink } from "./sinks/webhook-sink.js";
 import { DetectTelemetry } from "./telemetry.js";
 
@@ -21,15 +23,17 @@ export interface GuardOptions extends DetectorOptions {
    * does not rebind instruments made earlier), so start the SDK first or pass a meter.
    */
   meter?: Meter;
-  /** Shared state. Default: memory. `{ redis: "redis://host:6379" }` shares counters and blocks. */
-  store?: { redis: string; prefix?: string; timeoutMs?: number } | DetectStore;
+  /**
+   * Shared state. Default: memory. `{ redis: "redis://host:6379" }` (or `rediss://`, `{ cluster: [urls] }`,
+   * `{ sentinels: ["host:port"], name }`, an ioredis client) shares counters and blocks; a custom store
+   * needs `count`, `setBlock` and `close`. Checked when the guard is created: a bad option throws then.
+   */
+  store?: StoreOption;
   /** Called with each alert after it is logged. */
   onAlert?: (alert: Alert) => void;
   /** Where alerts go besides the log, e.g. `[webhookSink({ url, format: "slack" })]`; delivery never blocks a request. */
   sinks?: AlertSink[];
 }
-
-const STORE_RETRY_MS = 2000;
 
 export interface Probe {
   ip: string;
@@ -46,11 +50,9 @@ export class Guard {
   readonly logger: Logger;
   readonly telemetry: DetectTelemetry;
   readonly clientAddress: (input: ClientAddressInput) => string;
-  private store: DetectStore | undefined;
+  /** Counting and blocks shared with other instances, when a store is configured. */
+  private readonly shared: SharedState | undefined;
   private readonly pending = new Set<Promise<void>>();
-  private storeDown = false;
-  /** While the store is down, the next time a request tries it again. */
-  private retryAt = 0;
   private lastEvictions: Record<string, number> = {};
   private lastEvictionTotal = 0;
 
@@ -59,32 +61,18 @@ export class Guard {
     this.telemetry = new DetectTelemetry(options.meter);
     this.detector = new Detector(options.ruleSet ?? loadDetectRules(), options);
     this.clientAddress = clientAddressResolver(options.trustProxy ?? false);
-    this.telemetry.watchState(() => this.detector.stateSizes(), options.store ? "redis" : "memory");
+    const store = createStore(options.store);
+    this.telemetry.watchState(() => this.detector.stateSizes(), store?.name ?? "memory");
+    this.shared = store && new SharedState(store, this);
+    this.shared?.start();
   }
 
-  /** Plugs in the shared store (created asynchronously by the adapters). */
-  useStore(store: DetectStore, options: { connected?: boolean } = {}): void {
-    this.store = store;
-    // Until the store is connected, count locally: no request waits on a connection.
-    if (options.connected === false) {
-      this.storeDown = true;
-      this.retryAt = Date.now() + STORE_RETRY_MS;
-      this.telemetry.setDegraded(true);
-    }
-  }
-
-  /** Local block first; the shared store second (bounded by its own timeout). Never rejects. */
-  async blocked(probe: Probe, now = Date.now()): Promise<Block | undefined> {
+  /** The active block for a probe, from memory (shared blocks are pushed into it by the store). Never throws. */
+  blocked(probe: Probe, now = Date.now()): Block | undefined {
     try {
-      if (this.detector.isAllowed(probe)) return undefined;
-      const local = this.detector.blockFor(probe, now);
-      if (local || !this.store || this.storeDown) return local;
-      const keys = (["ip", "principal", "tenant"] as const).map((t) => subjectKey(t, probe)).filter((k): k is string => Boolean(k));
-      const shared = await this.store.getBlock(keys, now);
-      if (shared) this.detector.rememberBlock(shared.subject, shared);
-      return shared;
+      return this.detector.isAllowed(probe) ? undefined : this.detector.blockFor(probe, now);
     } catch (error) {
-      this.fail("store", error);
+      this.fail("detector", error);
       return undefined;
     }
   }
@@ -93,55 +81,22 @@ export class Guard {
   record(event: AccessEvent, at = Date.parse(event.time)): void {
     try {
       this.telemetry.auth(event.auth);
-      const store = this.store;
-      if (!store || (this.storeDown && !this.retryDue())) {
-        for (const alert of this.detector.observe(event, at)) this.report(alert);
-        this.reportEvictions();
-        return;
-      }
-      this.track(this.recordShared(event, store, at));
+      if (this.shared) this.shared.record(event, at);
+      else for (const alert of this.detector.observe(event, at)) this.report(alert);
+      this.reportEvictions();
     } catch (error) {
       this.fail("detector", error);
     }
   }
 
-  /** While the store is down, one request every couple of seconds tries it again. */
-  private retryDue(): boolean {
-    if (Date.now() < this.retryAt) return false;
-    this.retryAt = Date.now() + STORE_RETRY_MS;
-    return true;
-  }
-
-  private async recordShared(event: AccessEvent, store: DetectStore, at: number): Promise<void> {
-    const hits = this.detector.plan(event, at);
-    try {
-      const counted = await Promise.all(hits.map((hit) => store.count(hit)));
-      this.markStore(true);
-      hits.forEach((hit, i) => {
-        const alert = this.detector.decide(hit, counted[i]!);
-        if (alert) this.report(alert);
-      });
-    } catch (error) {
-      // The store is down: count these hits locally so nothing is lost, and keep serving.
-      this.markStore(false, error);
-      for (const hit of hits) {
-        const counted = this.detector.countLocally(hit);
-        const alert = counted && this.detector.decide(hit, counted);
-        if (alert) this.report(alert);
-      }
-    }
-    // Baselines are per instance (each sees its share of a principal's traffic against its own average).
-    for (const alert of this.detector.observeBaselines(event, at)) this.report(alert);
-  }
-
-  private report(alert: Alert): void {
+  report(alert: Alert): void {
     try {
       this.logger.warn(alertRecord(alert), `rampart detection: ${alert.rule}`);
       this.telemetry.detection(alert);
-      if (alert.action === "block" && this.store && !this.storeDown) {
+      if (alert.action === "block" && this.shared) {
         const key = blockKeyOf(alert);
         const block = this.detector.blockFor({ ip: "", ...alert.subject }, Date.parse(alert.lastSeen));
-        if (key && block) this.track(this.store.setBlock(key, block, Date.parse(alert.lastSeen)).catch((e: unknown) => this.markStore(false, e)));
+        if (key && block) this.shared.shareBlock(key, block, Date.parse(alert.lastSeen));
       }
       for (const sink of this.options.sinks ?? []) sink.push(alert);
       this.options.onAlert?.(alert);
@@ -159,30 +114,13 @@ export class Guard {
     }
   }
 
-  private markStore(up: boolean, error?: unknown): void {
-    if (!up) this.retryAt = Date.now() + STORE_RETRY_MS;
-    if (up === !this.storeDown) return;
-    this.storeDown = !up;
-    this.telemetry.setDegraded(!up);
-    if (up) this.logger.info({ store: this.store?.name }, "rampart shared store connected; shared counting on");
-    else this.fail("store", error);
-  }
-
-  /** Called by the store when it reconnects. */
-  storeRecovered(): void {
-    this.markStore(true);
-  }
-
-  storeFailed(error: unknown): void {
-    this.markStore(false, error);
-  }
-
   get hasStore(): boolean {
-    return this.store !== undefined;
+    return this.shared !== undefined;
   }
 
+  /** True while a configured store is unreachable (or not yet connected) and counting is local. */
   get degraded(): boolean {
-    return this.storeDown;
+    return this.shared?.degraded ?? false;
   }
 
   private reportEvictions(): void {
@@ -195,7 +133,7 @@ export class Guard {
     this.lastEvictions = now;
   }
 
-  private track(work: Promise<void>): void {
+  track(work: Promise<void>): void {
     const tracked = work.catch((e: unknown) => this.fail("detector", e)).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
@@ -209,7 +147,7 @@ export class Guard {
     this.telemetry.detach();
     await this.idle();
     await Promise.all((this.options.sinks ?? []).map((s) => s.close().catch(() => undefined)));
-    await this.store?.close().catch(() => undefined);
+    await this.shared?.close().catch(() => undefined);
   }
 }
 

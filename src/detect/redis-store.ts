@@ -1,12 +1,14 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Block, Counted, Hit } from "./detector.js";
-import type { Guard } from "./guard.js";
-import type { DetectStore } from "./store.js";
+import { connectRedis, type RedisClient, type RedisConnection } from "./redis-connect.js";
+import { storeKeys, type StoreKeys } from "./redis-keys.js";
+import { validateStoreOption, type RedisStoreOptions } from "./store-options.js";
+import type { DetectStore, StoreListener } from "./store.js";
 
 /**
- * One round trip, atomic: add the hit to the subject's sorted set (score = event time), drop what left
- * the window, keep at most `threshold` members (bounded per key), refresh the TTL, return the count and
- * the oldest time. Distinct counting uses the value itself as the member.
+ * One round trip, atomic, one key: add the hit to the subject's sorted set (score = event time), drop what
+ * left the window, keep at most `threshold` members (bounded per key), refresh the TTL, return the count
+ * and the oldest time. Distinct counting uses the value itself as the member.
  */
 const COUNT_SCRIPT = `
 local key, at, window, threshold, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -19,85 +21,167 @@ local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
 return {n, first[2]}
 `;
 
-type CountingRedis = Redis & { rampartCount(key: string, at: number, window: number, threshold: number, member: string): Promise<[number, string]> };
+/**
+ * Records a block in the index (two keys with one hash tag: subject → until, subject → block) and
+ * publishes it, atomically. Expired entries leave first; beyond `cap` the ones expiring soonest go; a
+ * longer block already there stays. The index expires with its last block.
+ */
+const BLOCK_SCRIPT = `
+local untilKey, dataKey = KEYS[1], KEYS[2]
+local subject, untilAt, payload, now, cap, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local function drop(subjects) for _, s in ipairs(subjects) do redis.call('HDEL', dataKey, s) end end
+drop(redis.call('ZRANGEBYSCORE', untilKey, '-inf', now, 'LIMIT', 0, 1000))
+redis.call('ZREMRANGEBYSCORE', untilKey, '-inf', now)
+local current = tonumber(redis.call('ZSCORE', untilKey, subject))
+if current and current >= untilAt then return 0 end
+redis.call('ZADD', untilKey, untilAt, subject)
+redis.call('HSET', dataKey, subject, payload)
+local n = redis.call('ZCARD', untilKey)
+if n > cap then
+  drop(redis.call('ZRANGE', untilKey, 0, n - cap - 1))
+  redis.call('ZREMRANGEBYRANK', untilKey, 0, n - cap - 1)
+end
+local last = redis.call('ZRANGE', untilKey, -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', untilKey, last[2])
+redis.call('PEXPIREAT', dataKey, last[2])
+redis.call('PUBLISH', channel, payload)
+return 1
+`;
 
-export interface RedisStoreOptions {
-  redis: string;
-  prefix?: string;
-  /** Longest a store call may take before the request goes on without it. Default 150 ms. */
-  timeoutMs?: number;
+/** The active blocks of the index, as the JSON each was published with. */
+const ACTIVE_SCRIPT = `
+local subjects = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
+if #subjects == 0 then return {} end
+return redis.call('HMGET', KEYS[2], unpack(subjects))
+`;
+
+interface StoreCommands {
+  rampartCount(key: string, at: number, window: number, threshold: number, member: string): Promise<[number, string]>;
+  rampartBlock(untilKey: string, dataKey: string, subject: string, until: number, payload: string, now: number, cap: number, channel: string): Promise<number>;
+  rampartActive(untilKey: string, dataKey: string, now: number): Promise<Array<string | null>>;
+}
+
+type CountingClient = RedisClient & StoreCommands;
+
+/** A block as published and stored: short field names, the subject included. */
+interface BlockRecord {
+  s: string;
+  u: number;
+  st: 403 | 429;
+  r: string;
 }
 
 export class RedisStore implements DetectStore {
   readonly name = "redis";
-  /** Set once ioredis has loaded: it is imported only when a Redis store is configured. */
-  private client: CountingRedis | undefined;
+  readonly timeoutMs: number;
+  private connection: RedisConnection | undefined;
+  private subscriber: RedisClient | undefined;
   private closed = false;
-  private readonly prefix: string;
+  private readonly keys: StoreKeys;
+  private readonly maxBlocks: number;
   private sequence = 0;
+  private listener: StoreListener | undefined;
 
-  constructor(options: RedisStoreOptions, guard?: Guard) {
-    this.prefix = options.prefix ?? "rampart:detect:";
-    // Until the client connects the guard counts locally (the store starts out marked down), so nothing
-    // waits for this import.
-    import("ioredis")
-      .then(({ Redis: RedisClient }) => {
-        if (this.closed) return;
-        const client = new RedisClient(options.redis, {
-          lazyConnect: false,
-          // Fail fast while disconnected: the request path must not queue behind a dead Redis.
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-          commandTimeout: options.timeoutMs ?? 150,
-          connectTimeout: 1000,
-          retryStrategy: (times) => Math.min(100 * times, 2000),
-        }) as CountingRedis;
-        client.defineCommand("rampartCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
-        client.on("ready", () => guard?.storeRecovered());
-        client.on("error", (error: unknown) => guard?.storeFailed(error));
-        client.on("close", () => guard?.storeFailed(new Error("redis connection closed")));
-        this.client = client;
-      })
-      .catch((error: unknown) => guard?.storeFailed(error));
+  constructor(private readonly options: RedisStoreOptions) {
+    this.keys = storeKeys(options.prefix ?? "rampart:detect:");
+    this.timeoutMs = options.timeoutMs ?? 150;
+    this.maxBlocks = options.maxBlocks ?? 100_000;
   }
 
-  private get connection(): CountingRedis {
-    if (!this.client) throw new Error("redis client not loaded yet");
-    return this.client;
+  /** Connects in the background: until the client is ready the guard counts locally, so nothing waits on this. */
+  start(listener: StoreListener): void {
+    this.listener = listener;
+    connectRedis(this.options)
+      .then((connection) => this.attach(connection, listener))
+      .catch((error: unknown) => listener.down(error));
+  }
+
+  private attach(connection: RedisConnection, listener: StoreListener): void {
+    if (this.closed) {
+      if (connection.owned) connection.client.disconnect();
+      return;
+    }
+    const client = connection.client;
+    client.defineCommand("rampartCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
+    client.defineCommand("rampartBlock", { numberOfKeys: 2, lua: BLOCK_SCRIPT });
+    client.defineCommand("rampartActive", { numberOfKeys: 2, lua: ACTIVE_SCRIPT });
+    this.connection = connection;
+    client.on("ready", () => listener.up());
+    client.on("error", (error: unknown) => listener.down(error));
+    client.on("close", () => listener.down(new Error("redis connection closed")));
+    if (client.status === "ready") listener.up();
+    this.subscribe(client, listener);
+  }
+
+  /**
+   * A second connection listens for new blocks. After every (re)subscription the active blocks are read once:
+   * Redis does not replay messages published while a subscriber was away.
+   */
+  private subscribe(client: RedisClient, listener: StoreListener): void {
+    const subscriber: RedisClient = client.isCluster ? (client as Cluster).duplicate() : (client as Redis).duplicate();
+    this.subscriber = subscriber;
+    subscriber.on("error", () => undefined); // the main client reports the state
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel !== this.keys.blockChannel) return;
+      const record = parseBlock(message);
+      if (record) listener.block(record.s, { until: record.u, status: record.st, rule: record.r });
+    });
+    subscriber.on("ready", () => {
+      subscriber
+        .subscribe(this.keys.blockChannel)
+        .then(() => this.resync())
+        .catch((error: unknown) => listener.down(error));
+    });
+  }
+
+  private get client(): CountingClient {
+    if (!this.connection) throw new Error("redis client not connected yet");
+    return this.connection.client as CountingClient;
   }
 
   async count(hit: Hit): Promise<Counted> {
     const member = hit.member ?? `${hit.at}:${process.pid}:${this.sequence++}`;
-    const [count, first] = await this.connection.rampartCount(`${this.prefix}c:${hit.key}`, hit.at, hit.windowMs, hit.threshold, member);
+    const [count, first] = await this.client.rampartCount(this.keys.counter(hit.key), hit.at, hit.windowMs, hit.threshold, member);
     return { count: Number(count), firstSeen: Number(first) };
   }
 
   async setBlock(subject: string, block: Block, now: number): Promise<void> {
-    const ttl = Math.max(1, block.until - now);
-    await this.connection.set(`${this.prefix}b:${subject}`, JSON.stringify(block), "PX", ttl);
+    const record: BlockRecord = { s: subject, u: block.until, st: block.status, r: block.rule };
+    await this.client.rampartBlock(this.keys.blockUntil, this.keys.blockData, subject, block.until, JSON.stringify(record), now, this.maxBlocks, this.keys.blockChannel);
   }
 
-  async getBlock(subjects: string[], now: number): Promise<(Block & { subject: string }) | undefined> {
-    if (subjects.length === 0) return undefined;
-    const values = await this.connection.mget(subjects.map((s) => `${this.prefix}b:${s}`));
-    for (let i = 0; i < values.length; i++) {
-      const raw = values[i];
-      if (!raw) continue;
-      const block = JSON.parse(raw) as Block;
-      if (block.until > now) return { ...block, subject: subjects[i]! };
+  async resync(): Promise<void> {
+    const listener = this.listener;
+    if (!listener) return;
+    const now = Date.now();
+    for (const raw of await this.client.rampartActive(this.keys.blockUntil, this.keys.blockData, now)) {
+      const record = raw ? parseBlock(raw) : undefined;
+      if (record && record.u > now) listener.block(record.s, { until: record.u, status: record.st, rule: record.r });
     }
-    return undefined;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.client?.disconnect();
+    this.subscriber?.disconnect();
+    if (this.connection?.owned) this.connection.client.disconnect();
   }
 }
 
-/** Connects the configured store to the guard; memory needs nothing. */
-export function createStore(option: { redis: string; prefix?: string; timeoutMs?: number } | DetectStore | undefined, guard: Guard): void {
-  if (!option) return;
-  if ("redis" in option && typeof option.redis === "string") guard.useStore(new RedisStore(option, guard), { connected: false });
-  else guard.useStore(option as DetectStore);
+/** A published block, or undefined for anything else on the channel. */
+function parseBlock(raw: string): BlockRecord | undefined {
+  try {
+    const record = JSON.parse(raw) as Partial<BlockRecord>;
+    if (typeof record.s !== "string" || typeof record.u !== "number" || typeof record.r !== "string") return undefined;
+    if (record.st !== 403 && record.st !== 429) return undefined;
+    return record as BlockRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The configured store, checked first: a malformed option throws here, when the middleware is created. */
+export function createStore(option: unknown): DetectStore | undefined {
+  const valid = validateStoreOption(option);
+  if (!valid) return undefined;
+  return "redis" in valid ? new RedisStore(valid) : valid;
 }

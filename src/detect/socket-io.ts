@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
 import { Guard, type GuardOptions } from "./guard.js";
-import { createStore } from "./redis-store.js";
 import type { AuthResult } from "./event.js";
 
 /** The parts of a Socket.IO socket the hook reads (kept structural so socket.io stays optional). */
@@ -32,7 +31,6 @@ export type SocketGuard = ((socket: HandshakeSocket, next: SocketNext) => void) 
  */
 export function socketAuthGuard(options: SocketGuardOptions): SocketGuard {
   const guard = new Guard(options);
-  createStore(options.store, guard);
   const hook = ((socket, next) => {
     run(guard, options, socket).then(
       (error) => next(error),
@@ -53,7 +51,7 @@ async function run(guard: Guard, options: SocketGuardOptions, socket: HandshakeS
     forwardedFor: socket.handshake.headers["x-forwarded-for"],
     forwarded: socket.handshake.headers.forwarded,
   });
-  if (await guard.blocked({ ip })) return new Error("blocked");
+  if (guard.blocked({ ip })) return new Error("blocked");
   const result = await options.authenticate(socket);
   const auth: AuthResult = result.ok ? "ok" : (result.reason ?? "invalid");
   guard.record({

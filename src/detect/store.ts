@@ -1,11 +1,32 @@
 import type { Block, Counted, Hit } from "./detector.js";
 
-/** Shared state for a fleet of instances: counts hits and keeps blocks. Every method may reject. */
+/** What a store reports back to the guard: its connection state and blocks made by any instance. */
+export interface StoreListener {
+  /** Reachable (first connection, or again after an outage). */
+  up(): void;
+  down(error: unknown): void;
+  /** A block set by some instance (this one included); the guard keeps it in its local table. */
+  block(subject: string, block: Block): void;
+}
+
+/**
+ * Shared state for a fleet of instances: counts hits and shares blocks. Every method may reject. The
+ * request path never calls a store: blocks arrive through `listener.block` and are checked in memory.
+ */
 export interface DetectStore {
   readonly name: string;
+  /** Longest a store call may take before the guard counts locally instead. Default 150 ms. */
+  readonly timeoutMs?: number;
+  /** Starts connecting. A store without `start` is taken as connected from the start. */
+  start?(listener: StoreListener): void;
+  /** Counts one hit atomically across the fleet. */
   count(hit: Hit): Promise<Counted>;
+  /** Makes a block known to every instance (through `listener.block` on each). */
   setBlock(subject: string, block: Block, now: number): Promise<void>;
-  /** The first active block among these subject keys. */
-  getBlock(subjects: string[], now: number): Promise<(Block & { subject: string }) | undefined>;
+  /** Reads the active blocks again and hands each to the listener (after a reconnect: messages may have been missed). */
+  resync?(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The methods a custom store must have; checked when the middleware is created. */
+export const REQUIRED_STORE_METHODS = ["count", "setBlock", "close"] as const;

@@ -108,7 +108,6 @@ describe("suspiciousAccess with a real Express app over loopback", () => {
       name: "broken",
       count: () => Promise.reject(new Error("store exploded")),
       setBlock: () => Promise.reject(new Error("store exploded")),
-      getBlock: () => Promise.reject(new Error("store exploded")),
       close: () => Promise.resolve(),
     };
     const { base, middleware } = await startApp({ logger, mode: "enforce", store: broken });

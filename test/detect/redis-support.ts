@@ -1,0 +1,223 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import express from "express";
+import { Redis } from "ioredis";
+import { suspiciousAccess, type SuspiciousAccessMiddleware, type SuspiciousAccessOptions } from "../../src/detect/express.js";
+
+/** Real redis-server processes (Debian's package) on loopback, for the shared-store tests. */
+
+async function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  server.listen(port, "127.0.0.1");
+  try {
+    await once(server, "listening");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    server.close();
+  }
+}
+
+/** A free loopback port whose cluster bus port (port + 10000) is free too. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const server = createServer();
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const port = (server.address() as AddressInfo).port;
+    server.close();
+    await once(server, "close");
+    if (port < 55_000 && (await portFree(port + 10_000))) return port;
+  }
+}
+
+export interface RedisProcess {
+  port: number;
+  process: ChildProcess;
+  /** SIGKILL; resolves when it is gone. */
+  kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a partition (the socket stays open, nothing answers). */
+  pause(): void;
+  resume(): void;
+}
+
+const workdirs: string[] = [];
+const processes: RedisProcess[] = [];
+
+export function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "rampart-redis-"));
+  workdirs.push(dir);
+  return dir;
+}
+
+/** Starts redis-server (or a sentinel when `args` says so) and waits until it answers PING. */
+export async function startRedis(args: string[] = [], options: { port?: number; dir?: string; probe?: boolean } = {}): Promise<RedisProcess> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? workdir();
+  const child = spawn("redis-server", [...args, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const handle: RedisProcess = {
+    port,
+    process: child,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+    },
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
+  };
+  processes.push(handle);
+  if (options.probe !== false) await untilAnswers(port);
+  return handle;
+}
+
+export async function untilAnswers(port: number): Promise<void> {
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+  probe.on("error", () => undefined); // refused while redis-server is still starting
+  try {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await probe.connect().catch(() => undefined);
+        if ((await probe.ping()) === "PONG") return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+    throw new Error(`redis on ${port} did not answer`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export interface LocalCluster {
+  nodes: RedisProcess[];
+  urls: string[];
+}
+
+/**
+ * Three masters with one replica each, made with `redis-cli --cluster create`. A short node timeout makes a
+ * replica take over about a second after its master dies.
+ */
+export async function startCluster(): Promise<LocalCluster> {
+  const dir = workdir();
+  const ports: number[] = [];
+  while (ports.length < 6) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  const nodes = await Promise.all(
+    ports.map((port) => startRedis(["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "400", "--cluster-replica-validity-factor", "0"], { port, dir })),
+  );
+  const create = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  await untilClusterOk(ports);
+  return { nodes, urls: ports.map((p) => `redis://127.0.0.1:${p}`) };
+}
+
+/** Until every node reports cluster_state:ok and knows all three masters with a replica each. */
+export async function untilClusterOk(ports: number[], timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const states = ports.map((port) => spawnSync("redis-cli", ["-p", String(port), "cluster", "info"], { encoding: "utf8" }).stdout);
+    if (states.every((s) => s.includes("cluster_state:ok") && s.includes("cluster_size:3"))) return;
+    if (Date.now() > until) throw new Error(`cluster not ok: ${states.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The node serving a key's slot as master, asked of any live node. */
+export function masterPortFor(key: string, askPort: number): number {
+  const slot = Number(spawnSync("redis-cli", ["-p", String(askPort), "cluster", "keyslot", key], { encoding: "utf8" }).stdout.trim());
+  const nodes = spawnSync("redis-cli", ["-p", String(askPort), "cluster", "nodes"], { encoding: "utf8" }).stdout;
+  for (const line of nodes.split("\n")) {
+    const fields = line.split(" ");
+    if (!fields[2]?.includes("master") || fields[2].includes("fail")) continue;
+    for (const range of fields.slice(8)) {
+      const [from, to] = range.split("-").map(Number);
+      if (slot >= from! && slot <= (to ?? from)!) return Number(fields[1]!.split(":")[1]!.split("@")[0]);
+    }
+  }
+  throw new Error(`no master for slot ${slot}`);
+}
+
+export interface SentinelSet {
+  master: RedisProcess;
+  replica: RedisProcess;
+  sentinels: RedisProcess[];
+  name: string;
+}
+
+/** One master, one replica and three sentinels (quorum two) watching them with short timeouts. */
+export async function startSentinels(): Promise<SentinelSet> {
+  const name = "rampart";
+  const master = await startRedis();
+  const replica = await startRedis(["--replicaof", "127.0.0.1", String(master.port)]);
+  const sentinels: RedisProcess[] = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = workdir();
+    const config = join(dir, "sentinel.conf");
+    writeFileSync(
+      config,
+      [`sentinel monitor ${name} 127.0.0.1 ${master.port} 2`, `sentinel down-after-milliseconds ${name} 400`, `sentinel failover-timeout ${name} 2000`, `sentinel parallel-syncs ${name} 1`, ""].join("\n"),
+    );
+    sentinels.push(await startRedis([config, "--sentinel"], { dir }));
+  }
+  return { master, replica, sentinels, name };
+}
+
+/** Stops every process these helpers started and removes their files. */
+export async function stopAll(): Promise<void> {
+  for (const p of processes.splice(0)) {
+    p.resume();
+    await p.kill();
+  }
+  for (const dir of workdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface AppInstance {
+  base: string;
+  middleware: SuspiciousAccessMiddleware;
+  server: Server;
+}
+
+/** A real Express app with the middleware, as an agent server mounts it: 401 for a wrong key. */
+export async function appInstance(options: SuspiciousAccessOptions): Promise<AppInstance> {
+  const app = express();
+  const middleware = suspiciousAccess({ mode: "enforce", ...options });
+  app.use(middleware);
+  app.get("/api/agents", (req, res) => {
+    if (req.header("x-api-key") !== "sk-good") {
+      res.locals.rampart = { auth: "invalid" };
+      res.status(401).json({ error: "bad key" });
+      return;
+    }
+    res.locals.rampart = { auth: "ok", principal: "key:good", tenant: "acme" };
+    res.json({ agents: [] });
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, middleware, server };
+}
+
+export async function closeApps(apps: AppInstance[]): Promise<void> {
+  for (const app of apps.splice(0)) {
+    app.server.close();
+    await app.middleware.close();
+  }
+}
+
+/** A GET with an API key from a given client address (the apps trust X-Forwarded-For from loopback). */
+export async function get(app: AppInstance, key: string, ip?: string): Promise<number> {
+  const headers: Record<string, string> = { "x-api-key": key };
+  if (ip) headers["x-forwarded-for"] = ip;
+  const res = await fetch(`${app.base}/api/agents`, { headers });
+  await res.arrayBuffer();
+  return res.status;
+}
