@@ -1,125 +1,199 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createServer, type AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import express from "express";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { suspiciousAccess } from "../../src/detect/express.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { hashTagOf } from "../../src/detect/redis-keys.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
+import { appInstance, closeApps, freePort, get, startRedis, stopAll, untilAnswers, workdir, type AppInstance, type RedisProcess } from "./redis-support.js";
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const port = (server.address() as AddressInfo).port;
-  server.close();
-  return port;
+/** Commands whose first argument is a key (or, for PUBLISH and SUBSCRIBE, a channel that must carry the tag too). */
+const KEYED = new Set(["zadd", "zremrangebyscore", "zcard", "zremrangebyrank", "pexpire", "pexpireat", "zrange", "zrangebyscore", "zscore", "hset", "hdel", "hmget", "publish", "subscribe", "get", "set", "mget", "del"]);
+
+/** Every key (or channel) a monitored command names, as groups that one command touches together. */
+function keysOf(args: string[]): string[] {
+  const name = args[0]!.toLowerCase();
+  if (name === "evalsha" || name === "eval") return args.slice(3, 3 + Number(args[2]));
+  if (name === "mget" || name === "del") return args.slice(1);
+  return KEYED.has(name) ? [args[1]!] : [];
 }
 
-let redisPort = 0;
-let redis: ChildProcess | undefined;
+const apps: AppInstance[] = [];
+const everyLog: Array<Record<string, unknown>> = [];
 
-async function startRedis(): Promise<void> {
-  redis = spawn("redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const probe = new Redis(redisPort, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
-  probe.on("error", () => undefined); // refused while redis-server is still starting
-  for (let i = 0; i < 100; i++) {
-    try {
-      await probe.connect().catch(() => undefined);
-      if ((await probe.ping()) === "PONG") break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  probe.disconnect();
+afterEach(async () => {
+  await closeApps(apps);
+});
+afterAll(async () => {
+  await stopAll();
+});
+
+async function instances(n: number, store: Parameters<typeof appInstance>[0]["store"]) {
+  const { logger, records } = capturingLogger();
+  for (let i = 0; i < n; i++) apps.push(await appInstance({ logger, store, trustProxy: "loopback" }));
+  await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
+  everyLog.push(...records);
+  return { records, idle: () => Promise.all(apps.map((a) => a.middleware.guard.idle())) };
 }
 
-async function stopRedis(): Promise<void> {
-  if (!redis || redis.exitCode !== null) return;
-  const exited = once(redis, "exit");
-  redis.kill("SIGKILL");
-  await exited;
-}
+const storeLines = (records: Array<Record<string, unknown>>) => records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store")).map((r) => r.msg);
 
-const servers: Server[] = [];
-const middlewares: Array<ReturnType<typeof suspiciousAccess>> = [];
+describe("instances sharing one real redis-server", () => {
+  it("uses only hash-tagged keys, one slot per command, and sends nothing for a request that is not counted", async () => {
+    const redis = await startRedis();
+    const monitor = await new Redis(redis.port, "127.0.0.1").monitor();
+    const commands: Array<{ args: string[]; source: string }> = [];
+    monitor.on("monitor", (_time: string, args: string[], source: string) => commands.push({ args, source }));
+    const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${redis.port}` });
+    const [a, b] = apps as [AppInstance, AppInstance];
 
-async function instance(logger: ReturnType<typeof capturingLogger>["logger"]): Promise<string> {
-  const app = express();
-  const middleware = suspiciousAccess({ logger, mode: "enforce", store: { redis: `redis://127.0.0.1:${redisPort}` } });
-  middlewares.push(middleware);
-  app.use(middleware);
-  app.get("/api/agents", (req, res) => {
-    const key = req.header("x-api-key");
-    if (key !== "sk-good") {
-      res.locals.rampart = { auth: "invalid" };
-      res.status(401).json({ error: "bad key" });
-      return;
-    }
-    res.locals.rampart = { auth: "ok", principal: "key:good", tenant: "acme" };
-    res.json({ agents: [] });
-  });
-  const server = app.listen(0, "127.0.0.1");
-  servers.push(server);
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+    // Benign traffic: the first authenticated request counts its (principal, network) once; repeats send nothing.
+    await get(a, "sk-good");
+    await get(b, "sk-good");
+    await idle();
+    await new Promise((r) => setTimeout(r, 100));
+    const quietFrom = commands.length;
+    for (let i = 0; i < 50; i++) await get(apps[i % 2]!, "sk-good");
+    await idle();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(commands.slice(quietFrom).map((c) => c.args.join(" "))).toEqual([]);
 
-describe("two instances sharing a real redis-server", () => {
-  beforeAll(async () => {
-    redisPort = await freePort();
-    await startRedis();
-  });
-  afterAll(async () => {
-    for (const s of servers) s.close();
-    for (const m of middlewares) await m.close();
-    await stopRedis();
-  });
-
-  it("catches an attacker alternating between instances on the combined count, blocks on both, and loses no request when Redis dies", async () => {
-    const { logger, records } = capturingLogger();
-    const a = await instance(logger);
-    const b = await instance(logger);
-    await waitFor(() => middlewares.every((m) => !m.guard.degraded));
-    const idle = () => Promise.all(middlewares.map((m) => m.guard.idle()));
-
-    // Twelve failures, six per instance: each instance alone stays under the threshold of ten.
+    // A brute force alternating between the instances: counted on the combined count, one alert, blocked on both.
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      statuses.push((await fetch(`${i % 2 ? b : a}/api/agents`, { headers: { "x-api-key": `sk-wrong-${i}` } })).status);
+      statuses.push(await get(apps[i % 2]!, `sk-wrong-${i}`, "203.0.113.9"));
       await idle();
     }
     const alerts = alertsIn(records).filter((r) => r.rule === "brute-force");
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ count: 10, action: "block", subject: { ip: "127.0.0.1" } });
-    // The block reaches the other instance through Redis.
-    expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
-    expect((await fetch(`${a}/api/agents`, { headers: { "x-api-key": "sk-good" } })).status).toBe(429);
-    expect((await fetch(`${b}/api/agents`, { headers: { "x-api-key": "sk-good" } })).status).toBe(429);
+    expect(alerts[0]).toMatchObject({ count: 10, action: "block", subject: { ip: "203.0.113.9" } });
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    expect(await get(a, "sk-good", "203.0.113.9")).toBe(429);
+    expect(await get(b, "sk-good", "203.0.113.9")).toBe(429);
+    await new Promise((r) => setTimeout(r, 100));
+    monitor.disconnect();
 
-    // Redis dies while traffic flows: every request still gets an answer.
-    const client = new Redis(redisPort, "127.0.0.1");
-    await client.flushall();
-    client.disconnect();
-    for (const m of middlewares) m.guard.detector.rememberBlock("ip:127.0.0.1", { until: 0, status: 429, rule: "brute-force" });
+    // Every key any command touched carries a non-empty hash tag, and the keys of one command share it.
+    const keyed = commands.map((c) => ({ command: c.args.join(" ").slice(0, 120), keys: keysOf(c.args) })).filter((c) => c.keys.length > 0);
+    expect(keyed.length).toBeGreaterThan(20);
+    for (const { command, keys } of keyed) {
+      const tags = new Set(keys.map(hashTagOf));
+      expect(tags.has(undefined), `untagged key in: ${command}`).toBe(false);
+      expect(tags.size, `keys of one command in different slots: ${command}`).toBe(1);
+    }
+    // The request path never reads a block from Redis: blocks arrive by subscription.
+    expect(commands.filter((c) => /^(mget|get)$/i.test(c.args[0]!))).toEqual([]);
+  });
+
+  it("a partition (redis-server stopped with SIGSTOP) and then an outage: no request waits or fails, counting goes local and catches up, blocks made meanwhile are shared", async () => {
+    let redis: RedisProcess = await startRedis();
+    const port = redis.port;
+    const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${port}`, timeoutMs: 100 });
+    const [a, b] = apps as [AppInstance, AppInstance];
+
+    redis.pause();
+    let slowest = 0;
+    const statuses: number[] = [];
+    // Ten failures on instance a while Redis does not answer: detected and blocked locally at the tenth.
+    for (let i = 0; i < 12; i++) {
+      const started = performance.now();
+      statuses.push(await get(a, `sk-wrong-${i}`, "198.51.100.5"));
+      slowest = Math.max(slowest, performance.now() - started);
+      await idle();
+    }
+    expect(a.middleware.guard.degraded).toBe(true);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    // Requests do not wait on the stopped Redis (counting runs after the response, bounded by timeoutMs).
+    expect(slowest).toBeLessThan(100);
+    expect(b.middleware.guard.blocked({ ip: "198.51.100.5" })).toBeUndefined();
+
+    // Back: the block made during the partition reaches instance b; the hits counted meanwhile go to Redis.
+    redis.resume();
+    await waitFor(() => !a.middleware.guard.degraded, 10_000);
+    await waitFor(() => b.middleware.guard.blocked({ ip: "198.51.100.5" }) !== undefined, 5000);
+    expect(await get(b, "sk-good", "198.51.100.5")).toBe(429);
+    const recovered = records.filter((r) => r.msg === "rampart shared store recovered; shared counting on");
+    expect(recovered.length).toBeGreaterThanOrEqual(1);
+    expect(recovered.reduce((n, r) => n + Number(r.replayedHits), 0)).toBeGreaterThanOrEqual(10);
+
+    // A full outage: Redis dies while traffic flows; every request gets its answer.
     const answers: number[] = [];
     const traffic = (async () => {
-      for (let i = 0; i < 60; i++) {
-        const res = await fetch(`${i % 2 ? b : a}/api/agents`, { headers: { "x-api-key": "sk-good" } });
-        answers.push(res.status);
-      }
+      for (let i = 0; i < 60; i++) answers.push(await get(apps[i % 2]!, "sk-good"));
     })();
     await waitFor(() => answers.length >= 20);
-    await stopRedis();
+    await redis.kill();
     await traffic;
     expect(answers).toHaveLength(60);
     expect(answers.every((s) => s === 200)).toBe(true);
-    await waitFor(() => middlewares.every((m) => m.guard.degraded));
+    // Failures during the outage, a brute force on b: blocked locally, then shared with a once Redis is back.
+    for (let i = 0; i < 10; i++) {
+      await get(b, `sk-wrong-${i}`, "198.51.100.6");
+      await idle();
+    }
+    expect(b.middleware.guard.blocked({ ip: "198.51.100.6" })).toBeDefined();
+    await waitFor(() => apps.every((x) => x.middleware.guard.degraded));
+    redis = await startRedis([], { port });
+    await waitFor(() => apps.every((x) => !x.middleware.guard.degraded), 10_000);
+    await waitFor(() => a.middleware.guard.blocked({ ip: "198.51.100.6" }) !== undefined, 5000);
+    expect(await get(a, "sk-good", "198.51.100.6")).toBe(429);
+    // One line per change, never one per request.
+    expect(storeLines(records).length).toBeLessThanOrEqual(2 + 2 * 2 * 2);
+    expect(records.filter((r) => r.level === 50)).toEqual([]);
+  });
 
-    // Recovery: Redis comes back on the same port and both instances use it again.
-    await startRedis();
-    await waitFor(() => middlewares.every((m) => !m.guard.degraded), 10_000);
-    expect(records.some((r) => r.msg === "rampart shared store connected; shared counting on")).toBe(true);
+  it("reaches a Redis that needs TLS and a password through rediss://; a wrong password is one warning and never logged", async () => {
+    const dir = workdir();
+    const cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { encoding: "utf8" });
+    expect(made.status).toBe(0);
+    const password = "tls-Pw-7e1f0c9a42";
+    const tlsPort = await freePort();
+    // TLS only: `--port 0` turns the plain port off.
+    const redis = await startRedis(["--tls-port", String(tlsPort), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert, "--tls-auth-clients", "no", "--requirepass", password, "--port", "0"], { probe: false });
+    const ca = readFileSync(cert);
+    const probe = new Redis({ port: tlsPort, host: "127.0.0.1", password, tls: { ca }, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+    probe.on("error", () => undefined);
+    await waitFor(() => {
+      void probe.connect().catch(() => undefined);
+      return probe.status === "ready";
+    }, 5000);
+    probe.disconnect();
+    expect(redis.process.exitCode).toBeNull();
+
+    const { records, idle } = await instances(2, { redis: `rediss://:${password}@127.0.0.1:${tlsPort}`, tls: { ca } });
+    for (let i = 0; i < 10; i++) {
+      await get(apps[i % 2]!, `sk-wrong-${i}`, "203.0.113.50");
+      await idle();
+    }
+    expect(alertsIn(records).filter((r) => r.rule === "brute-force")).toMatchObject([{ count: 10, subject: { ip: "203.0.113.50" } }]);
+    await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: "203.0.113.50" }) !== undefined), 1000);
+    await closeApps(apps);
+
+    const wrong = capturingLogger();
+    apps.push(await appInstance({ logger: wrong.logger, store: { redis: `rediss://:not-${password}@127.0.0.1:${tlsPort}`, tls: { ca } } }));
+    for (let i = 0; i < 20; i++) await get(apps[0]!, `sk-wrong-${i}`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(apps[0]!.middleware.guard.degraded).toBe(true);
+    expect(storeLines(wrong.records)).toEqual(["rampart shared store unreachable; counting locally until it is back (requests proceed)"]);
+    expect(JSON.stringify([...wrong.records, ...records])).not.toContain(password);
+  });
+
+  it("takes an ioredis client the app already has, and leaves it open on close", async () => {
+    const redis = await startRedis();
+    const client = new Redis(redis.port, "127.0.0.1");
+    const { records, idle } = await instances(2, { redis: client });
+    for (let i = 0; i < 10; i++) {
+      await get(apps[i % 2]!, `sk-wrong-${i}`, "203.0.113.60");
+      await idle();
+    }
+    expect(alertsIn(records).filter((r) => r.rule === "brute-force")).toMatchObject([{ count: 10 }]);
+    await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: "203.0.113.60" }) !== undefined), 1000);
+    await closeApps(apps);
+    expect(await client.ping()).toBe("PONG");
+    client.disconnect();
+    await untilAnswers(redis.port);
   });
 });

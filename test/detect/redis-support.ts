@@ -56,11 +56,14 @@ export function workdir(): string {
   return dir;
 }
 
-/** Starts redis-server (or a sentinel when `args` says so) and waits until it answers PING. */
-export async function startRedis(args: string[] = [], options: { port?: number; dir?: string; probe?: boolean } = {}): Promise<RedisProcess> {
+/**
+ * Starts redis-server (a sentinel with `config` and `--sentinel`) and waits until it answers PING. `args` come
+ * last, so they can override the defaults (`--port 0` for TLS only).
+ */
+export async function startRedis(args: string[] = [], options: { port?: number; dir?: string; probe?: boolean; config?: string } = {}): Promise<RedisProcess> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? workdir();
-  const child = spawn("redis-server", [...args, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+  const child = spawn("redis-server", [...(options.config ? [options.config] : []), "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: "ignore" });
   const handle: RedisProcess = {
     port,
     process: child,
@@ -167,7 +170,7 @@ export async function startSentinels(): Promise<SentinelSet> {
       config,
       [`sentinel monitor ${name} 127.0.0.1 ${master.port} 2`, `sentinel down-after-milliseconds ${name} 400`, `sentinel failover-timeout ${name} 2000`, `sentinel parallel-syncs ${name} 1`, ""].join("\n"),
     );
-    sentinels.push(await startRedis([config, "--sentinel"], { dir }));
+    sentinels.push(await startRedis(["--sentinel"], { dir, config }));
   }
   return { master, replica, sentinels, name };
 }
