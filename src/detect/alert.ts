@@ -17,6 +17,12 @@ export interface Alert {
   action: Action;
   /** Seconds the subject is blocked for (enforce mode only). */
   blockSeconds?: number;
+  /** Rules counting distinct sources: the sources seen (address, IPv6 by /64), newest first, at most ten. */
+  sources?: string[];
+  /** Rules counting distinct networks: the networks (IPv4 /24, IPv6 /64), newest first, at most ten. */
+  networks?: string[];
+  /** Enforce mode: the block keys set (`ip:…`, `p:…`, `pn:<principal>@<network>`), for shared stores and operators. */
+  blocked?: string[];
   mode: "monitor" | "enforce";
 }
 
@@ -52,6 +58,7 @@ export function alertRecord(alert: Alert): Record<string, unknown> {
     action_id: alert.action === "block" ? 2 : 1,
     disposition: alert.action === "block" ? "Blocked" : "Detected",
     ...(alert.subject.ip ? { src_endpoint: { ip: alert.subject.ip } } : {}),
+    ...(alert.sources || alert.networks ? { observables: [...(alert.sources ?? []), ...(alert.networks ?? [])].map((value) => ({ name: "src_endpoint.ip", type_id: 2, value })) } : {}),
     ...(alert.subject.principal ? { actor: { user: { uid: alert.subject.principal } } } : {}),
     ...(alert.subject.tenant ? { cloud: { account: { uid: alert.subject.tenant } } } : {}),
   };

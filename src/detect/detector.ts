@@ -6,7 +6,8 @@ import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
 import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
-import { parseDuration, type BaselineTrigger, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
+import { objectIdsOf } from "./object-id.js";
+import { parseDuration, type BaselineTrigger, type BlockScope, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
 
 export type Mode = "monitor" | "enforce";
 
@@ -31,6 +32,8 @@ export interface Hit {
   at: number;
   windowMs: number;
   threshold: number;
+  /** Distinct members kept per subject (default: the threshold); pair-scoped rules keep more to tell new from known. */
+  keep?: number;
   ruleIndex: number;
   triggerIndex: number;
   event: AccessEvent;
@@ -39,6 +42,10 @@ export interface Hit {
 export interface Counted {
   count: number;
   firstSeen: number;
+  /** Distinct counts: the members in the window, newest first (at most ten), for the alert to name. */
+  members?: string[];
+  /** Distinct counts: this hit's member was not in the window before. */
+  fresh?: boolean;
 }
 
 interface CompiledTrigger {
@@ -82,9 +89,16 @@ export interface Block {
   until: number;
   status: 403 | 429;
   rule: string;
+  /** What the block refuses (see BlockScope); absent means every request of the subject. */
+  scope?: BlockScope;
 }
 
 const BASELINE_ALPHA = 0.1;
+/** A pair-scoped count remembers this many times its threshold of members, so a busy key's usual networks stay known. */
+const PAIR_KEEP_FACTOR = 8;
+const BLOCK_SUBJECTS = ["ip", "principal", "tenant", "pair"] as const;
+/** How many distinct members an alert names. */
+const NAMED_MEMBERS = 10;
 const NO_ALERTS: Alert[] = Object.freeze([]) as unknown as Alert[];
 const DAY_MS = 86_400_000;
 
@@ -169,6 +183,7 @@ export class Detector {
     if (trigger.distinct && !member) return undefined;
     const hit: Hit = { key, at, windowMs: t.windowMs, threshold: trigger.threshold, ruleIndex: t.ruleIndex, triggerIndex: t.triggerIndex, event };
     if (member) hit.member = member;
+    if (member && t.rule.response.scope === "pair") hit.keep = trigger.threshold * PAIR_KEEP_FACTOR;
     return hit;
   }
 
@@ -215,15 +230,35 @@ export class Detector {
     const t = this.triggers.find((c) => c.ruleIndex === hit.ruleIndex && c.triggerIndex === hit.triggerIndex)!;
     const alertKey = `${t.rule.id}|${hit.key.slice(hit.key.indexOf("|") + 1)}`;
     const quietUntil = this.cooldowns.peek(alertKey);
-    if (quietUntil !== undefined && hit.at < quietUntil) return undefined;
-    // One alert per subject per window: the next one needs a fresh window's worth of evidence.
+    const pair = t.rule.response.scope === "pair";
+    if (quietUntil !== undefined && hit.at < quietUntil) {
+      // Still over the threshold after the alert: each network new to the principal is refused too, silently.
+      if (pair && counted.fresh && this.modeOf(t) === "enforce") this.blockPair(t, hit.event, hit.at);
+      return undefined;
+    }
+    // One alert per subject per window: the next one needs a fresh window's worth of evidence. A pair-scoped
+    // count is kept, so the networks the principal already had stay known and only new ones are refused.
     this.cooldowns.set(alertKey, hit.at + t.windowMs);
-    this.windows.delete(hit.key);
-    return this.raise(t, hit.event, counted.count, counted.firstSeen, hit.at, (t.trigger as ThresholdTrigger).window);
+    if (!pair) this.windows.delete(hit.key);
+    const alert = this.raise(t, hit.event, counted.count, counted.firstSeen, hit.at, (t.trigger as ThresholdTrigger).window, counted.members);
+    return withMembers(alert, (t.trigger as ThresholdTrigger).distinct, counted.members);
   }
 
-  private raise(t: CompiledTrigger, event: AccessEvent, count: number, first: number, at: number, window: string): Alert {
-    const mode = this.options.rules?.[t.rule.id]?.mode ?? this.options.mode ?? "monitor";
+  private modeOf(t: CompiledTrigger): Mode {
+    return this.options.rules?.[t.rule.id]?.mode ?? this.options.mode ?? "monitor";
+  }
+
+  /** Blocks the principal from the event's network only; returns the block's subject key. */
+  private blockPair(t: CompiledTrigger, event: AccessEvent, at: number): { key: string; ms: number } | undefined {
+    const key = pairKey(event);
+    if (!key) return undefined;
+    const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor));
+    this.blocks.set(key, { until: at + ms, status: t.rule.response.status, rule: t.rule.id, scope: "pair" });
+    return { key, ms };
+  }
+
+  private raise(t: CompiledTrigger, event: AccessEvent, count: number, first: number, at: number, window: string, members?: string[]): Alert {
+    const mode = this.modeOf(t);
     const alert: Alert = {
       rule: t.rule.id,
       title: t.rule.title,
@@ -237,10 +272,28 @@ export class Detector {
       mode,
     };
     if (mode !== "enforce") return alert;
-    const blockKey = subjectKey(t.trigger.subject, event)!;
-    const blockMs = this.escalate(blockKey, at, parseDuration(t.rule.response.blockFor));
-    this.blocks.set(blockKey, { until: at + blockMs, status: t.rule.response.status, rule: t.rule.id });
-    return { ...alert, action: "block", blockSeconds: Math.round(blockMs / 1000) };
+    const scope = t.rule.response.scope ?? "subject";
+    if (scope === "pair") {
+      const pair = this.blockPair(t, event, at);
+      return pair ? { ...alert, action: "block", blockSeconds: Math.round(pair.ms / 1000), blocked: [pair.key] } : alert;
+    }
+    // A server-wide count blocks the sources it names, never the server.
+    const keys = t.trigger.subject === "server" ? (members ?? []).map((m) => `ip:${m}`) : [subjectKey(t.trigger.subject, event)!];
+    if (keys.length === 0) return alert;
+    let longest = 0;
+    for (const key of keys) {
+      const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor));
+      longest = Math.max(longest, ms);
+      this.setBlock(key, { until: at + ms, status: t.rule.response.status, rule: t.rule.id, ...(scope === "auth" ? { scope } : {}) });
+    }
+    return { ...alert, action: "block", blockSeconds: Math.round(longest / 1000), blocked: keys };
+  }
+
+  /** A narrower block never replaces a whole-subject block that lasts as long. */
+  private setBlock(key: string, block: Block): void {
+    const held = this.blocks.peek(key);
+    if (held && !held.scope && block.scope && held.until >= block.until) return;
+    this.blocks.set(key, block);
   }
 
   /** Doubles the block for every repeat offence within a day (fail2ban's bantime.increment), capped. */
@@ -256,17 +309,23 @@ export class Detector {
     this.blocks.set(subject, block);
   }
 
+  /** The active block under one block key, if any. */
+  heldBlock(key: string, now: number): Block | undefined {
+    const block = this.blocks.peek(key);
+    return block && block.until > now ? block : undefined;
+  }
+
   /** True while any subject is blocked: the request path skips building a probe otherwise. */
   get hasBlocks(): boolean {
     return this.blocks.size > 0;
   }
 
-  /** The active block for an event's source, principal or tenant, if any, with its subject key. */
+  /** The active block for an event's source, principal, tenant or (principal, network) pair, with its subject key. */
   blockFor(event: Pick<AccessEvent, "ip" | "principal" | "tenant">, now: number): (Block & { subject: string }) | undefined {
     // The usual case, checked on every request: nobody is blocked.
     if (this.blocks.size === 0) return undefined;
-    for (const type of ["ip", "principal", "tenant"] as const) {
-      const key = subjectKey(type, event);
+    for (const type of BLOCK_SUBJECTS) {
+      const key = type === "pair" ? pairKey(event) : subjectKey(type, event);
       if (!key) continue;
       const block = this.blocks.peek(key);
       if (!block) continue;
@@ -368,12 +427,29 @@ function countMember(state: WindowState, members: Map<string, number>, hit: Hit,
     members.delete(m);
   }
   // Re-insert to keep last-seen order; a repeat of the newest member only needs its time updated.
-  if (state.newest !== member) members.delete(member);
+  const fresh = state.newest !== member && !members.delete(member);
   members.set(member, hit.at);
   state.newest = member;
   // Only as many members as the threshold needs are kept: memory per subject stays bounded.
-  if (members.size > hit.threshold) members.delete(members.keys().next().value!);
-  return { count: members.size, firstSeen: members.values().next().value! };
+  if (members.size > (hit.keep ?? hit.threshold)) members.delete(members.keys().next().value!);
+  const counted: Counted = { count: members.size, firstSeen: members.values().next().value!, fresh };
+  // The alert names the members; listing them is only worth it when one may be raised.
+  if (members.size >= hit.threshold) counted.members = [...members.keys()].slice(-NAMED_MEMBERS).reverse();
+  return counted;
+}
+
+/** Names the distinct sources or networks an alert counted, newest first. */
+function withMembers(alert: Alert, field: DistinctField | undefined, members: string[] | undefined): Alert {
+  if (!members || members.length === 0) return alert;
+  if (field === "source") return { ...alert, sources: members };
+  if (field === "network") return { ...alert, networks: members };
+  return alert;
+}
+
+/** The state and block key of a principal on one network (IPv4 /24, IPv6 /64). */
+export function pairKey(event: Pick<AccessEvent, "ip" | "principal">): string | undefined {
+  if (!event.principal || !event.ip) return undefined;
+  return `pn:${event.principal}@${networkKey(event.ip)}`;
 }
 
 /** Whether a trigger's status and auth filters let an event with these values through (the rest is checked per event). */
@@ -399,6 +475,7 @@ function triggerKey(t: CompiledTrigger, event: AccessEvent): string | undefined 
 }
 
 function subjectValue(type: SubjectType, event: Pick<AccessEvent, "ip" | "principal" | "tenant">): string | undefined {
+  if (type === "server") return "*";
   if (type === "ip") return event.ip || undefined;
   return type === "principal" ? event.principal : event.tenant;
 }
@@ -414,11 +491,13 @@ function stateKeyBuilder(prefix: string, type: SubjectType): (value: string) => 
 }
 
 function subjectKeyOf(type: SubjectType, value: string): string {
+  if (type === "server") return "server";
   if (type === "ip") return `ip:${sourceKey(value)}`;
   return type === "principal" ? `p:${value}` : `t:${value}`;
 }
 
 function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {
+  if (type === "server") return {};
   if (type === "ip") return { ip: normalizeIp(event.ip) || event.ip };
   if (type === "principal") return { principal: event.principal!, ...(event.tenant ? { tenant: event.tenant } : {}) };
   return { tenant: event.tenant! };
@@ -436,6 +515,8 @@ function distinctValue(field: DistinctField, event: AccessEvent): string | undef
       return sourceKey(event.ip);
     case "network":
       return networkKey(event.ip);
+    case "object":
+      return event.object ?? objectIdsOf(event.path);
   }
 }
 

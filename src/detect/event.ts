@@ -12,6 +12,7 @@ export interface AccessEvent {
   ip: string;
   method: string;
   path: string;
+  /** The status sent; 499 when the client hung up before the response finished. */
   status: number;
   route?: string;
   /** `key:<id>` or `user:<name>`; never a raw secret. */
@@ -20,6 +21,12 @@ export interface AccessEvent {
   userAgent?: string;
   auth?: AuthResult;
   durationMs?: number;
+  /** The object the request addressed, when the app names it (else object ids are taken from the path). */
+  object?: string;
+  /** The tenant that owns the object, when the app knows it; `cross-tenant` compares it with `tenant`. */
+  objectTenant?: string;
+  /** String values of the parsed request body, joined and bounded, with credential-named fields redacted. */
+  body?: string;
 }
 
 /** Strips `::ffff:` from IPv4-mapped IPv6 and zone ids, lower-cases IPv6. Returns "" for a non-address. */

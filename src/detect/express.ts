@@ -3,6 +3,7 @@ import { ServerResponse as HttpServerResponse, type IncomingMessage, type Server
 import { Guard, type GuardOptions } from "./guard.js";
 import type { AccessEvent } from "./event.js";
 import { accessEventFrom, type Enrich } from "./request-event.js";
+import { bodyExcerpt } from "./body-excerpt.js";
 
 export interface SuspiciousAccessOptions extends GuardOptions {
   /**
@@ -12,6 +13,23 @@ export interface SuspiciousAccessOptions extends GuardOptions {
   enrich?: Enrich;
   /** Names the principal before the handler runs, so principal blocks are enforced up front. */
   identify?: (req: IncomingMessage) => { principal?: string; tenant?: string } | undefined;
+  /**
+   * The client address of a request, when the app already knows it (e.g. Express's `req.ip` under the app's
+   * own `trust proxy`); undefined falls back to `trustProxy`.
+   */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
+  /**
+   * Path prefixes where authentication is attempted and APIs answer; a block of an auth-scoped rule
+   * (brute-force, key-spray) refuses only these and requests that carry credentials. Default `["/api/", "/auth/", "/login"]`.
+   */
+  authPaths?: string[];
+  /** Inspect the body the app parsed (`req.body`) for injection payloads at response time. Default true. */
+  inspectBody?: boolean;
+  /**
+   * Called with every access event as the rules see it (for an event log that `rampart detect replay` reads).
+   * Body excerpts are passed through secret redaction first. Never called for the detector's own failures.
+   */
+  onEvent?: (event: AccessEvent) => void;
 }
 
 type Next = (error?: unknown) => void;
@@ -26,10 +44,19 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const guard = new Guard(options);
   const batch = new EventBatch(guard);
   // Called once per finished response that passed through this middleware (see watchFinish).
-  const record = (res: ServerResponse, pending: Pending): void => {
+  const authPaths = options.authPaths ?? DEFAULT_AUTH_PATHS;
+  // The secret rules are only loaded when events leave the process.
+  if (options.onEvent) loadRedactor(guard);
+  const record = (res: ServerResponse, pending: Pending, aborted?: boolean): void => {
     try {
       const at = Date.now();
-      batch.add(accessEventFrom(pending.req, res, pending.ip, options.enrich, pending.early, at), at);
+      const event = accessEventFrom(pending.req, res, pending.ip, options.enrich, pending.early, at);
+      // The client hung up before the response finished (nginx's 499): still a request the rules count.
+      if (aborted) event.status = ABORTED;
+      const body = options.inspectBody === false ? undefined : bodyExcerpt((pending.req as IncomingMessage & { body?: unknown }).body);
+      if (body) event.body = body;
+      if (options.onEvent) emit(options.onEvent, event, guard);
+      batch.add(event, at);
     } catch (error) {
       guard.fail("event", error);
     }
@@ -37,9 +64,10 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const middleware = ((req, res, next) => {
     let ip = "unknown";
     try {
-      ip = guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
       watchFinish(res, { req, ip, early, record });
+      watchAbort(req, res);
       // The common case: nobody blocked; nothing to look up, so nothing to time. Blocks made on other
       // instances are pushed into the same local table by the shared store: a request never asks Redis.
       if (!guard.detector.hasBlocks) {
@@ -49,7 +77,7 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
       const started = performance.now();
       // Without identity up front the probe is the address alone: no object spread per request.
       const probe = early === NO_IDENTITY ? { ip } : { ip, ...early };
-      decide(guard, res, next, guard.detector.blockFor(probe, Date.now()), started);
+      decide(guard, res, next, refused(guard.detector.blockFor(probe, Date.now()), req, authPaths), started);
     } catch (error) {
       guard.fail("middleware", error);
       next();
@@ -93,6 +121,65 @@ class EventBatch {
   }
 }
 
+const ABORTED = 499;
+const DEFAULT_AUTH_PATHS = ["/api/", "/auth/", "/login"];
+
+/**
+ * The block, if it applies to this request: an auth-scoped block (from guessing) refuses only requests that
+ * carry credentials or go to authentication and API paths, so the page where a person fixes a key stays open.
+ */
+function refused<B extends { scope?: string }>(block: B | undefined, req: IncomingMessage, authPaths: readonly string[]): B | undefined {
+  if (!block || block.scope !== "auth") return block;
+  if (req.headers.authorization || req.headers["x-api-key"]) return block;
+  const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/";
+  return authPaths.some((p) => url.startsWith(p)) ? block : undefined;
+}
+
+let redactor: ((text: string) => string) | undefined;
+let loading: Promise<void> | undefined;
+/** Events with a body excerpt that wait for the redactor (only in the first moments after start), bounded. */
+const waiting: Array<() => void> = [];
+const MAX_WAITING = 1024;
+
+function loadRedactor(guard: Guard): void {
+  loading ??= import("../scan/redact-text.js").then(
+    (m) => {
+      redactor = m.redactSecretsInText;
+    },
+    (error: unknown) => {
+      guard.fail("redaction", error);
+      // Without a redactor, excerpts are never sent: the events go out without their body.
+      redactor = () => "[body left out: redaction unavailable]";
+    },
+  ).finally(() => {
+    for (const send of waiting.splice(0)) send();
+  });
+}
+
+/** Hands the event to `onEvent`, its body excerpt redacted; never throws. */
+function emit(onEvent: (event: AccessEvent) => void, event: AccessEvent, guard: Guard): void {
+  const send = (withBody = true) => {
+    try {
+      const { body, ...rest } = event;
+      onEvent(body && withBody ? { ...rest, body: redactor!(body) } : rest);
+    } catch (error) {
+      guard.fail("onEvent", error);
+    }
+  };
+  if (!event.body || redactor) return send();
+  if (waiting.length < MAX_WAITING) return void waiting.push(send);
+  send(false);
+}
+
+function safeAddress(clientAddress: (req: IncomingMessage) => string | undefined, req: IncomingMessage, guard: Guard): string | undefined {
+  try {
+    return clientAddress(req);
+  } catch (error) {
+    guard.fail("clientAddress", error);
+    return undefined;
+  }
+}
+
 /** Answers a blocked request, or lets it through; records how long the block lookup took. */
 function decide(guard: Guard, res: ServerResponse, next: Next, block: { status: number; until: number } | undefined, started: number): void {
   guard.telemetry.checkSeconds((performance.now() - started) / 1000);
@@ -114,7 +201,7 @@ interface Pending {
   req: IncomingMessage;
   ip: string;
   early: { principal?: string; tenant?: string };
-  record: (res: ServerResponse, pending: Pending) => void;
+  record: (res: ServerResponse, pending: Pending, aborted?: boolean) => void;
 }
 type PendingResponse = ServerResponse & { [PENDING]?: Pending };
 
@@ -141,6 +228,29 @@ function watchFinish(res: ServerResponse, pending: Pending): void {
 /** Responses of node:http's own class (or subclasses, such as Express's) are announced on the channel. */
 function announcedOnChannel(res: unknown): boolean {
   return res instanceof HttpServerResponse;
+}
+
+/**
+ * A client that hangs up before the response is finished never triggers `finish`. One `close` listener per
+ * connection (not per request: keep-alive connections carry many) records the response in flight, if any.
+ */
+const IN_FLIGHT = Symbol("rampart.inFlight");
+type WatchedSocket = NonNullable<IncomingMessage["socket"]> & { [IN_FLIGHT]?: ServerResponse | null };
+
+function watchAbort(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket as WatchedSocket | null;
+  if (!socket) return;
+  const watched = socket[IN_FLIGHT] !== undefined;
+  socket[IN_FLIGHT] = res;
+  if (watched) return;
+  socket.once("close", () => {
+    const inFlight = socket[IN_FLIGHT];
+    socket[IN_FLIGHT] = null;
+    const pending = (inFlight as PendingResponse | null | undefined)?.[PENDING];
+    if (!inFlight || !pending || inFlight.writableFinished) return;
+    (inFlight as PendingResponse)[PENDING] = undefined;
+    pending.record(inFlight, pending, true);
+  });
 }
 
 function finished(res: ServerResponse | undefined): void {

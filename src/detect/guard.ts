@@ -2,7 +2,7 @@ import { pino, type Logger } from "pino";
 import type { Meter } from "@opentelemetry/api";
 import { alertRecord, type Alert } from "./alert.js";
 import { clientAddressResolver, type ClientAddressInput, type TrustProxy } from "./client-ip.js";
-import { Detector, subjectKey, type Block, type DetectorOptions } from "./detector.js";
+import { Detector, type Block, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
 import { loadDetectRules, type DetectRule } from "./rule.js";
 import { createStore } from "./redis-store.js";
@@ -94,9 +94,11 @@ export class Guard {
       this.logger.warn(alertRecord(alert), `rampart detection: ${alert.rule}`);
       this.telemetry.detection(alert);
       if (alert.action === "block" && this.shared) {
-        const key = blockKeyOf(alert);
-        const block = this.detector.blockFor({ ip: "", ...alert.subject }, Date.parse(alert.lastSeen));
-        if (key && block) this.shared.shareBlock(key, block, Date.parse(alert.lastSeen));
+        const now = Date.parse(alert.lastSeen);
+        for (const key of alert.blocked ?? []) {
+          const block = this.detector.heldBlock(key, now);
+          if (block) this.shared.shareBlock(key, block, now);
+        }
       }
       for (const sink of this.options.sinks ?? []) sink.push(alert);
       this.options.onAlert?.(alert);
@@ -151,8 +153,3 @@ export class Guard {
   }
 }
 
-function blockKeyOf(alert: Alert): string | undefined {
-  if (alert.subject.ip) return subjectKey("ip", { ip: alert.subject.ip });
-  if (alert.subject.principal) return subjectKey("principal", { ip: "", principal: alert.subject.principal });
-  return alert.subject.tenant ? subjectKey("tenant", { ip: "", tenant: alert.subject.tenant }) : undefined;
-}

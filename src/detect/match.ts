@@ -1,6 +1,7 @@
 import { remembered } from "./bounded-memo.js";
 import type { AccessEvent } from "./event.js";
 import { compilePattern, type EventMatch } from "./rule.js";
+import { sourceList } from "./source-list.js";
 
 export type EventPredicate = (event: AccessEvent) => boolean;
 
@@ -27,6 +28,14 @@ export function compileMatch(match: EventMatch): EventPredicate {
     const verdicts = new Map<string, boolean>();
     const judge = (path: string) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)));
     checks.push((e) => remembered(verdicts, e.path, VERDICT_CAP, judge));
+  }
+  if (match.body) {
+    const pattern = anyOf(match.body);
+    checks.push((e) => e.body !== undefined && pattern.test(e.body));
+  }
+  if (match.exceptSource) {
+    const excepted = sourceList(match.exceptSource, "detect rule exceptSource");
+    checks.push((e) => !excepted(e.ip));
   }
   if (match.userAgent) {
     const pattern = anyOf(match.userAgent);
@@ -75,6 +84,7 @@ function safeDecode(text: string): string {
 
 export function isForeignTenant(e: AccessEvent): boolean {
   if (!e.tenant) return false;
+  if (e.objectTenant) return e.objectTenant !== e.tenant;
   const m = TENANT_IN_PATH.exec(e.path);
   return m !== null && safeDecode(m[1]!) !== e.tenant;
 }

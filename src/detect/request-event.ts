@@ -7,6 +7,12 @@ export interface Enrichment {
   tenant?: string;
   auth?: AuthResult;
   route?: string;
+  /** The object the request addressed (counted by object-enumeration instead of ids in the path). */
+  object?: string;
+  /** The tenant owning that object, for cross-tenant. */
+  objectTenant?: string;
+  /** The status the rules should see, e.g. 404 for an SPA's catch-all page answered to an unknown API path. */
+  status?: number;
 }
 export type Enrich = (req: IncomingMessage, res: ServerResponse) => Enrichment | undefined;
 
@@ -36,6 +42,12 @@ export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: s
   if (principal) event.principal = principal.slice(0, MAX_IDENTITY);
   const tenant = textOf(hooked?.tenant) ?? textOf(locals?.tenant) ?? textOf(known?.tenant);
   if (tenant) event.tenant = tenant.slice(0, MAX_IDENTITY);
+  const status = hooked?.status ?? locals?.status;
+  if (typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 999) event.status = status;
+  const object = textOf(hooked?.object) ?? textOf(locals?.object);
+  if (object) event.object = object.slice(0, MAX_IDENTITY);
+  const objectTenant = textOf(hooked?.objectTenant) ?? textOf(locals?.objectTenant);
+  if (objectTenant) event.objectTenant = objectTenant.slice(0, MAX_IDENTITY);
   const ua = req.headers["user-agent"];
   if (ua) event.userAgent = ua.slice(0, MAX_UA);
   return event;

@@ -7,9 +7,19 @@ import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
 import type { AccessEvent, AuthResult } from "./event.js";
 
-export type SubjectType = "ip" | "principal" | "tenant";
-/** A value counted distinctly per subject: `network` is the source's /24 or /64. */
-export type DistinctField = "path" | "principal" | "source" | "network" | "tenant";
+/** Who a trigger counts per; `server` counts the whole server at once (a spray spread over many sources). */
+export type SubjectType = "ip" | "principal" | "tenant" | "server";
+/**
+ * A value counted distinctly per subject: `source` is the address (IPv6 by its /64), `network` the
+ * source's /24 or /64, `object` the object ids in the path (or the app's `object` field).
+ */
+export type DistinctField = "path" | "principal" | "source" | "network" | "tenant" | "object";
+/**
+ * What an enforce-mode block refuses: `subject` every request of the subject; `auth` only authentication
+ * attempts and API calls (the static page that lets a person fix their key stays open); `pair` only the
+ * principal from the networks that made the count cross the threshold.
+ */
+export type BlockScope = "subject" | "auth" | "pair";
 
 /** Which events a trigger looks at; every listed condition must hold. */
 export interface EventMatch {
@@ -18,9 +28,16 @@ export interface EventMatch {
   methods?: string[];
   /** Regular expressions (case-insensitive) tried on the path and query as sent and decoded. */
   path?: string[];
+  /** Regular expressions tried on the string values of the parsed request body (bounded excerpt). */
+  body?: string[];
   userAgent?: string[];
-  /** The path names a workspace (`/workspaces/<id>`, `/tenants/<id>`) other than the event's tenant. */
+  /**
+   * The object's tenant (the app's `objectTenant` field, else a workspace named in the path, such as
+   * `/workspaces/<id>`) differs from the event's tenant.
+   */
   foreignTenant?: boolean;
+  /** Sources (addresses, CIDRs, or `loopback` / `private`) left out, such as the server calling itself. */
+  exceptSource?: string[];
   /** Principals matching one of these are left out (for example admins on admin routes). */
   exceptPrincipal?: string[];
   requirePrincipal?: boolean;
@@ -61,7 +78,7 @@ export interface ExampleRepeat {
   repeat: number;
   every: string;
   at?: string;
-  /** `{i}` in any string field is replaced by the repetition number. */
+  /** `{i}` in any string field is replaced by the repetition number, `{i/3}` by it divided by 3 (rounded down). */
   event: Partial<AccessEvent>;
 }
 export interface RuleExample {
@@ -78,7 +95,7 @@ export interface DetectRule {
   references: string[];
   triggers: Trigger[];
   /** Enforce-mode response while blocked. */
-  response: { status: 403 | 429; blockFor: string };
+  response: { status: 403 | 429; blockFor: string; scope?: BlockScope };
   examples: { positive: RuleExample[]; negative: RuleExample[] };
   file: string;
 }
@@ -94,8 +111,10 @@ const match = {
     auth: { type: "array", items: { enum: ["ok", "missing", "invalid", "revoked", "expired", "forbidden"] } },
     methods: strings,
     path: strings,
+    body: strings,
     userAgent: strings,
     foreignTenant: { type: "boolean" },
+    exceptSource: strings,
     exceptPrincipal: strings,
     requirePrincipal: { type: "boolean" },
   },
@@ -126,8 +145,8 @@ const ruleSchema = {
         properties: {
           kind: { enum: ["threshold", "baseline"] },
           match,
-          subject: { enum: ["ip", "principal", "tenant"] },
-          distinct: { enum: ["path", "principal", "source", "network", "tenant"] },
+          subject: { enum: ["ip", "principal", "tenant", "server"] },
+          distinct: { enum: ["path", "principal", "source", "network", "tenant", "object"] },
           threshold: { type: "integer", minimum: 1 },
           window: duration,
           factor: { type: "number", minimum: 1 },
@@ -141,7 +160,7 @@ const ruleSchema = {
       type: "object",
       required: ["status", "blockFor"],
       additionalProperties: false,
-      properties: { status: { enum: [403, 429] }, blockFor: duration },
+      properties: { status: { enum: [403, 429] }, blockFor: duration, scope: { enum: ["subject", "auth", "pair"] } },
     },
     examples: {
       type: "object",
@@ -185,7 +204,10 @@ export function parseDetectRule(file: string, text: string): DetectRule {
     if (t.kind === "baseline" && (t.factor === undefined || t.minPerMinute === undefined || t.warmupMinutes === undefined)) {
       throw new ConfigError(`rule ${rule.id}: a baseline trigger needs factor, minPerMinute and warmupMinutes`, { file, line });
     }
-    for (const p of [...(t.match.path ?? []), ...(t.match.userAgent ?? []), ...(t.match.exceptPrincipal ?? [])]) compilePattern(p, file, line);
+    for (const p of [...(t.match.path ?? []), ...(t.match.body ?? []), ...(t.match.userAgent ?? []), ...(t.match.exceptPrincipal ?? [])]) compilePattern(p, file, line);
+    if (t.subject === "server" && (t.kind !== "threshold" || t.distinct !== "source")) {
+      throw new ConfigError(`rule ${rule.id}: a server-wide trigger must count distinct sources (distinct: source), so its alert can name them`, { file, line });
+    }
   });
   return rule;
 }
@@ -233,6 +255,7 @@ export function expandExample(example: RuleExample, start = Date.parse("2026-01-
 
 function substitute(event: Partial<AccessEvent>, i: number): Partial<AccessEvent> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(event)) out[k] = typeof v === "string" ? v.replaceAll("{i}", String(i)) : v;
+  const fill = (text: string) => text.replaceAll("{i}", String(i)).replace(/\{i\/([1-9][0-9]{0,3})\}/g, (_m, n: string) => String(Math.floor(i / Number(n))));
+  for (const [k, v] of Object.entries(event)) out[k] = typeof v === "string" ? fill(v) : v;
   return out as Partial<AccessEvent>;
 }

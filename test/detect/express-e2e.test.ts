@@ -70,7 +70,9 @@ describe("suspiciousAccess with a real Express app over loopback", () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
-    const blocked = await fetch(`${base}/health`);
+    // The guessing block refuses API calls (with or without a key), not pages outside the API.
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const blocked = await fetch(`${base}/api/agents`);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(500);
     const alert = alertsIn(records).find((a) => a.rule === "brute-force")!;

@@ -15,6 +15,8 @@ const REQUIRED = [
   "privilege-probe",
   "revoked-credential",
   "volume-spike",
+  "key-spray",
+  "object-enumeration",
 ];
 
 describe("detect rules as data", () => {

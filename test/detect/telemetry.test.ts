@@ -104,13 +104,16 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
     const second = await startApp({ meter, logger });
     for (let i = 0; i < 2; i++) await fetch(`${first.base}/api/agents`, { headers: { "x-api-key": "sk-good" } });
     for (let i = 0; i < 3; i++) await fetch(`${second.base}/api/agents`, { headers: { "x-api-key": "sk-wrong" } });
+    // Loopback calls with a good key are the server's own and never counted by token-sharing: give the first
+    // detector state of its own with one wrong key.
+    await fetch(`${first.base}/api/agents`, { headers: { "x-api-key": "sk-wrong" } });
     await settle();
     const metrics = await collect();
-    expect(points(metrics, METRICS.decisions)).toEqual([{ attributes: { decision: "allow", reason: "none" }, value: 5 }]);
+    expect(points(metrics, METRICS.decisions)).toEqual([{ attributes: { decision: "allow", reason: "none" }, value: 6 }]);
     expect(points(metrics, METRICS.authAttempts)).toEqual(
       expect.arrayContaining([
         { attributes: { result: "ok" }, value: 2 },
-        { attributes: { result: "invalid" }, value: 3 },
+        { attributes: { result: "invalid" }, value: 4 },
       ]),
     );
     // State sizes are the sum over both detectors, table by table.
