@@ -62,7 +62,8 @@ export function formatReplayText(result: ReplayResult): string {
   for (const [rule, n] of [...byRule].sort()) lines.push(`  ${rule}: ${n}`);
   if (result.alerts.length) lines.push("");
   for (const a of result.alerts) {
-    const who = Object.entries(a.subject).map(([k, v]) => `${k}=${v}`).join(" ");
+    const named = [...(a.sources ? [`sources=${a.sources.join(",")}`] : []), ...(a.networks ? [`networks=${a.networks.join(",")}`] : [])];
+    const who = [...Object.entries(a.subject).map(([k, v]) => `${k}=${v}`), ...named].join(" ") || "server-wide";
     lines.push(`${a.lastSeen}  ${a.severity.padEnd(8)} ${a.rule.padEnd(20)} ${who}  (${a.count} in ${a.window}, first ${a.firstSeen})`);
   }
   return lines.join("\n") + "\n";
