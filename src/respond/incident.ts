@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RampartError } from "../core/errors.js";
-import { appendEntry, readJournal, type JournalEntry, type JournalProblem } from "./journal.js";
+import { appendEntry, readJournal, type JournalEntry, type JournalOptions, type JournalRead } from "./journal.js";
+import type { JournalHead } from "./journal-head.js";
 import { findPlaybook, PLAYBOOKS_DIR, type Playbook, type PlaybookStep } from "./playbook.js";
 
 /** A guided incident: a playbook run recorded in a hash-chained journal at `<dir>/<id>.jsonl`. */
@@ -25,11 +26,18 @@ export function journalPath(dir: string, id: string): string {
  * Opens an incident from a playbook in `playbooksDir` (the project's own after `rampart init`). The journal keeps
  * a copy of the playbook as it was, so later edits to the YAML never change an incident in flight.
  */
-export function openIncident(dir: string, playbookId: string, title: string, now = new Date(), playbooksDir = PLAYBOOKS_DIR): string {
+export async function openIncident(dir: string, playbookId: string, title: string, now = new Date(), playbooksDir = PLAYBOOKS_DIR, options: JournalOptions = {}): Promise<string> {
   const playbook = findPlaybook(playbookId, playbooksDir);
   mkdirSync(dir, { recursive: true });
   const id = `INC-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(2).toString("hex")}`;
-  appendEntry(journalPath(dir, id), "opened", { playbook: playbook.id, title, playbookSnapshot: playbook }, now);
+  const file = journalPath(dir, id);
+  await appendEntry(file, "opened", { playbook: playbook.id, title, playbookSnapshot: playbook }, {
+    ...options,
+    now,
+    check: (entries) => {
+      if (entries.length > 0) throw new RampartError(`incident ${id} already exists; run the command again for a new id`, { file });
+    },
+  });
   return id;
 }
 
@@ -38,13 +46,22 @@ function playbookOf(data: Record<string, unknown>): Playbook {
   return snapshot && Array.isArray(snapshot.steps) ? snapshot : findPlaybook(String(data.playbook));
 }
 
-export function loadIncident(dir: string, id: string): IncidentState {
+export function loadIncident(dir: string, id: string, options: JournalOptions = {}): IncidentState {
+  const file = existingJournal(dir, id);
+  const { entries, problems } = readJournal(file, options);
+  if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
+  return stateOf(id, file, entries);
+}
+
+function existingJournal(dir: string, id: string): string {
   const file = journalPath(dir, id);
   if (!existsSync(file)) throw new RampartError(`no incident ${id} in ${dir}; open one with "rampart incident open <playbook> --title ..."`);
-  const { entries, problems } = readJournal(file);
-  if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
+  return file;
+}
+
+function stateOf(id: string, file: string, entries: JournalEntry[]): IncidentState {
   const opened = entries[0];
-  if (opened?.type !== "opened") throw new RampartError("the journal does not start with an opened entry", { file, line: 1 });
+  if (opened?.type !== "opened") throw new RampartError("journal damaged at line 1: it does not start with an opened entry", { file, line: 1 });
   const state: IncidentState = { id, title: String(opened.data.title), playbook: playbookOf(opened.data), openedAt: opened.time, steps: new Map(), entries };
   for (const e of entries) {
     if (e.type === "step") state.steps.set(String(e.data.step), { status: e.data.status as "done" | "skip", at: e.time });
@@ -53,23 +70,32 @@ export function loadIncident(dir: string, id: string): IncidentState {
   return state;
 }
 
-export function recordStep(dir: string, id: string, stepId: string, status: "done" | "skip", note: string | undefined, now = new Date()): void {
-  const state = loadIncident(dir, id);
-  assertOpen(state);
-  if (!state.playbook.steps.some((s) => s.id === stepId)) {
+/** Appends to an open incident; the state is read and checked under the journal's lock, so writers never race. */
+async function appendToOpen(dir: string, id: string, type: string, data: Record<string, unknown>, options: JournalOptions & { now?: Date }, check?: (state: IncidentState) => void): Promise<void> {
+  const file = existingJournal(dir, id);
+  await appendEntry(file, type, data, {
+    ...options,
+    check: (entries) => {
+      const state = stateOf(id, file, entries);
+      assertOpen(state);
+      check?.(state);
+    },
+  });
+}
+
+export async function recordStep(dir: string, id: string, stepId: string, status: "done" | "skip", note: string | undefined, options: JournalOptions & { now?: Date } = {}): Promise<void> {
+  await appendToOpen(dir, id, "step", { step: stepId, status, ...(note ? { note } : {}) }, options, (state) => {
+    if (state.playbook.steps.some((s) => s.id === stepId)) return;
     throw new RampartError(`playbook ${state.playbook.id} has no step "${stepId}"; its steps are ${state.playbook.steps.map((s) => s.id).join(", ")}`);
-  }
-  appendEntry(journalPath(dir, id), "step", { step: stepId, status, ...(note ? { note } : {}) }, now);
+  });
 }
 
-export function addNote(dir: string, id: string, text: string, now = new Date()): void {
-  assertOpen(loadIncident(dir, id));
-  appendEntry(journalPath(dir, id), "note", { text }, now);
+export async function addNote(dir: string, id: string, text: string, options: JournalOptions & { now?: Date } = {}): Promise<void> {
+  await appendToOpen(dir, id, "note", { text }, options);
 }
 
-export function closeIncident(dir: string, id: string, note: string | undefined, now = new Date()): void {
-  assertOpen(loadIncident(dir, id));
-  appendEntry(journalPath(dir, id), "closed", note ? { note } : {}, now);
+export async function closeIncident(dir: string, id: string, note: string | undefined, options: JournalOptions & { now?: Date } = {}): Promise<void> {
+  await appendToOpen(dir, id, "closed", note ? { note } : {}, options);
 }
 
 function assertOpen(state: IncidentState): void {
@@ -93,8 +119,10 @@ export function timings(state: IncidentState): { timeToContainMinutes?: number; 
   };
 }
 
-export function verifyIncident(dir: string, id: string): JournalProblem[] {
-  const file = journalPath(dir, id);
-  if (!existsSync(file)) throw new RampartError(`no incident ${id} in ${dir}`);
-  return readJournal(file).problems;
+/** The whole journal checked: chain, sealed head, MACs with the key, and the recorded head when given. */
+export function verifyIncident(dir: string, id: string, options: JournalOptions & { expectHead?: JournalHead } = {}): JournalRead {
+  const read = readJournal(existingJournal(dir, id), options);
+  const first = read.entries[0];
+  if (first && first.seq === 1 && first.type !== "opened") read.problems.unshift({ line: 1, message: "the journal does not start with an opened entry" });
+  return read;
 }

@@ -5,23 +5,56 @@ import type { ScanRule } from "./rule.js";
 let secretRules: ScanRule[] | undefined;
 
 /**
- * Replaces every secret any secret rule recognises in free text with its redacted form. For journals, logs
- * and error messages that may quote user input. Never throws: a failing rule just finds nothing.
+ * 64 or more hex digits in a row, with or without 0x: an EVM or raw ed25519 private key in prose ("the deployer
+ * key was 0x…") has no name in front of it for the scanner's rules to anchor on. A transaction hash or a digest
+ * looks the same and is redacted too; its first and last characters stay visible to recognise it. Redaction
+ * only: as a scan rule it would flag every lockfile digest. Linear: each run is read once.
+ */
+const HEX_KEY = /(?<![0-9A-Fa-f])(?:0x)?[0-9A-Fa-f]{64,}(?![0-9A-Za-z])/g;
+
+/**
+ * The one redaction for every record Rampart writes (journals, reports, attestations, alerts, webhook payloads,
+ * error messages, replay output). It runs every secret rule of the scanner on the text, ignoring the keyword
+ * prefilter and file globs a scan uses for speed (a bare seed phrase in a note has no "mnemonic" next to it),
+ * plus the prose patterns above, and replaces every occurrence of each secret found with its redacted form.
+ * Never throws: a failing rule just finds nothing.
  */
 export function redactSecretsInText(text: string): string {
   if (text.length === 0) return text;
+  return redactKnownSecrets(text, secretsInText(text));
+}
+
+/** Every secret any rule recognises in `text`, as it appears there. */
+export function secretsInText(text: string): string[] {
   secretRules ??= loadAllSecretRules();
-  const lower = text.toLowerCase();
-  const file = { path: "text.txt", text };
   const secrets: string[] = [];
-  for (const rule of secretRules) {
-    const keywords = rule.meta.keywords;
-    if (keywords && keywords.length > 0 && !keywords.some((k) => lower.includes(k.toLowerCase()))) continue;
+  collect(secretRules, text, text, secrets);
+  // Seed phrases typed with a capital first word: the wordlist is lower case. Same length means same offsets.
+  const lower = text.toLowerCase();
+  if (lower !== text && lower.length === text.length) collect(secretRules, lower, text, secrets);
+  for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
+  return secrets;
+}
+
+function collect(rules: ScanRule[], scanned: string, original: string, into: string[]): void {
+  const file = { path: "record.txt", text: scanned };
+  for (const rule of rules) {
     try {
-      for (const report of rule.check(file)) secrets.push(report.secret ?? text.slice(report.start, report.end));
+      for (const report of rule.check(file)) into.push(scanned === original && report.secret !== undefined ? report.secret : original.slice(report.start, report.end));
     } catch {
       // A rule bug must not stop redaction by the others.
     }
   }
-  return redactKnownSecrets(text, secrets);
+}
+
+/** Every string anywhere in JSON-like data, object keys included, goes through the redaction. */
+export function redactRecordData<T>(data: T): T {
+  return redactValue(JSON.parse(JSON.stringify(data ?? null)) as unknown) as T;
+}
+
+function redactValue(value: unknown): unknown {
+  if (typeof value === "string") return redactSecretsInText(value);
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecretsInText(k), redactValue(v)]));
 }

@@ -83,7 +83,7 @@ describe("a guided incident", () => {
     writeFileSync(journal, original.replace(`"step":"triage"`, `"step":"triagf"`));
     const edited = await runCli(["incident", "verify", id], { cwd });
     expect(edited.code).toBe(1);
-    expect(edited.stdout).toContain(`${id}.jsonl:2:`);
+    expect(edited.stdout).toContain(`${id}: journal damaged at line 2:`);
     writeFileSync(journal, original);
     truncateSync(journal, statSync(journal).size - 5);
     const torn = await runCli(["incident", "verify", id], { cwd });

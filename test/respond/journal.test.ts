@@ -8,18 +8,18 @@ import { appendEntry, readJournal } from "../../src/respond/journal.js";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const githubToken = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
 
-function journal(): string {
+async function journal(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), "rampart-journal-")), "INC-1.jsonl");
-  const t = (m: number) => new Date(Date.UTC(2026, 10, 24, 9, m));
-  appendEntry(file, "opened", { playbook: "leaked-secret", title: "Key in public repo" }, t(0));
-  appendEntry(file, "step", { step: "revoke", status: "done" }, t(5));
-  appendEntry(file, "note", { text: "rotated the key" }, t(9));
+  const t = (m: number) => ({ now: new Date(Date.UTC(2026, 10, 24, 9, m)) });
+  await appendEntry(file, "opened", { playbook: "leaked-secret", title: "Key in public repo" }, t(0));
+  await appendEntry(file, "step", { step: "revoke", status: "done" }, t(5));
+  await appendEntry(file, "note", { text: "rotated the key" }, t(9));
   return file;
 }
 
 describe("incident journal", () => {
-  it("chains entries and verifies clean", () => {
-    const file = journal();
+  it("chains entries and verifies clean", async () => {
+    const file = await journal();
     const { entries, problems } = readJournal(file);
     expect(problems).toEqual([]);
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -27,18 +27,18 @@ describe("incident journal", () => {
     expect(statSync(file).mode & 0o077).toBe(0);
   });
 
-  it("redacts a pasted key before it reaches disk", () => {
-    const file = journal();
+  it("redacts a pasted key before it reaches disk", async () => {
+    const file = await journal();
     const token = githubToken();
-    appendEntry(file, "note", { text: `the leaked key was ${token}, now revoked`, nested: [{ quote: token }] });
+    await appendEntry(file, "note", { text: `the leaked key was ${token}, now revoked`, nested: [{ quote: token }] });
     const raw = readFileSync(file, "utf8");
     expect(raw).not.toContain(token);
     expect(raw).toContain(`${token.slice(0, 5)}…${token.slice(-4)}`);
     expect(readJournal(file).problems).toEqual([]);
   });
 
-  it("fails when any byte of an earlier entry changes", () => {
-    const file = journal();
+  it("fails when any byte of an earlier entry changes", async () => {
+    const file = await journal();
     const raw = readFileSync(file, "utf8");
     writeFileSync(file, raw.replace("revoke", "revokf"));
     const { problems } = readJournal(file);
@@ -46,19 +46,19 @@ describe("incident journal", () => {
     expect(problems.some((p) => p.message.includes("does not match its hash"))).toBe(true);
   });
 
-  it("fails when an entry is removed", () => {
-    const file = journal();
+  it("fails when an entry is removed", async () => {
+    const file = await journal();
     const lines = readFileSync(file, "utf8").split("\n");
     writeFileSync(file, [lines[0], lines[2], ""].join("\n"));
     expect(readJournal(file).problems.some((p) => p.message.includes("removed"))).toBe(true);
   });
 
-  it("reports a torn last line instead of dropping it, and refuses to append after it", () => {
-    const file = journal();
+  it("reports a torn last line instead of dropping it, and refuses to append after it", async () => {
+    const file = await journal();
     truncateSync(file, statSync(file).size - 10);
     const { entries, problems } = readJournal(file);
     expect(entries).toHaveLength(2);
-    expect(problems).toEqual([{ line: 3, message: expect.stringContaining("incomplete") }]);
-    expect(() => appendEntry(file, "note", { text: "more" })).toThrow(/damaged/);
+    expect(problems).toContainEqual({ line: 3, message: expect.stringContaining("incomplete") });
+    await expect(appendEntry(file, "note", { text: "more" })).rejects.toThrow(/damaged/);
   });
 });
