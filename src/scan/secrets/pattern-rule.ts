@@ -21,6 +21,8 @@ export interface PatternRuleEntry {
   minEntropy?: number;
   /** Regexes for values that are never findings (documented test values, known dummies). */
   allow?: string[];
+  /** Regexes for the named group `name` (the setting a value is assigned to) whose matches are never findings. */
+  ignoreNames?: string[];
   /** A named check from validators.ts for what a regex cannot express (checksums, decoded lengths). */
   validate?: string;
   /** A catch-all: its findings carry tag `generic` and give way to a provider-specific rule on the same span. */
@@ -55,6 +57,7 @@ export const patternRuleSchema = {
     files: { type: "array", items: { type: "string" } },
     minEntropy: { type: "number", minimum: 0, maximum: 8 },
     allow: { type: "array", items: { type: "string" } },
+    ignoreNames: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
     validate: { enum: Object.keys(validators) },
     requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 }, matchInside: { type: "boolean" } } },
@@ -72,7 +75,10 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
   const entry = definition as unknown as PatternRuleEntry;
   if (!isSeverity(entry.severity)) throw new ConfigError(`rule "${entry.id}": severity must be one of info, low, medium, high, critical`, where);
   const regex = compileRegex(entry, where);
-  const allow = (entry.allow ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where));
+  // Allow lists test one value at a time: no `g` (no lastIndex state), but the rule's case-(in)sensitivity.
+  const allow = (entry.allow ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where, entry.ignoreCase ? "i" : ""));
+  const ignoreNames = (entry.ignoreNames ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where, "i"));
+  const skip = { allow, ignoreNames };
   const testKeys = new Map((entry.testKeys ?? []).map((k) => [k.value.toLowerCase(), k.label]));
   const run = entry.requiresRun ? compileRunPrefilter(entry.requiresRun.chars, entry.requiresRun.length) : undefined;
   return {
@@ -89,44 +95,51 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.files ? { files: entry.files } : {}),
     },
     check: (file) => {
-      if (!run) return matchAll(regex, file.text, 0, entry, allow, testKeys);
-      if (entry.requiresRun?.matchInside) return matchInRuns(regex, file.text, run, entry, allow, testKeys);
-      return hasRun(file.text, run) ? matchAll(regex, file.text, 0, entry, allow, testKeys) : [];
+      if (!run) return matchAll(regex, file.text, 0, entry, skip, testKeys);
+      if (entry.requiresRun?.matchInside) return matchInRuns(regex, file.text, run, entry, skip, testKeys);
+      return hasRun(file.text, run) ? matchAll(regex, file.text, 0, entry, skip, testKeys) : [];
     },
   };
 }
 
-function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: number }): RegExp {
+function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: number }, flags = entry.ignoreCase ? "gdi" : "gd"): RegExp {
   try {
-    return new RegExp(entry.pattern, entry.ignoreCase ? "gdi" : "gd");
+    return new RegExp(entry.pattern, flags);
   } catch (error) {
     throw new ConfigError(`rule "${entry.id}": invalid regular expression: ${(error as Error).message}`, where);
   }
 }
 
+interface Skips {
+  allow: RegExp[];
+  ignoreNames: RegExp[];
+}
+
 /** Lookarounds (`\b`, `(?<![a-z] )`) see this many characters either side of a run. */
 const RUN_CONTEXT = 2;
 
-function matchInRuns(regex: RegExp, text: string, run: RunPrefilter, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
+function matchInRuns(regex: RegExp, text: string, run: RunPrefilter, entry: PatternRuleEntry, skip: Skips, testKeys: Map<string, string>): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const [start, end] of runsOf(text, run)) {
     const from = Math.max(0, start - RUN_CONTEXT);
-    reports.push(...matchAll(regex, text.slice(from, end + RUN_CONTEXT), from, entry, allow, testKeys));
+    reports.push(...matchAll(regex, text.slice(from, end + RUN_CONTEXT), from, entry, skip, testKeys));
   }
   return reports;
 }
 
 /** Reports for every match in `text`, with offsets shifted by `offset` (where `text` sits in the file). */
-function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): ScanReport[] {
+function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, skip: Skips, testKeys: Map<string, string>): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const m of text.matchAll(regex)) {
     const span = m.indices?.groups?.secret ?? m.indices?.[0];
     if (!span) continue;
+    const name = m.groups?.name;
+    if (name !== undefined && skip.ignoreNames.some((r) => r.test(name))) continue;
     const matched = text.slice(span[0], span[1]);
     const secret = entry.validate ? validators[entry.validate]?.(matched) : matched;
     if (secret === undefined) continue;
     const start = span[0] + Math.max(0, matched.indexOf(secret));
-    const report = judge(secret, entry, allow, testKeys);
+    const report = judge(secret, entry, skip.allow, testKeys);
     if (report) reports.push({ ...report, start: offset + start, end: offset + start + secret.length, secret });
   }
   return reports;
@@ -135,7 +148,7 @@ function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRul
 function judge(secret: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): Omit<ScanReport, "start" | "end"> | undefined {
   const label = testKeys.get(secret.toLowerCase()) ?? testKeys.get(`0x${secret.toLowerCase()}`);
   if (label) return { message: `${entry.description} (known public test key: ${label})`, severity: "low", tags: ["test-key"] };
-  if (allow.some((a) => new RegExp(a.source).test(secret))) return undefined;
+  if (allow.some((a) => a.test(secret))) return undefined;
   if (entry.minEntropy !== undefined && shannonEntropy(secret) < entry.minEntropy) return undefined;
   return entry.generic ? { message: entry.description, tags: ["generic"] } : { message: entry.description };
 }

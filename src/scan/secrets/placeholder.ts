@@ -2,13 +2,24 @@
  * Values that look like secrets but are documentation: every secret rule drops them, so examples,
  * templates and env indirection never fail a gate.
  */
-const PLACEHOLDER_WORDS = /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|replace[_-]?me|todo|fixme|<[^>]*>|x{6,}|\*{3,}|\.{3}|…/i;
+const PLACEHOLDER_WORDS =
+  /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^>]*>|xxx|\*{3,}|\.{3}|…/i;
 const INDIRECTION = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$|^\{\{.*\}\}$|process\.env|os\.environ|getenv|secrets\./;
+/** Well-known illustrative UUIDs (RFC 4122's example, the "a1b2c3d4" one tutorials use). */
+const EXAMPLE_UUIDS = new Set(["123e4567-e89b-12d3-a456-426614174000", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "123e4567-e89b-12d3-a456-426655440000"]);
+/** A run of this many consecutive characters (`123456`, `abcdef`, `AbCdEf`) never occurs in a real key by chance. */
+const SEQUENTIAL_RUN = 6;
+/** A unit of 1-4 characters repeated to cover this many characters, and at least three times (`abababab`, `123412341234`). */
+const REPEATED_SPAN = 8;
+/** Lists and sentences (a key file's byte array, a passphrase) repeat by chance: the shape checks skip them. */
+const LIST_OR_WORDS = /[,\s]/;
 
 export function isPlaceholder(value: string): boolean {
   if (INDIRECTION.test(value)) return true;
   if (PLACEHOLDER_WORDS.test(value)) return true;
-  return isMonotonous(value);
+  if (EXAMPLE_UUIDS.has(value.toLowerCase())) return true;
+  if (isMonotonous(value)) return true;
+  return !LIST_OR_WORDS.test(value) && (hasSequentialRun(value) || hasRepeatedUnit(value));
 }
 
 /** `aaaa…`, `0000…`, `1234…`, `abcd…`: a real key has no such run over most of its length. */
@@ -20,6 +31,34 @@ function isMonotonous(value: string): boolean {
   let sequential = 0;
   for (let i = 1; i < body.length; i++) if (body.charCodeAt(i) - body.charCodeAt(i - 1) === 1) sequential++;
   return sequential / (body.length - 1) > 0.6;
+}
+
+/** `123456`, `abcdef`, and alphabet walks in mixed case (`AbCdEfGh`): compared case-folded. */
+function hasSequentialRun(value: string): boolean {
+  const folded = value.toLowerCase();
+  let run = 1;
+  for (let i = 1; i < folded.length; i++) {
+    const step = folded.charCodeAt(i) - folded.charCodeAt(i - 1);
+    run = step === 1 && isAlnum(folded.charCodeAt(i)) ? run + 1 : 1;
+    if (run >= SEQUENTIAL_RUN) return true;
+  }
+  return false;
+}
+
+function hasRepeatedUnit(value: string): boolean {
+  for (let unit = 1; unit <= 4; unit++) {
+    const needed = Math.max(REPEATED_SPAN, unit * 3);
+    let span = unit;
+    for (let i = unit; i < value.length; i++) {
+      span = value[i] === value[i - unit] ? span + 1 : unit;
+      if (span >= needed) return true;
+    }
+  }
+  return false;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
 }
 
 /** Shannon entropy in bits per character. */

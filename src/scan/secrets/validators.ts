@@ -2,12 +2,22 @@ import { createPrivateKey, createPublicKey } from "node:crypto";
 import { base58 } from "@scure/base";
 import { validateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
+import { genericSecretValue } from "./generic-value.js";
+import { isBase64Pem, isJwt, isPemPrivateKey } from "./structural.js";
 
 /**
  * Checks a regex cannot express. Each returns the secret to report (possibly a narrower part of the
  * match), or undefined when the match is not a secret.
  */
 export const validators: Record<string, (candidate: string) => string | undefined> = {
+  /** A value assigned to a secret-named setting: random enough, not code, not a placeholder (generic-value.ts). */
+  "generic-secret": genericSecretValue,
+  /** Header segment decodes to JSON with an `alg`: `eyJshort.payload.signature` is not a token. */
+  jwt: (candidate) => (isJwt(candidate) ? candidate : undefined),
+  /** A PEM private-key block with a DER (or OpenSSH, or encrypted) body, also when truncated. */
+  "pem-private-key": (candidate) => (isPemPrivateKey(candidate) ? candidate : undefined),
+  /** base64 of a PEM private key (`LS0tLS1CRUdJTi…`). */
+  "base64-pem": (candidate) => (isBase64Pem(candidate) ? candidate : undefined),
   /** 12-24 English wordlist words whose checksum is right: prose cannot pass by accident. */
   "bip39-mnemonic": (candidate) => {
     const words = candidate.trim().split(/\s+/);

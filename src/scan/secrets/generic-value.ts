@@ -1,0 +1,66 @@
+import { isPlaceholder, shannonEntropy } from "./placeholder.js";
+import { decodeBase64, isJwt } from "./structural.js";
+
+/**
+ * Whether a value assigned to a secret-named setting looks like a real secret. The generic rules find the
+ * assignment; this decides on the value alone: not code (identifiers, paths, URLs, interpolation), not
+ * documentation (placeholders), and random enough for its alphabet (hex carries 4 bits a character at
+ * most, base64 6, so each gets its own floor).
+ */
+export function genericSecretValue(raw: string): string | undefined {
+  const value = unquote(raw.trim());
+  if (value.length < 8 || value.length > 1024) return undefined;
+  if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return undefined;
+  if (value.startsWith("eyJ")) return isJwt(value) ? value : undefined;
+  if (looksLikeCode(value)) return undefined;
+  if (isEncodedWords(value)) return undefined;
+  return randomEnough(value) ? value : undefined;
+}
+
+function unquote(value: string): string {
+  const first = value[0];
+  if ((first === '"' || first === "'" || first === "`") && value.endsWith(first) && value.length >= 2) return value.slice(1, -1);
+  return value;
+}
+
+/** Interpolation, env references, URLs, whitespace (sentences), escapes: never a literal secret by itself. */
+const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s|\\[nrt]|^(?:true|false|null|none|undefined|nil)$/i;
+
+/** Shapes of names and paths, not secrets: CONSTANT_NAME, a/file.ext, /abs/path, object.member(). */
+const IDENTIFIER_SHAPES = [
+  /^[A-Z][A-Z0-9]*(?:[_.-][A-Z0-9]+)+$/,
+  /^[\w.-]*\/[\w./-]*\.[a-z]{1,5}$/,
+  /^(?:\/[\w.@-]+)+\/?$/,
+  /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:\(\))?$/,
+];
+/** One word of a name: `Listener`, `addListener`, `token123`, `SSR`, `T`. */
+const NAME_WORD = /^(?:[A-Z]?[a-z]{2,}(?:[A-Z][a-z]+)*(?:[A-Z]{2,5})?|[A-Z]{1,5})\d{0,4}$|^\d{1,4}$/;
+
+/**
+ * Names, keyboard shortcuts and slugs made of words (`_addListener`, `__vite_ssr_exports__`,
+ * `Control+Shift+T`, `personal-access-token123`): every part between separators is a word-shaped name part.
+ * A random key almost never splits into such parts.
+ */
+function looksLikeCode(value: string): boolean {
+  if (IDENTIFIER_SHAPES.some((shape) => shape.test(value))) return true;
+  const parts = value.split(/[^A-Za-z0-9]+/).filter((p) => p.length > 0);
+  return parts.length > 0 && parts.every((p) => NAME_WORD.test(p));
+}
+
+/** base64 of plain words (`ZHVtbXkgdGV4dA==` is "dummy text"): documentation, not a key. */
+function isEncodedWords(value: string): boolean {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = decodeBase64(value)?.toString("latin1") ?? "";
+  return /^[A-Za-z][A-Za-z .,'!:-]*$/.test(decoded) || isPlaceholder(decoded);
+}
+
+function randomEnough(value: string): boolean {
+  const entropy = shannonEntropy(value);
+  // A random string of n characters cannot exceed log2(n) bits: short values get a floor they can reach.
+  const reachable = Math.log2(value.length);
+  if (/^(?:0x)?[0-9a-f]+$/i.test(value)) return value.length >= 16 && entropy >= Math.min(3.0, reachable - 1);
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
+  if (value.length < 16) return classes >= 3 && entropy >= reachable - 0.75;
+  if (classes < 2) return entropy >= 3.8;
+  return entropy >= Math.min(3.5, reachable - 0.7);
+}

@@ -1,0 +1,50 @@
+/**
+ * Structural checks for token formats that carry their own proof of shape: a JWT's header is JSON naming
+ * an algorithm, a PEM block's body is base64 DER, a base64-wrapped PEM decodes to a PEM header.
+ */
+
+/** base64url or base64 to bytes, or undefined when the text is not valid base64. */
+export function decodeBase64(text: string): Buffer | undefined {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) return undefined;
+  return Buffer.from(clean.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+}
+
+/** A JWT (or JWE) whose first segment decodes to a JSON object with a string `alg`. */
+export function isJwt(candidate: string): boolean {
+  const parts = candidate.split(".");
+  if (parts.length !== 3 && parts.length !== 5) return false;
+  if (parts.slice(0, 2).some((p) => p.length < 4)) return false;
+  const header = decodeBase64(parts[0]!);
+  if (!header) return false;
+  try {
+    const parsed = JSON.parse(header.toString("utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null && typeof (parsed as { alg?: unknown }).alg === "string";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A PEM private-key block whose body is base64 of DER (starts with a SEQUENCE tag 0x30), or an encrypted
+ * one (Proc-Type headers, or an `ENCRYPTED PRIVATE KEY`), or an OpenSSH key (its own binary magic). A
+ * truncated body still counts when what is there decodes to that start: a partial key is still a leak.
+ */
+export function isPemPrivateKey(block: string): boolean {
+  const lines = block.split(/\r?\n|\\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const body = lines.filter((l) => !l.startsWith("-----") && !/^[A-Za-z-]+:/.test(l)).join("");
+  if (/Proc-Type:\s*4,ENCRYPTED/.test(block) || /ENCRYPTED PRIVATE KEY/.test(block)) return body.length >= 32;
+  const bytes = decodeBase64(body.slice(0, Math.floor(body.length / 4) * 4));
+  if (!bytes || bytes.length < 24) return false;
+  if (/OPENSSH PRIVATE KEY/.test(block)) return bytes.subarray(0, 14).toString("latin1") === "openssh-key-v1";
+  if (/PGP PRIVATE KEY/.test(block)) return true;
+  return bytes[0] === 0x30;
+}
+
+/** `LS0tLS1CRUdJTi…`: base64 of a PEM private key, as CI variables and Kubernetes secrets hold it. */
+export function isBase64Pem(candidate: string): boolean {
+  const bytes = decodeBase64(candidate.slice(0, Math.floor(candidate.length / 4) * 4));
+  if (!bytes) return false;
+  const text = bytes.toString("latin1");
+  return /^-----BEGIN[A-Z ]* PRIVATE KEY( BLOCK)?-----/.test(text);
+}

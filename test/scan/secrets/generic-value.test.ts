@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { genericSecretValue } from "../../../src/scan/secrets/generic-value.js";
+import { isPlaceholder } from "../../../src/scan/secrets/placeholder.js";
+import { isBase64Pem, isJwt } from "../../../src/scan/secrets/structural.js";
+
+const b64url = (s: string) => Buffer.from(s).toString("base64url");
+
+describe("generic secret values", () => {
+  it("keeps random values of each alphabet, judged by its own entropy floor", () => {
+    expect(genericSecretValue("e3b9f27a41c8d6054f1e9a2b7c3d8e06")).toBeDefined(); // 32 hex
+    expect(genericSecretValue("0d4c6e1fa7b2938e")).toBeDefined(); // 16 hex
+    expect(genericSecretValue("Zr8TqW2mLx5vKp9NcY4hBf7J")).toBeDefined();
+    expect(genericSecretValue('"h8Rk2!vQz4Lm"')).toBe("h8Rk2!vQz4Lm");
+    expect(genericSecretValue("x".repeat(2000))).toBeUndefined();
+  });
+
+  it("drops a 1 KB random value only when it is over 1 KB", () => {
+    const long = Array.from({ length: 1000 }, (_, i) => "Zr8TqW2mLx5vKp9NcY4hBf7J"[(i * 7 + (i >> 3)) % 24]).join("");
+    expect(genericSecretValue(long)).toBeDefined();
+    expect(genericSecretValue(long + long)).toBeUndefined();
+  });
+
+  it("drops code, names, interpolation and documentation", () => {
+    for (const value of ["formatDistanceLocale4", "__vite_ssr_exports__", "ELIZA_SERVER_AUTH_TOKEN", "${API_KEY}", "config.secrets.apiKey", "/Users/someone", "Control+Shift+T", "ZHVtbXkgdGV4dA==", "https://example.com/token"]) {
+      expect(genericSecretValue(value), value).toBeUndefined();
+    }
+  });
+
+  it("keeps a JWT only when its header decodes to JSON with alg", () => {
+    const good = `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url('{"sub":"agent"}')}.c2lnbmF0dXJlLWJ5dGVz`;
+    expect(isJwt(good)).toBe(true);
+    expect(genericSecretValue(good)).toBe(good);
+    expect(isJwt("eyJshort.payload.signature")).toBe(false);
+    expect(isJwt(`${b64url('{"typ":"JWT"}')}.${b64url("{}")}.sig`)).toBe(false);
+  });
+
+  it("recognises base64-wrapped PEM private keys", () => {
+    expect(isBase64Pem(Buffer.from("-----BEGIN RSA PRIVATE KEY-----\nMIIEow").toString("base64"))).toBe(true);
+    expect(isBase64Pem(Buffer.from("-----BEGIN CERTIFICATE-----\nMIIEow").toString("base64"))).toBe(false);
+  });
+});
+
+describe("placeholders by shape", () => {
+  it.each(["your_api_key_here", "replace_with_token", "<token>", "sk_live_xxx123", "AbCdEfGhIjKl", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "ab12ab12ab12ab12", "zzzzzzzzzz", "sk-1234567890abcdef"])("%s", (value) => {
+    expect(isPlaceholder(value)).toBe(true);
+  });
+  it.each(["Zr8TqW2mLx5vKp9NcY4hBf7J", "e3b9f27a41c8d6054f1e9a2b7c3d8e06", "[12,200,12,200,13]"])("not %s", (value) => {
+    expect(isPlaceholder(value)).toBe(false);
+  });
+});
