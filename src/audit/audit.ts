@@ -4,7 +4,8 @@ import type { Finding, RuleMeta } from "../core/finding.js";
 import { ConfigError } from "../core/errors.js";
 import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
 import { fingerprintOf } from "../scan/apply-rules.js";
-import { checks } from "./checks.js";
+import { describeFailure } from "../core/github-failure.js";
+import { checks, type Outcome } from "./checks.js";
 import type { OrgSnapshot } from "./snapshot.js";
 
 export interface AuditRuleMeta extends RuleMeta {
@@ -45,8 +46,8 @@ export function auditSnapshot(snapshot: OrgSnapshot, rules = loadAuditRules()): 
   return rules.flatMap((rule) => checks[rule.id]!(snapshot).map((o) => toFinding(rule, o)));
 }
 
-function toFinding(rule: AuditRuleMeta, o: { subject: string; message: string; unknown?: { status: number } }): Finding {
-  const message = o.unknown ? `unknown: ${o.message} (HTTP ${o.unknown.status}); the token needs ${rule.permission}` : o.message;
+function toFinding(rule: AuditRuleMeta, o: Outcome): Finding {
+  const message = o.unknown ? `unknown: ${o.message} (${describeFailure(o.unknown, rule.permission)})` : o.message;
   return {
     ruleId: rule.id,
     category: "audit",

@@ -2,10 +2,21 @@ import { Octokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RampartError, UsageError } from "./errors.js";
+import { describeFailure, failureOf, rememberToken } from "./github-failure.js";
 
 const RampartOctokit = Octokit.plugin(throttling, retry);
 /** The plugins add behaviour, not methods, so callers see a plain Octokit. */
 export type GitHubClient = Octokit;
+
+/** Requests that get no complete answer in this time fail instead of hanging the run. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Rate-limit pauses longer than this end the run with the reset time instead of waiting. */
+export const DEFAULT_MAX_WAIT_SECONDS = 300;
+/**
+ * Status our fetch wrapper answers with when GitHub stays silent. Not a real HTTP status, so it can be excluded
+ * from retries without also excluding GitHub's own 5xx answers, which deserve a retry.
+ */
+export const TIMEOUT_STATUS = 599;
 
 export interface GitHubClientOptions {
   /** From `--api-url`, else GITHUB_API_URL (set by Actions, also for GitHub Enterprise). */
@@ -16,34 +27,57 @@ export interface GitHubClientOptions {
   onWait?: (message: string) => void;
   /** Primary/secondary rate limits are retried this many times before the request fails. */
   maxRateLimitRetries?: number;
+  /** Per request, headers and body together. */
+  timeoutMs?: number;
+  /** The longest rate-limit pause the run accepts (`--max-wait`). */
+  maxWaitSeconds?: number;
 }
 
-/** The only place an Octokit is built: throttling waits out rate limits, retry covers 5xx blips. */
+/** The only place an Octokit is built: throttling waits out rate limits (up to a bound), retry covers 5xx blips. */
 export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
   const env = options.env ?? process.env;
   const baseUrl = options.baseUrl ?? env.GITHUB_API_URL ?? "https://api.github.com";
   const token = options.token ?? env.GITHUB_TOKEN ?? env.GH_TOKEN;
   const maxRetries = options.maxRateLimitRetries ?? 3;
+  const maxWait = options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS;
   const say = options.onWait ?? (() => {});
   assertUrl(baseUrl);
+  rememberToken(token);
+  const waitOrGiveUp = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
+    if (retryAfter > maxWait) return false; // the 403/429 then surfaces and names the reset time
+    say(`${kind} on ${request.method} ${request.url}; waiting ${retryAfter}s`);
+    return retryCount < maxRetries;
+  };
   const client: Octokit = new RampartOctokit({
     baseUrl: baseUrl.replace(/\/+$/, ""),
     ...(token ? { auth: token } : {}),
     userAgent: "rampart",
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    throttle: {
-      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        say(`rate limit on ${request.method} ${request.url}; waiting ${retryAfter}s`);
-        return retryCount < maxRetries;
-      },
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, retryCount: number) => {
-        say(`secondary rate limit on ${request.method} ${request.url}; waiting ${retryAfter}s`);
-        return retryCount < maxRetries;
-      },
-    },
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    request: { fetch: fetchWithTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
+    throttle: { onRateLimit: waitOrGiveUp("rate limit"), onSecondaryRateLimit: waitOrGiveUp("secondary rate limit") },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451, TIMEOUT_STATUS] },
   });
   return client;
+}
+
+/**
+ * Reads the whole answer (headers and body) within `ms`. A silent server becomes a synthetic TIMEOUT_STATUS
+ * answer rather than an exception, so Octokit reports it like any failed request and the retry plugin skips it.
+ */
+function fetchWithTimeout(ms: number): typeof fetch {
+  return async (input, init) => {
+    const signal = AbortSignal.timeout(ms);
+    try {
+      const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+      const body = await response.arrayBuffer();
+      const whole = new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return Object.defineProperty(whole, "url", { value: response.url }); // error messages name the endpoint from it
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      const message = `no complete answer within ${Math.round(ms / 1000)} s`;
+      return new Response(JSON.stringify({ message }), { status: TIMEOUT_STATUS, headers: { "content-type": "application/json" } });
+    }
+  };
 }
 
 function assertUrl(baseUrl: string): void {
@@ -56,9 +90,9 @@ function assertUrl(baseUrl: string): void {
 
 /** Turns an Octokit failure into a message that says what to check; `what` names the thing that was asked for. */
 export function gitHubError(error: unknown, what: string): RampartError {
-  const e = error as { status?: number; message?: string };
-  if (e.status === 401) return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
-  if (e.status === 404) return new RampartError(`GitHub has no ${what} visible to this token (404); check the name and the token's access`);
-  if (e.status === 403) return new RampartError(`GitHub refused access to the ${what} (403: ${e.message ?? "forbidden"}); check the token's permissions`);
-  return new RampartError(`could not reach the GitHub API (${e.message ?? String(error)}); check --api-url / GITHUB_API_URL and the network`);
+  if (error instanceof RampartError) return error;
+  const failure = failureOf(error);
+  if (failure.kind === "unauthorized") return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
+  if (failure.kind === "network") return new RampartError(`could not reach the GitHub API (${failure.detail}); check --api-url / GITHUB_API_URL and the network`);
+  return new RampartError(`GitHub could not give the ${what}: ${describeFailure(failure)}`);
 }

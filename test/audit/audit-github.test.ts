@@ -5,8 +5,10 @@ import { runCli } from "../support/cli.js";
 
 let standin: GitHubStandin | undefined;
 afterEach(async () => {
+  const violations = standin?.violations ?? [];
   await standin?.close();
   standin = undefined;
+  expect(violations, "a fixture served a field GitHub's description does not have").toEqual([]);
 });
 
 async function audit(routes: StandinRoute[], args: string[] = []) {
@@ -25,7 +27,7 @@ describe("rampart audit github", () => {
     expect(result.code).toBe(1);
     const findings = ids(result.stdout);
     const byRule = new Set(findings.map((f) => f.ruleId));
-    for (const id of ["github-org-2fa-not-required", "github-members-without-2fa", "github-workflow-token-can-write", "github-default-branch-unprotected", "github-secret-scanning-off", "github-deploy-key-write", "github-outside-collaborator-admin", "github-webhook-insecure", "github-no-security-policy"]) {
+    for (const id of ["github-org-2fa-not-required", "github-members-without-2fa", "github-workflow-token-can-write", "github-default-branch-unprotected", "github-secret-scanning-off", "github-deploy-key-write", "github-outside-collaborator-admin", "github-webhook-insecure", "github-org-webhook-insecure", "github-no-security-policy"]) {
       expect(byRule.has(id), id).toBe(true);
     }
     expect(new Set(findings.filter((f) => f.ruleId === "github-deploy-key-write").map((f) => f.path))).toEqual(new Set(["acme/api", "acme/web", "acme/docs"]));
@@ -44,7 +46,7 @@ describe("rampart audit github", () => {
   it("reports unknown, with the permission needed, where the token cannot see", async () => {
     const result = await audit(orgRoutes("acme", true, [{ name: "api", secure: true, limited: true }], false), ["--format", "json"]);
     const unknown = ids(result.stdout).filter((f) => f.tags?.includes("unknown"));
-    expect(new Set(unknown.map((f) => f.ruleId))).toEqual(new Set(["github-org-2fa-not-required", "github-members-without-2fa", "github-workflow-token-can-write", "github-default-branch-unprotected", "github-secret-scanning-off", "github-deploy-key-write", "github-outside-collaborator-admin", "github-webhook-insecure", "github-no-security-policy"]));
+    expect(new Set(unknown.map((f) => f.ruleId))).toEqual(new Set(["github-org-2fa-not-required", "github-members-without-2fa", "github-workflow-token-can-write", "github-default-branch-unprotected", "github-secret-scanning-off", "github-deploy-key-write", "github-outside-collaborator-admin", "github-webhook-insecure", "github-org-webhook-insecure", "github-no-security-policy"]));
     expect(unknown.every((f) => f.severity === "info" && /the token needs .+/.test(f.message))).toBe(true);
     const text = await runCli(["audit", "github", "--org", "acme", "--api-url", standin!.url, "--format", "text"], { env: { GITHUB_TOKEN: "t" } });
     expect(text.stdout).toContain("unknown: could not read");

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { exampleOf, operationOf, paginates, templateOf, unknownFields } from "./github-description.js";
 
 /**
  * A local HTTP stand-in for the GitHub REST API: real HTTP on loopback, reached through
@@ -23,23 +24,38 @@ export interface GitHubStandin {
   url: string;
   /** Every request received, in order, as `METHOD /path?query`. */
   requests: string[];
+  /** Fields a test's route served that GitHub's description does not have (`GET /repos/{owner}/{repo}/community/profile: /files/security_policy`). */
+  violations: string[];
   /** Answer the next matching request with a secondary rate limit (403 + retry-after) once. */
   secondaryRateLimitOnce(pathPrefix: string, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
-export async function startGitHubStandin(routes: StandinRoute[]): Promise<GitHubStandin> {
+export interface StandinOptions {
+  /** Answer every GET no route covers with the example response of GitHub's description (paginated where it paginates). */
+  described?: boolean;
+  /** Answer with headers and then never finish (or never answer at all), to test timeouts. */
+  silent?: "headers" | "all";
+}
+
+export async function startGitHubStandin(routes: StandinRoute[], options: StandinOptions = {}): Promise<GitHubStandin> {
   const requests: string[] = [];
+  const violations: string[] = [];
   const pendingLimits: Array<{ prefix: string; retryAfter: number }> = [];
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
       const method = req.method ?? "GET";
       requests.push(`${method} ${url.pathname}${url.search}`);
+      if (options.silent === "all") return;
       const limit = pendingLimits.findIndex((l) => url.pathname.startsWith(l.prefix));
-      const reply = limit >= 0 ? secondaryLimitReply(pendingLimits.splice(limit, 1)[0]!.retryAfter) : route(routes, { method, url, headers: req.headers, body });
+      const request = { method, url, headers: req.headers, body };
+      const routed = limit >= 0 ? undefined : route(routes, request);
+      if (routed) violations.push(...schemaViolations(method, url.pathname, routed));
+      const reply = limit >= 0 ? secondaryLimitReply(pendingLimits.splice(limit, 1)[0]!.retryAfter) : (routed ?? (options.described ? describedReply(request) : notFound()));
       res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
-      res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      if (options.silent === "headers") return void res.write("[");
+      res.end(reply.body === undefined ? "" : typeof reply.body === "string" && reply.headers?.["x-standin-raw"] ? reply.body : JSON.stringify(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -47,18 +63,44 @@ export async function startGitHubStandin(routes: StandinRoute[]): Promise<GitHub
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    violations,
     secondaryRateLimitOnce: (prefix, retryAfter = 1) => void pendingLimits.push({ prefix, retryAfter }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
 
-function route(routes: StandinRoute[], request: Parameters<StandinHandler>[0]): StandinReply {
+function route(routes: StandinRoute[], request: Parameters<StandinHandler>[0]): StandinReply | undefined {
   for (const r of routes) {
     if ((r.method ?? "GET") !== request.method) continue;
     if (!pathMatches(r.path, request.url.pathname)) continue;
     return typeof r.reply === "function" ? r.reply(request) : r.reply;
   }
-  return notFound();
+  return undefined;
+}
+
+/** The description's example for the operation the path belongs to; a 404 where it has none. */
+function describedReply(request: Parameters<StandinHandler>[0]): StandinReply {
+  const template = templateOf(request.method, request.url.pathname);
+  const op = template ? operationOf(request.method, template) : undefined;
+  if (!template || !op) return notFound();
+  let body: unknown;
+  try {
+    body = exampleOf(template, undefined, request.method);
+  } catch {
+    return notFound();
+  }
+  return Array.isArray(body) && paginates(op) ? paginated(body)(request) : { status: 200, body };
+}
+
+/** Success bodies are checked against the description's schema; error bodies are GitHub's generic error shape. */
+function schemaViolations(method: string, pathname: string, reply: StandinReply): string[] {
+  if (reply.status < 200 || reply.status > 299 || reply.headers?.["x-standin-raw"]) return [];
+  const template = templateOf(method, pathname);
+  if (!template) return [`${method} ${pathname}: not an operation of GitHub's description`];
+  return unknownFields(method, template, reply.status, reply.body).map((p) => `${method} ${template}: ${p}`);
 }
 
 function pathMatches(pattern: string, path: string): boolean {
