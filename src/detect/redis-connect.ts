@@ -18,7 +18,9 @@ function tuning(timeoutMs: number): RedisOptions {
   return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
+    // The guard gives up on a call after timeoutMs itself (letting a busy event loop read replies first);
+    // this only clears commands a stopped Redis will never answer.
+    commandTimeout: Math.max(1000, timeoutMs * 4),
     connectTimeout: 1000,
     enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(100 * times, 2000),

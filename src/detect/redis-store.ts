@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { Block, Counted, Hit } from "./detector.js";
 import { connectRedis, type RedisClient, type RedisConnection } from "./redis-connect.js";
@@ -8,7 +9,9 @@ import type { DetectStore, StoreListener } from "./store.js";
 /**
  * One round trip, atomic, one key: add the hit to the subject's sorted set (score = event time), drop what
  * left the window, keep at most `threshold` members (bounded per key), refresh the TTL, return the count
- * and the oldest time. Distinct counting uses the value itself as the member.
+ * and the oldest time. Distinct counting uses the value itself as the member. The call that reaches the
+ * threshold empties the set, as the in-memory detector does: exactly one instance sees the crossing, and the
+ * next alert needs a fresh window's worth of evidence.
  */
 const COUNT_SCRIPT = `
 local key, at, window, threshold, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
@@ -16,8 +19,8 @@ redis.call('ZADD', key, at, member)
 redis.call('ZREMRANGEBYSCORE', key, '-inf', at - window)
 local n = redis.call('ZCARD', key)
 if n > threshold then redis.call('ZREMRANGEBYRANK', key, 0, n - threshold - 1); n = threshold end
-redis.call('PEXPIRE', key, window)
 local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+if n >= threshold then redis.call('DEL', key) else redis.call('PEXPIRE', key, window) end
 return {n, first[2]}
 `;
 
@@ -80,6 +83,10 @@ export class RedisStore implements DetectStore {
   private readonly keys: StoreKeys;
   private readonly maxBlocks: number;
   private sequence = 0;
+  /** Tells this process's members from other instances' (process ids repeat across containers). */
+  private readonly instance = randomBytes(6).toString("base64url");
+  /** One member per counted event, kept with the hit: a hit sent again after a timeout is not counted twice. */
+  private readonly members = new WeakMap<Hit, string>();
   private listener: StoreListener | undefined;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -106,9 +113,10 @@ export class RedisStore implements DetectStore {
     client.defineCommand("rampartBlock", { numberOfKeys: 2, lua: BLOCK_SCRIPT });
     client.defineCommand("rampartActive", { numberOfKeys: 2, lua: ACTIVE_SCRIPT });
     this.connection = connection;
-    client.on("ready", () => listener.up());
-    client.on("error", (error: unknown) => listener.down(error));
-    client.on("close", () => listener.down(new Error("redis connection closed")));
+    // Once closed on purpose, the client's farewell events are no outage.
+    client.on("ready", () => this.closed || listener.up());
+    client.on("error", (error: unknown) => this.closed || listener.down(error));
+    client.on("close", () => this.closed || listener.down(new Error("redis connection closed")));
     if (client.status === "ready") listener.up();
     this.subscribe(client, listener);
   }
@@ -140,9 +148,18 @@ export class RedisStore implements DetectStore {
   }
 
   async count(hit: Hit): Promise<Counted> {
-    const member = hit.member ?? `${hit.at}:${process.pid}:${this.sequence++}`;
+    const member = hit.member ?? this.memberOf(hit);
     const [count, first] = await this.client.rampartCount(this.keys.counter(hit.key), hit.at, hit.windowMs, hit.threshold, member);
     return { count: Number(count), firstSeen: Number(first) };
+  }
+
+  private memberOf(hit: Hit): string {
+    let member = this.members.get(hit);
+    if (member === undefined) {
+      member = `${hit.at}:${this.instance}:${this.sequence++}`;
+      this.members.set(hit, member);
+    }
+    return member;
   }
 
   async setBlock(subject: string, block: Block, now: number): Promise<void> {

@@ -226,12 +226,16 @@ export class SharedState implements StoreListener {
     return true;
   }
 
-  /** Settles with the store's answer, or rejects after the store's timeout: nothing waits longer. */
+  /**
+   * Settles with the store's answer, or rejects after the store's timeout: nothing waits longer. When the timer
+   * fires, replies already read from the socket in the same turn of a busy event loop still get their chance
+   * (setImmediate runs after that turn's I/O): a process starved of CPU is not a slow store.
+   */
   private within<T>(work: Promise<T>): Promise<T> {
     const ms = this.store.timeoutMs ?? 150;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`shared store did not answer within ${ms} ms`)), ms);
+      timer = setTimeout(() => setImmediate(() => reject(new Error(`shared store did not answer within ${ms} ms`))), ms);
     });
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }

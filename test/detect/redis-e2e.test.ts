@@ -60,13 +60,18 @@ describe("instances sharing one real redis-server", () => {
 
     // A brute force alternating between the instances: counted on the combined count, one alert, blocked on both.
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    const attempt = async (i: number) => {
       statuses.push(await get(apps[i % 2]!, `sk-wrong-${i}`, "203.0.113.9"));
       await idle();
-    }
+    };
+    for (let i = 0; i < 10; i++) await attempt(i);
+    // The block reaches the other instance by subscription, a moment after the tenth failure.
+    await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: "203.0.113.9" }) !== undefined), 1000);
+    for (let i = 10; i < 12; i++) await attempt(i);
     const alerts = alertsIn(records).filter((r) => r.rule === "brute-force");
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ count: 10, action: "block", subject: { ip: "203.0.113.9" } });
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     expect(await get(a, "sk-good", "203.0.113.9")).toBe(429);
     expect(await get(b, "sk-good", "203.0.113.9")).toBe(429);
