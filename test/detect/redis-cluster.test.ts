@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeKeys } from "../../src/detect/redis-keys.js";
 import type { Alert } from "../../src/detect/alert.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, get, masterPortFor, startCluster, stopAll, untilClusterOk, type AppInstance, type LocalCluster } from "./redis-support.js";
+import { appInstance, closeApps, get, masterPortFor, startCluster, stopAll, SUITE_TIMEOUT_MS, untilClusterOk, type AppInstance, type LocalCluster } from "./redis-support.js";
 
 /**
  * Three app instances (real Express + middleware over HTTP) sharing a real 3-master / 3-replica Redis Cluster
@@ -19,7 +19,7 @@ describe("three instances sharing a real Redis Cluster", () => {
     for (let i = 0; i < 3; i++) {
       const log = capturingLogger();
       logs.push(log);
-      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis: { cluster: cluster.urls } }, onAlert: (alert) => alerts.push({ alert, at: performance.now(), instance: i }) }));
+      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis: { cluster: cluster.urls }, timeoutMs: SUITE_TIMEOUT_MS }, onAlert: (alert) => alerts.push({ alert, at: performance.now(), instance: i }) }));
     }
     await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
   }, 60_000);
@@ -115,8 +115,8 @@ describe("three instances sharing a real Redis Cluster", () => {
     for (const { records } of logs) {
       const storeLines = records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store"));
       expect(storeLines[0]!.msg).toBe("rampart shared store connected; shared counting on");
-      // Connected, and at most one unreachable / recovered pair for the failover.
-      expect(storeLines.length).toBeLessThanOrEqual(3);
+      // Connected, and an unreachable / recovered pair or two around the failover: hundreds of requests, a handful of lines.
+      expect(storeLines.length).toBeLessThanOrEqual(5);
       expect(records.filter((r) => r.level === 50)).toEqual([]);
     }
   });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Alert } from "../../src/detect/alert.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, get, startSentinels, stopAll, type AppInstance, type SentinelSet } from "./redis-support.js";
+import { appInstance, closeApps, get, startSentinels, stopAll, SUITE_TIMEOUT_MS, type AppInstance, type SentinelSet } from "./redis-support.js";
 
 /** The master's port as the sentinels report it. */
 function masterPort(set: SentinelSet): number {
@@ -26,7 +26,7 @@ describe("three instances sharing a Sentinel-managed Redis", () => {
     for (let i = 0; i < 3; i++) {
       const log = capturingLogger();
       logs.push(log);
-      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis: { sentinels, name: set.name } }, onAlert: (alert) => alerts.push({ alert, at: performance.now() }) }));
+      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis: { sentinels, name: set.name }, timeoutMs: SUITE_TIMEOUT_MS }, onAlert: (alert) => alerts.push({ alert, at: performance.now() }) }));
     }
     await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
   }, 60_000);
@@ -92,7 +92,7 @@ describe("three instances sharing a Sentinel-managed Redis", () => {
     await waitFor(() => apps.every((a) => a.middleware.guard.blocked({ ip: attacker }) !== undefined), 1000);
     for (const { records } of logs) {
       const storeLines = records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store"));
-      expect(storeLines.length).toBeLessThanOrEqual(3);
+      expect(storeLines.length).toBeLessThanOrEqual(5);
     }
   }, 60_000);
 });
