@@ -1,11 +1,12 @@
 import { isAccessEvent, normalizeIp, type AccessEvent } from "./event.js";
+import { boundedEvent } from "./field-bounds.js";
 
-/** Parses one log line of any supported format; undefined when it is none of them. */
+/** Parses one log line of any supported format; undefined when it is none of them. Long fields are cut (field-bounds.ts). */
 export function parseLogLine(line: string): AccessEvent | undefined {
   const text = line.trim();
   if (!text) return undefined;
-  if (text.startsWith("{")) return parseJsonLine(text);
-  return parseCombined(text);
+  const event = text.startsWith("{") ? parseJsonLine(text) : parseCombined(text);
+  return event && boundedEvent(event);
 }
 
 function parseJsonLine(text: string): AccessEvent | undefined {

@@ -1,6 +1,8 @@
 import { remembered } from "./bounded-memo.js";
 import type { AccessEvent } from "./event.js";
-import { compilePattern, type EventMatch } from "./rule.js";
+import { FIELD_PREFIX, prefixOf } from "./field-bounds.js";
+import { compileSafePattern } from "./safe-pattern.js";
+import type { EventMatch } from "./rule.js";
 import { sourceList } from "./source-list.js";
 
 export type EventPredicate = (event: AccessEvent) => boolean;
@@ -24,27 +26,27 @@ export function compileMatch(match: EventMatch): EventPredicate {
   }
   if (match.requirePrincipal) checks.push((e) => Boolean(e.principal));
   if (match.path) {
-    const pattern = anyOf(match.path);
+    const pattern = compileSafePattern(match.path);
     const verdicts = new Map<string, boolean>();
     const judge = (path: string) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)));
-    checks.push((e) => remembered(verdicts, e.path, VERDICT_CAP, judge));
+    checks.push((e) => remembered(verdicts, prefixOf(e.path, FIELD_PREFIX.path), VERDICT_CAP, judge));
   }
   if (match.body) {
-    const pattern = anyOf(match.body);
-    checks.push((e) => e.body !== undefined && pattern.test(e.body));
+    const pattern = compileSafePattern(match.body);
+    checks.push((e) => e.body !== undefined && pattern.test(prefixOf(e.body, FIELD_PREFIX.body)));
   }
   if (match.exceptSource) {
     const excepted = sourceList(match.exceptSource, "detect rule exceptSource");
     checks.push((e) => !excepted(e.ip));
   }
   if (match.userAgent) {
-    const pattern = anyOf(match.userAgent);
-    checks.push((e) => e.userAgent !== undefined && pattern.test(e.userAgent));
+    const pattern = compileSafePattern(match.userAgent);
+    checks.push((e) => e.userAgent !== undefined && pattern.test(prefixOf(e.userAgent, FIELD_PREFIX.userAgent)));
   }
   if (match.foreignTenant) checks.push(isForeignTenant);
   if (match.exceptPrincipal) {
-    const pattern = anyOf(match.exceptPrincipal);
-    checks.push((e) => !e.principal || !pattern.test(e.principal));
+    const pattern = compileSafePattern(match.exceptPrincipal);
+    checks.push((e) => !e.principal || !pattern.test(prefixOf(e.principal, FIELD_PREFIX.identity)));
   }
   return (e) => {
     for (const check of checks) if (!check(e)) return false;
@@ -54,12 +56,6 @@ export function compileMatch(match: EventMatch): EventPredicate {
 
 /** Most traffic is the same few hundred paths: each path's verdict is remembered instead of re-running the regex. */
 const VERDICT_CAP = 2048;
-
-/** One alternation instead of a list: a single regex pass per event. Each pattern is validated alone first. */
-function anyOf(patterns: string[]): RegExp {
-  for (const p of patterns) compilePattern(p);
-  return new RegExp(patterns.map((p) => `(?:${p})`).join("|"), "i");
-}
 
 /** Nothing to decode: the usual path, tested as is without building a list of variants. */
 function isPlainPath(path: string): boolean {
@@ -85,6 +81,6 @@ function safeDecode(text: string): string {
 export function isForeignTenant(e: AccessEvent): boolean {
   if (!e.tenant) return false;
   if (e.objectTenant) return e.objectTenant !== e.tenant;
-  const m = TENANT_IN_PATH.exec(e.path);
+  const m = TENANT_IN_PATH.exec(prefixOf(e.path, FIELD_PREFIX.path));
   return m !== null && safeDecode(m[1]!) !== e.tenant;
 }

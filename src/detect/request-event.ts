@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AUTH_RESULTS, type AccessEvent, type AuthResult } from "./event.js";
+import { FIELD_PREFIX, prefixOf } from "./field-bounds.js";
 
 /** What the application may add to an event: identity and why auth failed. */
 export interface Enrichment {
@@ -16,9 +17,6 @@ export interface Enrichment {
 }
 export type Enrich = (req: IncomingMessage, res: ServerResponse) => Enrichment | undefined;
 
-const MAX_PATH = 2048;
-const MAX_UA = 512;
-const MAX_IDENTITY = 256;
 
 /** Builds the access event of a finished request. */
 export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early?: Enrichment, at = Date.now()): AccessEvent {
@@ -26,7 +24,7 @@ export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: s
     time: isoTime(at),
     ip,
     method: req.method ?? "GET",
-    path: ((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/").slice(0, MAX_PATH),
+    path: prefixOf((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/", FIELD_PREFIX.path),
     status: res.statusCode,
   };
   // Later sources win: what was known up front, then res.locals.rampart, then the enrich hook. Each field is
@@ -37,19 +35,19 @@ export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: s
   const auth = authOf(hooked) ?? authOf(locals) ?? authOf(known) ?? inferAuth(req, res.statusCode);
   if (auth !== undefined) event.auth = auth;
   const route = textOf(hooked?.route) ?? textOf(locals?.route) ?? textOf(known?.route) ?? expressRoute(req);
-  if (route) event.route = route;
+  if (route) event.route = prefixOf(route, FIELD_PREFIX.identity);
   const principal = textOf(hooked?.principal) ?? textOf(locals?.principal) ?? textOf(known?.principal);
-  if (principal) event.principal = principal.slice(0, MAX_IDENTITY);
+  if (principal) event.principal = prefixOf(principal, FIELD_PREFIX.identity);
   const tenant = textOf(hooked?.tenant) ?? textOf(locals?.tenant) ?? textOf(known?.tenant);
-  if (tenant) event.tenant = tenant.slice(0, MAX_IDENTITY);
+  if (tenant) event.tenant = prefixOf(tenant, FIELD_PREFIX.identity);
   const status = hooked?.status ?? locals?.status;
   if (typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 999) event.status = status;
   const object = textOf(hooked?.object) ?? textOf(locals?.object);
-  if (object) event.object = object.slice(0, MAX_IDENTITY);
+  if (object) event.object = prefixOf(object, FIELD_PREFIX.identity);
   const objectTenant = textOf(hooked?.objectTenant) ?? textOf(locals?.objectTenant);
-  if (objectTenant) event.objectTenant = objectTenant.slice(0, MAX_IDENTITY);
+  if (objectTenant) event.objectTenant = prefixOf(objectTenant, FIELD_PREFIX.identity);
   const ua = req.headers["user-agent"];
-  if (ua) event.userAgent = ua.slice(0, MAX_UA);
+  if (ua) event.userAgent = prefixOf(ua, FIELD_PREFIX.userAgent);
   return event;
 }
 

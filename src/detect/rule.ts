@@ -6,8 +6,12 @@ import { ConfigError } from "../core/errors.js";
 import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
 import type { AccessEvent, AuthResult } from "./event.js";
+import { validatePattern } from "./safe-pattern.js";
 
 /** Who a trigger counts per; `server` counts the whole server at once (a spray spread over many sources). */
+/** The match fields that hold regular expressions. */
+export const PATTERN_FIELDS = ["path", "body", "userAgent", "exceptPrincipal"] as const;
+
 export type SubjectType = "ip" | "principal" | "tenant" | "server";
 /**
  * A value counted distinctly per subject: `source` is the address (IPv6 by its /64), `network` the
@@ -204,7 +208,7 @@ export function parseDetectRule(file: string, text: string): DetectRule {
     if (t.kind === "baseline" && (t.factor === undefined || t.minPerMinute === undefined || t.warmupMinutes === undefined)) {
       throw new ConfigError(`rule ${rule.id}: a baseline trigger needs factor, minPerMinute and warmupMinutes`, { file, line });
     }
-    for (const p of [...(t.match.path ?? []), ...(t.match.body ?? []), ...(t.match.userAgent ?? []), ...(t.match.exceptPrincipal ?? [])]) compilePattern(p, file, line);
+    for (const field of PATTERN_FIELDS) for (const p of t.match[field] ?? []) compilePattern(p, file, line);
     if (t.subject === "server" && (t.kind !== "threshold" || t.distinct !== "source")) {
       throw new ConfigError(`rule ${rule.id}: a server-wide trigger must count distinct sources (distinct: source), so its alert can name them`, { file, line });
     }
@@ -213,11 +217,15 @@ export function parseDetectRule(file: string, text: string): DetectRule {
 }
 
 export function compilePattern(pattern: string, file = "detect rule", line?: number): RegExp {
+  let regex: RegExp;
   try {
-    return new RegExp(pattern, "i");
+    regex = new RegExp(pattern, "i");
   } catch {
     throw new ConfigError(`"${pattern}" is not a valid regular expression; fix the pattern`, { file, ...(line ? { line } : {}) });
   }
+  // A pattern not shipped with Rampart will run on the linear-time engine: check it accepts the pattern now.
+  validatePattern(pattern, file, line);
+  return regex;
 }
 
 let cached: DetectRule[] | undefined;
