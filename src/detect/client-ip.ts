@@ -1,12 +1,16 @@
-import { BlockList, isIP } from "node:net";
+import proxyaddr from "proxy-addr";
 import { normalizeIp } from "./event.js";
 
 /**
- * Which peers may tell us the client's address. `false` (the default): only the TCP peer counts and every
- * forwarding header is ignored. A list: addresses, CIDRs or `loopback`/`private` keywords of your proxies.
- * A number: that many proxy hops in front of the app.
+ * Which peers may tell us the client's address, as Express's `trust proxy` setting (proxy-addr). `false` (the
+ * default): only the TCP peer counts and every forwarding header is ignored. A list: addresses, CIDRs or the
+ * keywords `loopback`, `linklocal`, `uniquelocal` (alias `private`) of your proxies. A number: that many proxy
+ * hops in front of the app. `true`: every hop (only behind a proxy that overwrites the header).
  */
 export type TrustProxy = boolean | number | string | string[];
+
+/** The header your trusted proxies write the client chain into. Only that header is ever read. */
+export type ForwardedHeader = "x-forwarded-for" | "forwarded";
 
 export interface ClientAddressInput {
   peer: string | undefined;
@@ -14,71 +18,77 @@ export interface ClientAddressInput {
   forwarded?: string | string[] | undefined;
 }
 
-const KEYWORDS: Record<string, string[]> = {
-  loopback: ["127.0.0.0/8", "::1/128"],
-  private: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
-  linklocal: ["169.254.0.0/16", "fe80::/10"],
-};
+const KEYWORD_ALIASES: Record<string, string> = { private: "uniquelocal" };
 
-/** Builds the function that picks the client address from the TCP peer and the forwarding headers. */
-export function clientAddressResolver(trust: TrustProxy = false): (input: ClientAddressInput) => string {
+/**
+ * Builds the function that picks the client address from the TCP peer and the configured forwarding header,
+ * with proxy-addr's walk (the one Express uses for `req.ip`): from the peer outwards, each hop is believed
+ * only while the hop that reported it is trusted. Entries are normalised first (ports stripped, brackets
+ * removed), and the answer is canonical (`::ffff:102:304` is 1.2.3.4; IPv6 in RFC 5952 form).
+ */
+export function clientAddressResolver(trust: TrustProxy = false, header: ForwardedHeader = "x-forwarded-for"): (input: ClientAddressInput) => string {
   if (trust === false) return (input) => normalizeIp(input.peer) || "unknown";
-  // `trustProxy: "loopback"` is what people write (Express accepts it too): a single entry.
-  const isTrusted = trustCheck(typeof trust === "string" ? [trust] : trust);
+  const isTrusted = trustCheck(trust);
   return (input) => {
     const peer = normalizeIp(input.peer);
-    const chain = forwardingChain(input);
-    const hops = [...chain, peer];
-    // Walk from the nearest hop outwards; the first address we do not trust is the client. A header
-    // from an untrusted peer is never read, because the walk stops at that peer.
-    for (let i = hops.length - 1; i >= 0; i--) {
-      const hop = hops[i]!;
-      if (!hop) return hops[i + 1] || peer || "unknown";
-      if (!isTrusted(hop, hops.length - 1 - i)) return hop;
-    }
-    return hops[0] || peer || "unknown";
+    const chain = header === "forwarded" ? parseForwarded(joinHeader(input.forwarded)) : parseForwardedFor(joinHeader(input.forwardedFor));
+    // proxy-addr reads a request; give it one whose header holds the normalised chain ("-" for entries that
+    // are no address: never trusted, so the walk stops there).
+    const req = { headers: { "x-forwarded-for": chain.map((a) => a || "-").join(", ") }, socket: { remoteAddress: peer || "-" } };
+    const hops = proxyaddr.all(req as never, isTrusted);
+    // The client is the last hop believed; when that is no address (obfuscated, `unknown`, garbage), the
+    // nearest real address before it stands in: the proxy that could not say who its client was.
+    for (let i = hops.length - 1; i >= 0; i--) if (hops[i] !== "-") return hops[i]!;
+    return "unknown";
   };
 }
 
-function trustCheck(trust: true | number | string[]): (ip: string, depth: number) => boolean {
+function trustCheck(trust: true | number | string | string[]): (ip: string, hop: number) => boolean {
   if (trust === true) return () => true;
-  if (typeof trust === "number") return (_ip, depth) => depth < trust;
-  const list = new BlockList();
-  for (const spec of trust.flatMap((s) => KEYWORDS[s] ?? [s])) {
-    const [addr, bits] = spec.split("/");
-    const ip = normalizeIp(addr);
-    if (!ip) throw new Error(`trustProxy: "${spec}" is not an address or CIDR; use forms like 10.0.0.0/8 or loopback`);
-    const family = isIP(ip) === 6 ? "ipv6" : "ipv4";
-    if (bits === undefined) list.addAddress(ip, family);
-    else list.addSubnet(ip, Number(bits), family);
-  }
-  return (ip) => list.check(ip, isIP(ip) === 6 ? "ipv6" : "ipv4");
-}
-
-/** Client-first list of addresses from RFC 7239 `Forwarded` (preferred) or `X-Forwarded-For`. */
-export function forwardingChain(input: ClientAddressInput): string[] {
-  const forwarded = joinHeader(input.forwarded);
-  if (forwarded) return parseForwarded(forwarded);
-  const xff = joinHeader(input.forwardedFor);
-  if (!xff) return [];
-  return xff.split(",").map((s) => normalizeIp(s.trim()));
-}
-
-/** `for=` values of each element; obfuscated and `unknown` identifiers become "" (they end the walk). */
-export function parseForwarded(header: string): string[] {
-  const out: string[] = [];
-  for (const element of header.split(",")) {
-    for (const pair of element.split(";")) {
-      const eq = pair.indexOf("=");
-      if (eq < 0 || pair.slice(0, eq).trim().toLowerCase() !== "for") continue;
-      let value = pair.slice(eq + 1).trim();
-      if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      if (value.startsWith("[")) value = value.slice(1, value.indexOf("]"));
-      else if (value.split(":").length === 2) value = value.split(":")[0]!; // IPv4 with a port
-      out.push(normalizeIp(value));
+  if (typeof trust === "number") return (_ip, hop) => hop < trust;
+  const list = (typeof trust === "string" ? [trust] : trust).map((s) => KEYWORD_ALIASES[s] ?? s);
+  for (const spec of list) {
+    try {
+      proxyaddr.compile(spec);
+    } catch {
+      throw new Error(`trustProxy: "${spec}" is not an address or CIDR; use forms like 10.0.0.0/8 or loopback`);
     }
   }
+  return proxyaddr.compile(list);
+}
+
+/** Client-first addresses of an `X-Forwarded-For` value; "" for an entry that is no address. */
+export function parseForwardedFor(header: string): string[] {
+  if (!header) return [];
+  return header.split(",").map((entry) => normalizeIp(stripPort(entry.trim())));
+}
+
+/** `for=` values of each RFC 7239 element, client first; obfuscated and `unknown` identifiers become "". */
+export function parseForwarded(header: string): string[] {
+  const out: string[] = [];
+  if (!header) return out;
+  for (const element of header.split(",")) {
+    let value: string | undefined;
+    for (const pair of element.split(";")) {
+      const eq = pair.indexOf("=");
+      if (eq >= 0 && pair.slice(0, eq).trim().toLowerCase() === "for") value = pair.slice(eq + 1).trim();
+    }
+    if (value === undefined) continue;
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    out.push(normalizeIp(stripPort(value)));
+  }
   return out;
+}
+
+/** `1.2.3.4:5678` → `1.2.3.4`, `[2001:db8::1]:443` → `2001:db8::1`; a bare IPv6 address is left alone. */
+export function stripPort(entry: string): string {
+  if (entry.startsWith("[")) {
+    const close = entry.indexOf("]");
+    return close > 0 ? entry.slice(1, close) : entry;
+  }
+  const colon = entry.indexOf(":");
+  // One colon: IPv4 (or a name) with a port. Two or more: IPv6, which has no port without brackets.
+  return colon > 0 && entry.indexOf(":", colon + 1) < 0 ? entry.slice(0, colon) : entry;
 }
 
 function joinHeader(value: string | string[] | undefined): string {

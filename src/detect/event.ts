@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { remembered } from "./bounded-memo.js";
 
 /** Why authentication did or did not succeed, as the application reports it. */
@@ -29,7 +30,11 @@ export interface AccessEvent {
   body?: string;
 }
 
-/** Strips `::ffff:` from IPv4-mapped IPv6 and zone ids, lower-cases IPv6. Returns "" for a non-address. */
+/**
+ * The canonical form of an address (ipaddr.js): IPv4-mapped IPv6 in any spelling (`::ffff:1.2.3.4`,
+ * `::ffff:102:304`) becomes the IPv4 address, IPv6 is written as RFC 5952 says (lower case, shortest), and
+ * brackets and zone ids are dropped. Returns "" for a non-address.
+ */
 export function normalizeIp(raw: string | undefined): string {
   if (!raw) return "";
   // Every request's peer address goes through here, and the same few keep coming.
@@ -41,29 +46,10 @@ function computeNormalIp(raw: string): string {
   if (ip.startsWith("[") && ip.includes("]")) ip = ip.slice(1, ip.indexOf("]"));
   const zone = ip.indexOf("%");
   if (zone >= 0) ip = ip.slice(0, zone);
-  const lower = ip.toLowerCase();
-  if (lower.startsWith("::ffff:") && isIP(lower.slice(7)) === 4) return lower.slice(7);
-  const kind = isIP(lower);
-  if (kind === 0) return "";
-  return lower;
-}
-
-/** Expands an IPv6 address to its eight 16-bit groups. */
-function ipv6Groups(ip: string): string[] {
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
-  const headParts = head ? head.split(":") : [];
-  const tailParts = tail ? tail.split(":") : [];
-  // An embedded IPv4 tail counts as two groups.
-  const expand = (parts: string[]) =>
-    parts.flatMap((p) => {
-      if (!p.includes(".")) return [p];
-      const o = p.split(".").map(Number);
-      return [((o[0]! << 8) | o[1]!).toString(16), ((o[2]! << 8) | o[3]!).toString(16)];
-    });
-  const h = expand(headParts);
-  const t = expand(tailParts);
-  const fill = tail === undefined ? [] : new Array(8 - h.length - t.length).fill("0");
-  return [...h, ...fill, ...t].map((g) => g.replace(/^0+(?=.)/, ""));
+  // node's check is strict (no octal or short IPv4 forms, which ipaddr.js would accept).
+  if (isIP(ip) === 0) return "";
+  const address = ipaddr.process(ip);
+  return address.kind() === "ipv6" ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
 }
 
 /**
@@ -77,7 +63,8 @@ export function sourceKey(ip: string): string {
 function computeSourceKey(ip: string): string {
   const normal = normalizeIp(ip);
   if (isIP(normal) !== 6) return normal || ip;
-  return `${ipv6Groups(normal).slice(0, 4).join(":")}::/64`;
+  const parts = (ipaddr.parse(normal) as ipaddr.IPv6).parts;
+  return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
 }
 
 /** The network a source belongs to: IPv4 /24, IPv6 /64. Used to tell "many networks" from "many addresses". */

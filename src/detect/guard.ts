@@ -1,7 +1,7 @@
 import { pino, type Logger } from "pino";
 import type { Meter } from "@opentelemetry/api";
 import { alertRecord, type Alert } from "./alert.js";
-import { clientAddressResolver, type ClientAddressInput, type TrustProxy } from "./client-ip.js";
+import { clientAddressResolver, type ClientAddressInput, type ForwardedHeader, type TrustProxy } from "./client-ip.js";
 import { Detector, type Block, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
 import { loadDetectRules, type DetectRule } from "./rule.js";
@@ -16,6 +16,11 @@ export interface GuardOptions extends DetectorOptions {
   rules?: DetectorOptions["rules"];
   ruleSet?: DetectRule[];
   trustProxy?: TrustProxy;
+  /**
+   * The header trusted proxies write the client chain into: `x-forwarded-for` (the default) or RFC 7239
+   * `forwarded`. The other one is never read, so a client cannot smuggle an address through it.
+   */
+  forwardedHeader?: ForwardedHeader;
   /** pino logger for alerts and the detector's own errors. Default: pino to stdout, name rampart. */
   logger?: Logger;
   /**
@@ -60,7 +65,7 @@ export class Guard {
     this.logger = options.logger ?? pino({ name: "rampart" });
     this.telemetry = new DetectTelemetry(options.meter);
     this.detector = new Detector(options.ruleSet ?? loadDetectRules(), options);
-    this.clientAddress = clientAddressResolver(options.trustProxy ?? false);
+    this.clientAddress = clientAddressResolver(options.trustProxy ?? false, options.forwardedHeader);
     const store = createStore(options.store);
     this.telemetry.watchState(() => this.detector.stateSizes(), store?.name ?? "memory");
     this.shared = store && new SharedState(store, this);
