@@ -72,7 +72,7 @@ function toDefinition({ data, path }: MisconfigRuleSource): MisconfigRuleDefinit
   const rule: ScanRule = {
     meta: {
       id: data.id,
-      category: "misconfig",
+      category: data.category ?? "misconfig",
       severity: data.severity,
       description: data.description,
       source: `rules/misconfig/${data.id}.yaml`,

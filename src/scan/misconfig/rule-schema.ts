@@ -4,6 +4,8 @@ import type { RuleExample } from "../rule.js";
 /** The shape of one rules/misconfig/<id>.yaml file. */
 export interface MisconfigRuleData {
   id: string;
+  /** `secret` for a structural check that finds leaked values (reported and redacted as secrets). */
+  category?: "misconfig" | "secret";
   severity: Severity;
   description: string;
   remediation: string;
@@ -45,6 +47,7 @@ export const misconfigRuleSchema = {
   additionalProperties: false,
   properties: {
     id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
+    category: { enum: ["misconfig", "secret"] },
     severity: { enum: [...SEVERITIES] },
     description: { type: "string", minLength: 10 },
     remediation: { type: "string", minLength: 10 },

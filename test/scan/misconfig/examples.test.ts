@@ -4,18 +4,19 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/errors.js";
 import { applyRules } from "../../../src/scan/apply-rules.js";
-import { loadMisconfigRuleDefinitions, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
+import { loadMisconfigRuleDefinitions, loadMisconfigRuleSources, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import { CHECKS } from "../../../src/scan/misconfig/checks/index.js";
 import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
 
 const definitions = loadMisconfigRuleDefinitions();
 
 describe("misconfig rule catalog", () => {
-  it("loads every rule with misconfig category, remediation and references", () => {
+  it("loads every rule with its category (misconfig unless the YAML says secret), remediation and references", () => {
     const rules = loadMisconfigRules();
+    const declared = new Map(loadMisconfigRuleSources().map((s) => [s.data.id, s.data.category]));
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) {
-      expect(rule.meta.category).toBe("misconfig");
+      expect(rule.meta.category).toBe(declared.get(rule.meta.id) ?? "misconfig");
       expect(rule.meta.remediation?.length).toBeGreaterThan(10);
       expect(rule.meta.references?.length).toBeGreaterThan(0);
     }

@@ -32,7 +32,7 @@ describe("rampart rules list", () => {
     for (const rule of loadMisconfigRules()) {
       const entry = listed.find((r) => r.id === rule.meta.id);
       expect(entry, rule.meta.id).toBeDefined();
-      expect(entry?.category).toBe("misconfig");
+      expect(entry?.category).toBe(rule.meta.category);
       expect(entry?.source).toBe(`rules/misconfig/${rule.meta.id}.yaml`);
       expect(entry?.remediation).toBe(rule.meta.remediation);
     }

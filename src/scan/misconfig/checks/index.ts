@@ -8,6 +8,7 @@ import { check as databasePortPublished } from "./database-port-published.js";
 import { check as defaultDatabasePassword } from "./default-database-password.js";
 import { check as dockerfileRunsAsRoot } from "./dockerfile-runs-as-root.js";
 import { check as elizaApiWithoutAuth } from "./eliza-api-without-auth.js";
+import { check as elizaCharacterSecret } from "./eliza-character-secret.js";
 import { check as elizaAuthTokenCleared } from "./eliza-auth-token-cleared.js";
 import { check as elizaUiExposed } from "./eliza-ui-exposed.js";
 import { check as envFileCommitted } from "./env-file-committed.js";
@@ -46,6 +47,7 @@ export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
   "dockerfile-runs-as-root": dockerfileRunsAsRoot,
   "eliza-api-without-auth": elizaApiWithoutAuth,
   "eliza-auth-token-cleared": elizaAuthTokenCleared,
+  "eliza-character-secret": elizaCharacterSecret,
   "eliza-ui-exposed": elizaUiExposed,
   "env-file-committed": envFileCommitted,
   "gha-comment-trigger-without-author-check": ghaCommentTriggerWithoutAuthorCheck,

@@ -1,6 +1,6 @@
 import type { Node } from "@babel/types";
 import type { ScanFile, ScanReport } from "../../rule.js";
-import { calleeName, containsCall, enclosingFunction, envVarName, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
+import { calleeName, enclosingFunction, envVarName, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 import { isSecretHeader, isSecretName, nameWords } from "../secret-names.js";
 
 const OPERATORS = new Set(["===", "==", "!==", "!="]);
@@ -12,20 +12,54 @@ const OPERATORS = new Set(["===", "==", "!==", "!="]);
  * `=== 'production'`, `=== 'changeme'`) and length checks are not timing oracles.
  */
 export function check(file: ScanFile): ScanReport[] {
-  const reports: ScanReport[] = [];
+  const candidates: Array<{ report: ScanReport; scope: Node | undefined }> = [];
+  // Functions (and the program) that call a constant-time compare, marked in the same pass: walking each
+  // comparison's function again was quadratic in a file of top-level comparisons.
+  const safeScopes = new Set<Node>();
   visitScript(file.path, file.text, (node, ancestors) => {
+    if ((node.type === "CallExpression" || node.type === "OptionalCallExpression") && CONSTANT_TIME.includes(calleeName(node).name ?? "")) {
+      markScopes(ancestors, safeScopes);
+      return;
+    }
     if (node.type !== "BinaryExpression" || !OPERATORS.has(node.operator)) return;
     const left = unwrap(node.left as Node);
     const right = unwrap(node.right);
     if (isLiteralLike(left) || isLiteralLike(right)) return;
     const secret = secretSide(left) ?? secretSide(right);
-    if (!secret || isPublicName(left) || isPublicName(right)) return;
-    const fn = enclosingFunction(ancestors);
-    if (fn && containsCall(fn, ["timingSafeEqual", "safeCompare", "constantTimeEqual", "timingSafeCompare"])) return;
-    reports.push({ message: `${secret} is compared with ${node.operator}, which leaks timing; compare with crypto.timingSafeEqual on equal-length buffers (or HMAC digests)`, ...span(node) });
+    if (!secret || isPublicName(left) || isPublicName(right) || isNotASecretValue(left) || isNotASecretValue(right)) return;
+    const report = { message: `${secret} is compared with ${node.operator}, which leaks timing; compare with crypto.timingSafeEqual on equal-length buffers (or HMAC digests)`, ...span(node) };
+    candidates.push({ report, scope: enclosingFunction(ancestors) });
   });
-  return reports;
+  return candidates.filter((c) => !c.scope || !safeScopes.has(c.scope)).map((c) => c.report);
 }
+
+const CONSTANT_TIME = ["timingSafeEqual", "safeCompare", "constantTimeEqual", "timingSafeCompare"];
+
+/** Every function around a call, and the program; stops at one already marked (its outer scopes are too). */
+function markScopes(ancestors: readonly Node[], marked: Set<Node>): void {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (i !== 0 && !FUNCTION_TYPES.has(a.type)) continue;
+    if (marked.has(a)) return;
+    marked.add(a);
+  }
+}
+
+const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "ObjectMethod", "ClassMethod", "ClassPrivateMethod"]);
+
+/**
+ * Operands that hold no secret value even with a secret-like name: a confirmation field typed by the same
+ * user (`password === confirmPassword`), a redaction sentinel (`value === REDACTED`), and a secret's
+ * *name* (`key === secretKeyName`, `envVar === SECRET_ENV_VARS[i]`).
+ */
+function isNotASecretValue(node: Node): boolean {
+  const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
+  if (!name) return false;
+  const words = nameWords(name);
+  return words.some((w) => NOT_A_VALUE.has(w));
+}
+
+const NOT_A_VALUE = new Set(["CONFIRM", "CONFIRMATION", "CONFIRMED", "REPEAT", "REPEATED", "RETYPE", "RETYPED", "REDACTED", "MASKED", "MASK", "PLACEHOLDER", "SENTINEL", "NAME", "NAMES", "LABEL", "FIELD", "PREFIX", "SUFFIX", "ENVVAR", "VAR", "VARS"]);
 
 function isLiteralLike(node: Node): boolean {
   switch (node.type) {
