@@ -2,6 +2,7 @@ import type { ScanFile, ScanReport } from "../../rule.js";
 import { entry, envScopes, type EnvScope } from "../env-scopes.js";
 import { isPublishedEverywhere } from "../parsers/compose.js";
 import { isLoopbackHost } from "../secret-names.js";
+import { isAgentService } from "../agent-service.js";
 
 const TOKEN = "ELIZA_SERVER_AUTH_TOKEN";
 
@@ -31,18 +32,11 @@ function looksLikeElizaEnv(scope: EnvScope): boolean {
 
 function composeService(scope: EnvScope): ScanReport[] {
   const service = scope.service;
-  if (!service || !isAgentService(scope)) return [];
+  if (!service || !isAgentService(service)) return [];
   const token = entry(scope, TOKEN);
   if (token && token.value.trim() !== "") return [];
   if (!token && scope.open) return [];
   const exposed = service.ports.find(isPublishedEverywhere);
   if (!exposed) return [];
   return [{ message: `service "${service.name}" publishes the agent API on every interface without ${TOKEN}: anyone who can reach the port controls the agents`, start: exposed.start, end: exposed.end }];
-}
-
-/** Named, built or configured as an elizaOS agent: the root compose file only has `build:` and `container_name: elizav2`. */
-function isAgentService(scope: EnvScope): boolean {
-  const s = scope.service!;
-  if ([s.name, s.containerName, s.image?.value ?? "", s.command].some((v) => /eliza/i.test(v))) return true;
-  return scope.entries.some((e) => /^(ELIZA_|REMOTE_CHARACTER_URLS$|WALLET_SECRET_SALT$|SECRET_SALT$|PGLITE_DATA_DIR$|ENABLE_DATA_ISOLATION$)/.test(e.key));
 }

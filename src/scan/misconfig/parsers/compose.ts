@@ -12,6 +12,8 @@ export interface ComposeService {
   ports: PublishedPort[];
   command: string;
   containerName: string;
+  /** The build context (`build: .` or `build: { context: ../.. }`); undefined when the service is pulled. */
+  build?: string;
 }
 
 export interface SourcedEntry {
@@ -53,7 +55,14 @@ function toService(name: string, pair: Pair): ComposeService {
     ports: portsOf(valueOf(node, "ports")),
     command,
     containerName: scalarText(valueOf(node, "container_name")) ?? "",
+    ...buildOf(valueOf(node, "build")),
   };
+}
+
+function buildOf(node: unknown): { build?: string } {
+  if (node === undefined || node === null) return {};
+  const context = isMap(node) ? (scalarText(valueOf(node, "context")) ?? ".") : scalarText(node);
+  return context === undefined ? {} : { build: context };
 }
 
 /** `environment:` as a map (`KEY: value`) or a list (`- KEY=value`). */
