@@ -98,17 +98,21 @@ export class Guard {
     try {
       this.logger.warn(alertRecord(alert), `rampart detection: ${alert.rule}`);
       this.telemetry.detection(alert);
-      if (alert.action === "block" && this.shared) {
-        const now = Date.parse(alert.lastSeen);
-        for (const key of alert.blocked ?? []) {
-          const block = this.detector.heldBlock(key, now);
-          if (block) this.shared.shareBlock(key, block, now);
-        }
-      }
+      this.shareBlocks(alert);
       for (const sink of this.options.sinks ?? []) sink.push(alert);
       this.options.onAlert?.(alert);
     } catch (error) {
       this.fail("report", error);
+    }
+  }
+
+  /** Hands the blocks an alert made to the shared store (when there is one). */
+  shareBlocks(alert: Alert): void {
+    if (alert.action !== "block" || !this.shared) return;
+    const now = Date.parse(alert.lastSeen);
+    for (const key of alert.blocked ?? []) {
+      const block = this.detector.heldBlock(key, now);
+      if (block) this.shared.shareBlock(key, block, now);
     }
   }
 

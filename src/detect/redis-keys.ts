@@ -6,6 +6,8 @@
 export interface StoreKeys {
   /** Counter of one trigger for one subject, from the detector's state key `<rule>#<trigger>|<subject>`. */
   counter(stateKey: string): string;
+  /** Marks that a kept (pair-scoped) count has alerted in this window; same tag as its counter. */
+  alerted(stateKey: string): string;
   /** Sorted set: blocked subject → until (ms); bounds and expires the index. */
   readonly blockUntil: string;
   /** Hash: blocked subject → the block as JSON. */
@@ -15,11 +17,13 @@ export interface StoreKeys {
 }
 
 export function storeKeys(prefix: string): StoreKeys {
+  const keyed = (kind: string) => (stateKey: string) => {
+    const bar = stateKey.indexOf("|");
+    return `${prefix}{${tagSafe(stateKey.slice(bar + 1))}}:${kind}:${stateKey.slice(0, bar)}`;
+  };
   return {
-    counter(stateKey) {
-      const bar = stateKey.indexOf("|");
-      return `${prefix}{${tagSafe(stateKey.slice(bar + 1))}}:c:${stateKey.slice(0, bar)}`;
-    },
+    counter: keyed("c"),
+    alerted: keyed("a"),
     blockUntil: `${prefix}{blocks}:until`,
     blockData: `${prefix}{blocks}:data`,
     blockChannel: `${prefix}{blocks}:new`,

@@ -1,27 +1,37 @@
 import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
-import type { Block, Counted, Hit } from "./detector.js";
+import type { Block, Hit } from "./detector.js";
+import type { BlockScope } from "./rule.js";
 import { connectRedis, type RedisClient, type RedisConnection } from "./redis-connect.js";
 import { storeKeys, type StoreKeys } from "./redis-keys.js";
 import { validateStoreOption, type RedisStoreOptions } from "./store-options.js";
-import type { DetectStore, StoreListener } from "./store.js";
+import type { DetectStore, SharedCount, StoreListener } from "./store.js";
 
 /**
- * One round trip, atomic, one key: add the hit to the subject's sorted set (score = event time), drop what
- * left the window, keep at most `threshold` members (bounded per key), refresh the TTL, return the count
- * and the oldest time. Distinct counting uses the value itself as the member. The call that reaches the
- * threshold empties the set, as the in-memory detector does: exactly one instance sees the crossing, and the
- * next alert needs a fresh window's worth of evidence.
+ * One round trip, atomic, one key: drop what left the window, add the hit to the subject's sorted set
+ * (score = event time), keep at most `keep` members (bounded per key), refresh the TTL; return the count, the
+ * oldest time, whether the member is new to the window, and (distinct counts at the threshold) the ten newest
+ * members for the alert to name. Distinct counting uses the value itself as the member. When `reset` is set
+ * the call that reaches the threshold empties the set, as the in-memory detector does: exactly one instance
+ * sees the crossing, and the next alert needs a fresh window's worth of evidence. Pair-scoped counts are kept;
+ * their second key marks the window's alert, so instances after the first learn they only refuse new members.
  */
 const COUNT_SCRIPT = `
-local key, at, window, threshold, member = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-redis.call('ZADD', key, at, member)
+local key, alerted = KEYS[1], KEYS[2]
+local at, window, threshold, member = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local keep, reset, name = tonumber(ARGV[5]), ARGV[6] == '1', ARGV[7] == '1'
 redis.call('ZREMRANGEBYSCORE', key, '-inf', at - window)
+local fresh = redis.call('ZSCORE', key, member) == false
+redis.call('ZADD', key, at, member)
 local n = redis.call('ZCARD', key)
-if n > threshold then redis.call('ZREMRANGEBYRANK', key, 0, n - threshold - 1); n = threshold end
+if n > keep then redis.call('ZREMRANGEBYRANK', key, 0, n - keep - 1); n = keep end
 local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-if n >= threshold then redis.call('DEL', key) else redis.call('PEXPIRE', key, window) end
-return {n, first[2]}
+local named = {}
+if name and n >= threshold then named = redis.call('ZREVRANGE', key, 0, 9) end
+local again = 0
+if n >= threshold and not reset and not redis.call('SET', alerted, '1', 'PX', window, 'NX') then again = 1 end
+if reset and n >= threshold then redis.call('DEL', key) else redis.call('PEXPIRE', key, window) end
+return {n, first[2], fresh and 1 or 0, named, again}
 `;
 
 /**
@@ -59,7 +69,7 @@ return redis.call('HMGET', KEYS[2], unpack(subjects))
 `;
 
 interface StoreCommands {
-  rampartCount(key: string, at: number, window: number, threshold: number, member: string): Promise<[number, string]>;
+  rampartCount(key: string, alerted: string, at: number, window: number, threshold: number, member: string, keep: number, reset: 0 | 1, name: 0 | 1): Promise<[number, string, number, string[], number]>;
   rampartBlock(untilKey: string, dataKey: string, subject: string, until: number, payload: string, now: number, cap: number, channel: string): Promise<number>;
   rampartActive(untilKey: string, dataKey: string, now: number): Promise<Array<string | null>>;
 }
@@ -72,7 +82,10 @@ interface BlockRecord {
   u: number;
   st: 403 | 429;
   r: string;
+  sc?: BlockScope;
 }
+
+const SCOPES: ReadonlySet<string> = new Set(["subject", "auth", "pair"]);
 
 export class RedisStore implements DetectStore {
   readonly name = "redis";
@@ -109,7 +122,7 @@ export class RedisStore implements DetectStore {
       return;
     }
     const client = connection.client;
-    client.defineCommand("rampartCount", { numberOfKeys: 1, lua: COUNT_SCRIPT });
+    client.defineCommand("rampartCount", { numberOfKeys: 2, lua: COUNT_SCRIPT });
     client.defineCommand("rampartBlock", { numberOfKeys: 2, lua: BLOCK_SCRIPT });
     client.defineCommand("rampartActive", { numberOfKeys: 2, lua: ACTIVE_SCRIPT });
     this.connection = connection;
@@ -132,7 +145,7 @@ export class RedisStore implements DetectStore {
     subscriber.on("message", (channel: string, message: string) => {
       if (channel !== this.keys.blockChannel) return;
       const record = parseBlock(message);
-      if (record) listener.block(record.s, { until: record.u, status: record.st, rule: record.r });
+      if (record) listener.block(record.s, blockOf(record));
     });
     subscriber.on("ready", () => {
       subscriber
@@ -147,10 +160,17 @@ export class RedisStore implements DetectStore {
     return this.connection.client as CountingClient;
   }
 
-  async count(hit: Hit): Promise<Counted> {
+  async count(hit: Hit): Promise<SharedCount> {
+    const distinct = hit.member !== undefined;
     const member = hit.member ?? this.memberOf(hit);
-    const [count, first] = await this.client.rampartCount(this.keys.counter(hit.key), hit.at, hit.windowMs, hit.threshold, member);
-    return { count: Number(count), firstSeen: Number(first) };
+    // A count that keeps more members than its threshold (pair scope) goes on after an alert; others start over.
+    const keep = hit.keep ?? hit.threshold;
+    const [count, first, fresh, named, again] = await this.client.rampartCount(this.keys.counter(hit.key), this.keys.alerted(hit.key), hit.at, hit.windowMs, hit.threshold, member, keep, hit.keep === undefined ? 1 : 0, distinct ? 1 : 0);
+    const counted: SharedCount = { count: Number(count), firstSeen: Number(first) };
+    if (again === 1) counted.alertedElsewhere = true;
+    if (distinct) counted.fresh = fresh === 1;
+    if (named.length > 0) counted.members = named;
+    return counted;
   }
 
   private memberOf(hit: Hit): string {
@@ -163,7 +183,7 @@ export class RedisStore implements DetectStore {
   }
 
   async setBlock(subject: string, block: Block, now: number): Promise<void> {
-    const record: BlockRecord = { s: subject, u: block.until, st: block.status, r: block.rule };
+    const record: BlockRecord = { s: subject, u: block.until, st: block.status, r: block.rule, ...(block.scope ? { sc: block.scope } : {}) };
     await this.client.rampartBlock(this.keys.blockUntil, this.keys.blockData, subject, block.until, JSON.stringify(record), now, this.maxBlocks, this.keys.blockChannel);
   }
 
@@ -173,7 +193,7 @@ export class RedisStore implements DetectStore {
     const now = Date.now();
     for (const raw of await this.client.rampartActive(this.keys.blockUntil, this.keys.blockData, now)) {
       const record = raw ? parseBlock(raw) : undefined;
-      if (record && record.u > now) listener.block(record.s, { until: record.u, status: record.st, rule: record.r });
+      if (record && record.u > now) listener.block(record.s, blockOf(record));
     }
   }
 
@@ -184,12 +204,17 @@ export class RedisStore implements DetectStore {
   }
 }
 
+function blockOf(record: BlockRecord): Block {
+  return { until: record.u, status: record.st, rule: record.r, ...(record.sc ? { scope: record.sc } : {}) };
+}
+
 /** A published block, or undefined for anything else on the channel. */
 function parseBlock(raw: string): BlockRecord | undefined {
   try {
     const record = JSON.parse(raw) as Partial<BlockRecord>;
     if (typeof record.s !== "string" || typeof record.u !== "number" || typeof record.r !== "string") return undefined;
     if (record.st !== 403 && record.st !== 429) return undefined;
+    if (record.sc !== undefined && !SCOPES.has(record.sc)) return undefined;
     return record as BlockRecord;
   } catch {
     return undefined;

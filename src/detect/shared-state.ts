@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Alert } from "./alert.js";
-import type { Block, Counted, Detector, Hit } from "./detector.js";
+import { pairKey, type Block, type Detector, type Hit } from "./detector.js";
 import type { AccessEvent } from "./event.js";
-import type { DetectStore, StoreListener } from "./store.js";
+import type { DetectStore, SharedCount, StoreListener } from "./store.js";
 import type { DetectTelemetry } from "./telemetry.js";
 
 /** While the store is down, one counted event every this often tries it again. */
@@ -27,6 +27,8 @@ export interface SharedStateHost {
   readonly logger: Logger;
   readonly telemetry: DetectTelemetry;
   report(alert: Alert): void;
+  /** Shares the blocks an alert made, without reporting the alert. */
+  shareBlocks(alert: Alert): void;
   track(work: Promise<void>): void;
 }
 
@@ -97,7 +99,7 @@ export class SharedState implements StoreListener {
     const due = replay ? hits : hits.filter((hit) => this.worthSending(hit));
     if (due.length === 0) return;
     const outages = this.outages;
-    let counted: Counted[];
+    let counted: SharedCount[];
     try {
       counted = await this.within(Promise.all(due.map((hit) => this.store.count(hit))));
     } catch (error) {
@@ -110,8 +112,22 @@ export class SharedState implements StoreListener {
     if (outages === this.outages) this.up();
     due.forEach((hit, i) => {
       const alert = this.host.detector.decide(hit, counted[i]!);
-      if (alert) this.host.report(alert);
+      if (!alert) return this.shareSilentBlock(hit, counted[i]!);
+      // Another instance raised this window's alert: enforce and share what this sighting blocks, silently.
+      if (counted[i]!.alertedElsewhere) this.host.shareBlocks(alert);
+      else this.host.report(alert);
     });
+  }
+
+  /**
+   * After its alert a kept (pair-scoped) count refuses each new member without alerting again; the block
+   * that made is shared like any other.
+   */
+  private shareSilentBlock(hit: Hit, counted: SharedCount): void {
+    if (hit.keep === undefined || !counted.fresh || counted.count < hit.threshold) return;
+    const key = pairKey(hit.event);
+    const block = key && this.host.detector.heldBlock(key, hit.at);
+    if (key && block) this.shareBlock(key, block, hit.at);
   }
 
   private countLocally(hits: Hit[], keep: boolean): void {

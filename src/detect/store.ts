@@ -1,5 +1,10 @@
 import type { Block, Counted, Hit } from "./detector.js";
 
+/** A shared count: `alertedElsewhere` when a kept count already alerted in this window on some instance. */
+export interface SharedCount extends Counted {
+  alertedElsewhere?: boolean;
+}
+
 /** What a store reports back to the guard: its connection state and blocks made by any instance. */
 export interface StoreListener {
   /** Reachable (first connection, or again after an outage). */
@@ -20,7 +25,7 @@ export interface DetectStore {
   /** Starts connecting. A store without `start` is taken as connected from the start. */
   start?(listener: StoreListener): void;
   /** Counts one hit atomically across the fleet. */
-  count(hit: Hit): Promise<Counted>;
+  count(hit: Hit): Promise<SharedCount>;
   /** Makes a block known to every instance (through `listener.block` on each). */
   setBlock(subject: string, block: Block, now: number): Promise<void>;
   /** Reads the active blocks again and hands each to the listener (after a reconnect: messages may have been missed). */

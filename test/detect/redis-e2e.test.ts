@@ -41,7 +41,8 @@ const storeLines = (records: Array<Record<string, unknown>>) => records.filter((
 describe("instances sharing one real redis-server", () => {
   it("uses only hash-tagged keys, one slot per command, and sends nothing for a request that is not counted", async () => {
     const redis = await startRedis();
-    const monitor = await new Redis(redis.port, "127.0.0.1").monitor();
+    const watcher = new Redis(redis.port, "127.0.0.1");
+    const monitor = await watcher.monitor();
     const commands: Array<{ args: string[]; source: string }> = [];
     monitor.on("monitor", (_time: string, args: string[], source: string) => commands.push({ args, source }));
     const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${redis.port}` });
@@ -77,6 +78,7 @@ describe("instances sharing one real redis-server", () => {
     expect(await get(b, "sk-good", "203.0.113.9")).toBe(429);
     await new Promise((r) => setTimeout(r, 100));
     monitor.disconnect();
+    watcher.disconnect();
 
     // Every key any command touched carries a non-empty hash tag, and the keys of one command share it.
     const keyed = commands.map((c) => ({ command: c.args.join(" ").slice(0, 120), keys: keysOf(c.args) })).filter((c) => c.keys.length > 0);
@@ -88,6 +90,23 @@ describe("instances sharing one real redis-server", () => {
     }
     // The request path never reads a block from Redis: blocks arrive by subscription.
     expect(commands.filter((c) => /^(mget|get)$/i.test(c.args[0]!))).toEqual([]);
+  });
+
+  it("token sharing across instances: one alert for the fleet at six networks, and the networks after it refused on every instance", async () => {
+    const redis = await startRedis();
+    const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${redis.port}` });
+    const from = (i: number) => `198.51.${i}.9`;
+    for (let i = 1; i <= 8; i++) {
+      await get(apps[i % 2]!, "sk-good", from(i));
+      await idle();
+    }
+    const alerts = alertsIn(records).filter((r) => r.rule === "token-sharing");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ count: 6, subject: { principal: "key:good" } });
+    expect((alerts[0]!.networks as string[])[0]).toBe("198.51.6.0/24");
+    // The sixth network and the two after it are refused for this key on both instances; the first is not.
+    for (const i of [6, 7, 8]) await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: from(i), principal: "key:good" })?.scope === "pair"), 1000);
+    for (const app of apps) expect(app.middleware.guard.blocked({ ip: from(1), principal: "key:good" })).toBeUndefined();
   });
 
   it("a partition (redis-server stopped with SIGSTOP) and then an outage: no request waits or fails, counting goes local and catches up, blocks made meanwhile are shared", async () => {
