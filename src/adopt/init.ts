@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RampartError } from "../core/errors.js";
+import { assertNoSymlinkBelow, writeFileNoFollow } from "../core/safe-file.js";
 import type { Severity } from "../core/severity.js";
 import { writeBaseline } from "../scan/baseline.js";
 import { loadScanConfig } from "../scan/config.js";
@@ -44,7 +45,9 @@ export async function runInit(root: string, choices: InitChoices, version: strin
     const named = existing.length > 4 ? `${existing.slice(0, 4).join(", ")} and ${existing.length - 4} more` : existing.join(", ");
     throw new RampartError(`${named} already exist${existing.length === 1 ? "s" : ""} in ${root}; nothing was written. Rerun with --force to replace ${existing.length === 1 ? "it" : "them"}, or --no-workflow / --no-baseline / --no-skeletons to skip parts`);
   }
-  for (const file of plan) writeFile(join(root, file.path), file.content);
+  // A repository may hold a `.github` (or any other) symlink: nothing is written through one.
+  for (const path of targets) assertNoSymlinkBelow(root, path);
+  for (const file of plan) writeFile(root, file.path, file.content);
   const written = plan.map((f) => f.path);
   if (!choices.baseline) return { written, baselined: 0 };
   const config = loadScanConfig(undefined, root);
@@ -53,11 +56,14 @@ export async function runInit(root: string, choices: InitChoices, version: strin
   return { written: [...written, INIT_FILES.baseline], baselined: scan.findings.length };
 }
 
-function writeFile(path: string, content: string): void {
+function writeFile(root: string, rel: string, content: string): void {
+  const path = join(root, rel);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
+    assertNoSymlinkBelow(root, rel); // again, now the directories exist
+    writeFileNoFollow(path, content);
   } catch (error) {
+    if (error instanceof RampartError) throw error;
     throw new RampartError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory is writable`, { file: path });
   }
 }

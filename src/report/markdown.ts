@@ -1,5 +1,6 @@
 import { SEVERITIES } from "../core/severity.js";
 import type { Report } from "./report.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 const TOP = 20;
 
@@ -22,6 +23,7 @@ function topFindings(report: Report): string[] {
   return ["| severity | rule | where | what | evidence |", "|---|---|---|---|---|", ...rows, ...more];
 }
 
+/** A table cell: pipes escaped, backticks neutralised, control characters (newlines, ANSI/OSC escapes) made visible. */
 function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/`/g, "'").replace(/\r?\n/g, " ");
+  return terminalSafe(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/`/g, "'");
 }

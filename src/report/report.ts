@@ -11,8 +11,10 @@ export interface Summary {
   gate: Severity;
   /** Findings at or above the gate; the exit code is 1 when this is above zero. */
   failing: number;
-  /** Files (scan) or repositories (audit) looked at. */
+  /** Files (scan) or repositories (audit) looked at; commits for a history scan (see `unit`). */
   scanned: number;
+  /** What `scanned` counts when it is not the kind's default (files for scan, repositories for audit). */
+  unit?: "commits";
   /** Items passed over, with why (binary, too large, unreadable, permission missing, ...). */
   skipped: Array<{ path: string; reason: string }>;
 }
@@ -27,9 +29,9 @@ export interface Report {
   summary: Summary;
 }
 
-export function summarize(findings: readonly Finding[], gate: Severity, scanned: number, skipped: Summary["skipped"] = []): Summary {
+export function summarize(findings: readonly Finding[], gate: Severity, scanned: number, skipped: Summary["skipped"] = [], unit?: Summary["unit"]): Summary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) bySeverity[f.severity]++;
   const failing = findings.filter((f) => reachesGate(f.severity, gate)).length;
-  return { total: findings.length, bySeverity, gate, failing, scanned, skipped };
+  return { total: findings.length, bySeverity, gate, failing, scanned, skipped, ...(unit ? { unit } : {}) };
 }

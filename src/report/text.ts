@@ -3,6 +3,7 @@ import type { Finding } from "../core/finding.js";
 import { SEVERITIES, type Severity } from "../core/severity.js";
 import type { FormatOptions } from "./format.js";
 import type { Report } from "./report.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 type Style = Parameters<typeof styleText>[0];
 const severityStyle: Record<Severity, Style> = {
@@ -23,12 +24,13 @@ export function formatText(report: Report, options: FormatOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Every piece that may come from the scanned repository goes through terminalSafe. */
 function findingLine(f: Finding, paint: (s: Style, t: string) => string): string {
-  const where = `${f.path}:${f.line}:${f.column}`;
-  const evidence = f.redacted ? `  ${paint("dim", f.redacted)}` : "";
-  const tags = f.tags && f.tags.length > 0 ? paint("gray", ` [${f.tags.join(", ")}]`) : "";
-  const origin = f.commit ? paint("gray", `  (commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? ` on ${f.date}` : ""})`) : "";
-  return `${paint("bold", where)}  ${paint(severityStyle[f.severity], f.severity.padEnd(8))}  ${f.ruleId}  ${f.message}${evidence}${tags}${origin}`;
+  const where = terminalSafe(`${f.path}:${f.line}:${f.column}`);
+  const evidence = f.redacted ? `  ${paint("dim", terminalSafe(f.redacted))}` : "";
+  const tags = f.tags && f.tags.length > 0 ? paint("gray", ` [${terminalSafe(f.tags.join(", "))}]`) : "";
+  const origin = f.commit ? paint("gray", terminalSafe(`  (commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? ` on ${f.date}` : ""})`)) : "";
+  return `${paint("bold", where)}  ${paint(severityStyle[f.severity], f.severity.padEnd(8))}  ${terminalSafe(f.ruleId)}  ${terminalSafe(f.message)}${evidence}${tags}${origin}`;
 }
 
 function summaryLine(report: Report, paint: (s: Style, t: string) => string): string {

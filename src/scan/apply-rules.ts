@@ -15,7 +15,9 @@ export function applyRules(
   rules: readonly ScanRule[],
   file: ScanFile,
   onRuleError: (ruleId: string, error: unknown) => void = () => {},
+  budgetMs = Number.POSITIVE_INFINITY,
 ): Finding[] {
+  const started = budgetMs === Number.POSITIVE_INFINITY ? 0 : performance.now();
   // Both computed on first need: most files reach no rule's keywords and produce no report.
   let lowerText: string | undefined;
   const lower = () => (lowerText ??= file.text.toLowerCase());
@@ -30,14 +32,22 @@ export function applyRules(
   };
   const findings: Finding[] = [];
   let fingerprints: FileFingerprints | undefined;
-  for (const rule of rules) {
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
     if (!appliesTo(rule, inFiles, lower)) continue;
-    let reports: ScanReport[];
+    let reports: ScanReport[] = [];
     try {
       reports = rule.check(file);
     } catch (error) {
       onRuleError(rule.meta.id, error);
-      continue;
+    }
+    // Timed only after a check ran (most files run few): a check cannot be interrupted, but the file's
+    // remaining checks can be skipped and the scan go on.
+    const spent = budgetMs === Number.POSITIVE_INFINITY ? 0 : performance.now() - started;
+    if (spent > budgetMs) {
+      const rest = rules.slice(index + 1).filter((r) => appliesTo(r, inFiles, lower)).map((r) => r.meta.id);
+      if (rest.length > 0) onRuleError(rest.join(", "), new OverBudgetError(spent, budgetMs));
+      index = rules.length;
     }
     for (const report of reports) {
       if (isDocumentationValue(rule, report)) continue;
@@ -45,6 +55,14 @@ export function applyRules(
     }
   }
   return findings;
+}
+
+/** The per-file time budget ran out: the checks named with it were skipped for this file. */
+export class OverBudgetError extends Error {
+  constructor(spentMs: number, budgetMs: number) {
+    super(`skipped: the file's checks took ${Math.round(spentMs)} ms, over the ${budgetMs} ms per-file budget`);
+    this.name = "OverBudgetError";
+  }
 }
 
 /** Placeholders (`your_key_here`, `${VAR}`, `xxxx…`) are never secret findings, whichever rule matched them. */

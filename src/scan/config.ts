@@ -91,7 +91,8 @@ interface RawConfig {
 export function loadScanConfig(explicitFile: string | undefined, root: string): ScanConfig {
   const file = explicitFile ?? join(root, CONFIG_FILE_NAME);
   if (!explicitFile && !existsSync(file)) return EMPTY_CONFIG;
-  const { value, source } = readYamlFile<RawConfig | null>(file, check);
+  // The scanned repository's own config may not point out of it (a committed symlink to /dev/zero or ~/.ssh).
+  const { value, source } = readYamlFile<RawConfig | null>(file, check, explicitFile ? {} : { root });
   const config = normalize(value ?? {}, source);
   compileCustomRules(config); // a bad regex is reported now, at its line, not inside a worker later
   return config;
@@ -114,7 +115,11 @@ function normalize(raw: RawConfig, source: YamlSource): ScanConfig {
     customRuleLines: (raw.customRules ?? []).map((_, i) => source.lineOf(`/customRules/${i}`)),
   };
   if (raw.metrics) config.metrics = raw.metrics;
-  if (raw.maxFileSize !== undefined) config.maxFileSize = parseSize(raw.maxFileSize, source.file, source.lineOf("/maxFileSize"));
+  if (raw.maxFileSize !== undefined) {
+    const line = source.lineOf("/maxFileSize");
+    config.maxFileSize = parseSize(raw.maxFileSize, source.file, line);
+    if (config.maxFileSize < 1) throw new ConfigError("maxFileSize would skip every file; give at least 1 byte, e.g. 2MB", { file: source.file, line });
+  }
   return config;
 }
 

@@ -10,7 +10,10 @@ import { loadScanRules, ruleSources, rulesFingerprint } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
 import { scanOneFile, scanText, type FileJob, type FileOutcome } from "./scan-file.js";
+import { treeMatcher } from "./tree-rules.js";
 import { walkAhead } from "./walk-ahead.js";
+import { FileFilter } from "./walk/file-filter.js";
+import { findRepoContext, type RepoContext } from "./walk/repo-context.js";
 import { walkFiles, type Skipped, type WalkedFile } from "./walk/walk.js";
 
 export type { Skipped } from "./walk/walk.js";
@@ -28,6 +31,8 @@ export interface ScanOptions {
   /** Rescan cache (default on). */
   cache?: boolean;
   cacheDir?: string;
+  /** Environment the default cache directory is found from (XDG_CACHE_HOME); default process.env. */
+  env?: NodeJS.ProcessEnv;
   version?: string;
   /** Only rules of these categories (`secret`, `misconfig`); default all. */
   categories?: string[];
@@ -37,8 +42,10 @@ export interface ScanOptions {
 
 export interface ScanResult {
   findings: Finding[];
-  /** Files whose content went through the rules (or came from the cache). */
+  /** Files whose content went through the rules (or came from the cache); commits for --git-history. */
   scanned: number;
+  /** What `scanned` counts, when not files. */
+  scannedUnit?: "commits";
   skipped: Skipped[];
   rules: ScanRule[];
   /** Directory finding paths are relative to. */
@@ -73,38 +80,40 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => (isAbsolute(p) ? p : resolve(options.cwd, p)));
   const base = await baseOf(roots, options.cwd);
   const skipped: Skipped[] = [];
-  const walk = walkFiles(
-    {
-      roots,
-      base,
-      gitignore: options.gitignore ?? true,
-      include: config.include,
-      exclude: config.exclude,
-    },
-    (s) => skipped.push(s),
+  const onSkip = (s: Skipped) => skipped.push(s);
+  const filter = new FileFilter(
+    { gitignore: options.gitignore ?? true, include: config.include, exclude: config.exclude, ...repoOption(base) },
+    (path, reason) => onSkip({ path, reason }),
   );
+  // Rules that judge a file against the whole tree (ELZ-014) see their files last, once the list is complete.
+  const rules = loadScanRules(config, options.categories);
+  const tree: string[] = [];
+  const deferred: WalkedFile[] = [];
+  const needsTree = treeMatcher(rules);
+  const walk = holdBack(walkFiles({ roots, base, gitignore: options.gitignore ?? true, filter }, onSkip), tree, needsTree, deferred);
 
   const useCache = options.cache ?? true;
-  const cacheDir = options.cacheDir ?? defaultCacheDir(base);
-  const cache = useCache ? readScanCache(cacheDir) : undefined;
+  const cacheDir = options.cacheDir ?? defaultCacheDir(base, options.env);
+  const cache = useCache ? readScanCache(cacheDir, base) : undefined;
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const workerFile = workerScript();
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // Look ahead far enough to know whether workers pay off; a big tree then streams on to them while the
   // walk goes on, so worker start-up overlaps the walk.
+  const fingerprint = cache ? rulesFingerprint(rules, version) : "";
   const { head, rest } = await lookAhead(walk, jobs > 1 && workerFile ? (options.poolThreshold ?? POOL_THRESHOLD_FILES) : 0);
   // Workers are sent the rule files as read here: parsing and validating them once saves each worker a third
-  // of its start-up. Any error in them surfaces here, before a worker starts.
-  const rules = loadScanRules(config, options.categories);
+  // of its start-up. Any error in them surfaced above, before a worker starts.
   const workers =
     rest && workerFile
-      ? startWorkers(jobs, workerFile, { config, version, maxFileSize, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}), sources: ruleSources(), ...compileCacheOption() })
+      ? startWorkers(jobs, workerFile, { config, version, maxFileSize, rulesFingerprint: fingerprint, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}), sources: ruleSources(), ...compileCacheOption() })
       : undefined;
-  const context = { rules, rulesFingerprint: rulesFingerprint(rules, version), maxFileSize, ...(cache ? { cache } : {}) };
-  const outcomes =
+  const context = { rules, rulesFingerprint: fingerprint, maxFileSize, ...(cache ? { cache } : {}) };
+  const walked =
     rest && workers
       ? scanInPool(concat(head, rest), workers, (batch) => batch.map((job) => scanOneFile(job, context)))
       : scanInThread(concat(head, walk), context);
+  const outcomes = concatOutcomes(walked, () => deferred.map((file) => scanOneFile({ ...jobOf(file), tree }, context)));
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
@@ -120,7 +129,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
     for (const e of outcome.ruleErrors ?? []) result.ruleErrors.push(`${outcome.rel}: ${e}`);
     result.findings.push(...outcome.findings);
   }
-  if (cache) writeScanCache(cacheDir, nextCache);
+  if (cache) writeScanCache(cacheDir, nextCache, base);
   result.findings.sort(byLocation);
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
@@ -134,7 +143,7 @@ export interface ScanSource {
   meta?: { commit?: string; author?: string; date?: string };
 }
 
-/** Scans in-memory texts (git diffs, the index, commits' added lines) on the calling thread. */
+/** Scans in-memory texts (a library entry point) on the calling thread; no file filter applies. */
 export function scanSources(sources: Iterable<ScanSource>, options: { config?: ScanConfig; rules?: ScanRule[] } = {}): { findings: Finding[]; rules: ScanRule[]; ruleErrors: string[] } {
   const rules = options.rules ?? loadScanRules(options.config ?? EMPTY_CONFIG);
   const findings: Finding[] = [];
@@ -142,7 +151,7 @@ export function scanSources(sources: Iterable<ScanSource>, options: { config?: S
   for (const source of sources) {
     let found: Finding[];
     try {
-      found = scanText(source.path, source.text, rules, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
+      found = scanText({ path: source.path, text: source.text }, rules, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
     } catch (error) {
       ruleErrors.push(`${source.path}: ${(error as Error)?.message ?? String(error)}`);
       continue;
@@ -164,7 +173,7 @@ function remap(finding: Finding, source: ScanSource): Finding {
   return out;
 }
 
-function byLocation(a: Finding, b: Finding): number {
+export function byLocation(a: Finding, b: Finding): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
@@ -196,7 +205,31 @@ async function* concat(head: WalkedFile[], rest: AsyncIterable<WalkedFile>): Asy
 }
 
 async function* scanInThread(files: AsyncIterable<WalkedFile>, context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
-  for await (const file of files) yield scanOneFile({ abs: file.abs, rel: file.rel }, context);
+  for await (const file of files) yield scanOneFile(jobOf(file), context);
+}
+
+function jobOf(file: WalkedFile): FileJob {
+  return file.tracked === undefined ? { abs: file.abs, rel: file.rel } : { abs: file.abs, rel: file.rel, tracked: file.tracked };
+}
+
+/** The repository around the scanned directory, when there is one: its ignore files and tracked files apply. */
+function repoOption(base: string): { repo?: RepoContext } {
+  const repo = findRepoContext(base);
+  return repo ? { repo } : {};
+}
+
+/** Passes the walk on, recording every path into `tree` and keeping back the files `needsTree` picks. */
+async function* holdBack(walk: AsyncGenerator<WalkedFile>, tree: string[], needsTree: (rel: string) => boolean, deferred: WalkedFile[]): AsyncGenerator<WalkedFile> {
+  for await (const file of walk) {
+    tree.push(file.rel);
+    if (needsTree(file.rel)) deferred.push(file);
+    else yield file;
+  }
+}
+
+async function* concatOutcomes(first: AsyncIterable<FileOutcome>, then: () => FileOutcome[]): AsyncGenerator<FileOutcome> {
+  yield* first;
+  yield* then();
 }
 
 /** The compiled worker; tests that run the TypeScript sources use the built one next to it in dist/. */

@@ -10,6 +10,13 @@ export interface ScanFile {
   /** Relative to the scanned root, `/` separators (e.g. `config/.env.production`). */
   path: string;
   text: string;
+  /**
+   * Every file the scan sees, relative to the same root as `path`. Set for files a `needsTree` rule applies
+   * to (the engine scans those once the whole list is known); absent otherwise.
+   */
+  tree?: readonly string[];
+  /** Whether git tracks this file (in --diff, --staged and --git-history always true); absent outside a repository. */
+  tracked?: boolean;
 }
 
 export interface ScanReport {
@@ -42,6 +49,8 @@ export interface ScanRuleMeta extends RuleMeta {
   files?: string[];
   /** Hash of a data-driven rule's definition, so the rescan cache notices an edited pattern. */
   revision?: string;
+  /** The rule reads `ScanFile.tree`: the engine holds its files back until the tree's file list is complete. */
+  needsTree?: boolean;
 }
 
 export interface ScanRule {

@@ -6,11 +6,15 @@ import { applyRules, lineStarts } from "./apply-rules.js";
 import { dedupeFindings } from "./dedupe.js";
 import { rulesForText } from "./keyword-index.js";
 import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
-import type { ScanRule } from "./rule.js";
+import type { ScanFile, ScanRule } from "./rule.js";
 
 export interface FileJob {
   abs: string;
   rel: string;
+  /** Whether git tracks the file; absent outside a repository. */
+  tracked?: boolean;
+  /** The tree's file list, for files a `needsTree` rule applies to. */
+  tree?: readonly string[];
 }
 
 export type FileOutcome =
@@ -22,12 +26,28 @@ const SNIFF_BYTES = 8192;
 const MINIFIED_AVERAGE_LINE = 1000;
 const MINIFIED_MIN_SIZE = 4096;
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+/**
+ * Whatever --max-file-size says, a file above this is skipped: V8 strings stop at ~512 MB, and scanning one
+ * that size as text would abort the whole scan.
+ */
+export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+/** Checks on one file may take this long in all; the rest are skipped for that file, and the scan goes on. */
+export const FILE_TIME_BUDGET_MS = 5_000;
 
 export interface ScanFileContext {
   rules: readonly ScanRule[];
   rulesFingerprint: string;
   maxFileSize: number;
   cache?: ReadonlyMap<string, Finding[]>;
+  /** Per-file budget for all checks together, in milliseconds (default FILE_TIME_BUDGET_MS). */
+  budgetMs?: number;
+}
+
+/** What a file is, besides its text, for the rules: its path, and repository facts when known. */
+export interface FileFacts {
+  path: string;
+  tracked?: boolean;
+  tree?: readonly string[];
 }
 
 /**
@@ -38,17 +58,26 @@ export interface ScanFileContext {
 export function scanOneFile(job: FileJob, context: ScanFileContext): FileOutcome {
   let bytes: Buffer;
   try {
-    const read = readLimited(job.abs, context.maxFileSize);
-    if (typeof read === "number") {
-      return { kind: "skipped", rel: job.rel, reason: `larger than the ${formatBytes(context.maxFileSize)} limit (${formatBytes(read)}; raise --max-file-size to scan it)` };
-    }
+    const limit = Math.min(context.maxFileSize, MAX_TEXT_BYTES);
+    const read = readLimited(job.abs, limit);
+    if (typeof read === "number") return { kind: "skipped", rel: job.rel, reason: tooLarge(read, context.maxFileSize) };
     bytes = read;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     const reason = code === "EISDIR" || code === "EAGAIN" ? `not a regular file (${code})` : `unreadable (${code})`;
     return { kind: "skipped", rel: job.rel, reason };
   }
-  return scanBytes(job.rel, bytes, context);
+  return scanBytes(factsOf(job), bytes, context);
+}
+
+function factsOf(job: FileJob): FileFacts {
+  return { path: job.rel, ...(job.tracked !== undefined ? { tracked: job.tracked } : {}), ...(job.tree ? { tree: job.tree } : {}) };
+}
+
+/** The skip reason for a file of `size` bytes over the limit in force. */
+export function tooLarge(size: number, maxFileSize: number): string {
+  if (size > MAX_TEXT_BYTES && maxFileSize > MAX_TEXT_BYTES) return `larger than ${formatBytes(MAX_TEXT_BYTES)} (${formatBytes(size)}), the most Rampart scans as text`;
+  return `larger than the ${formatBytes(Math.min(maxFileSize, MAX_TEXT_BYTES))} limit (${formatBytes(size)}; raise --max-file-size to scan it)`;
 }
 
 /** The file's bytes, or its size when above `max` (nothing is read then). */
@@ -72,18 +101,33 @@ function readLimited(path: string, max: number): Buffer | number {
   }
 }
 
-export function scanBytes(rel: string, bytes: Buffer, context: ScanFileContext): FileOutcome {
-  if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { kind: "skipped", rel, reason: "binary" };
-  const cacheKey = context.cache
-    ? createHash("sha256").update(context.rulesFingerprint).update("\0").update(rel).update("\0").update(bytes).digest("base64url").slice(0, 27)
-    : undefined;
-  const hit = cacheKey ? context.cache?.get(cacheKey) : undefined;
-  if (hit && cacheKey) return { kind: "scanned", rel, bytes: bytes.length, findings: hit, cacheKey, cached: true };
-  const text = decodeText(bytes);
-  if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
-  const ruleErrors: string[] = [];
-  const findings = scanText(rel, text, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), bytes);
-  return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
+/**
+ * The content checks every mode shares (binary, minified), the cache, then the rules. Never throws: a
+ * failure becomes a skip naming the file.
+ */
+export function scanBytes(facts: FileFacts, bytes: Buffer, context: ScanFileContext): FileOutcome {
+  const rel = facts.path;
+  try {
+    if (bytes.length > MAX_TEXT_BYTES) return { kind: "skipped", rel, reason: tooLarge(bytes.length, context.maxFileSize) };
+    if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { kind: "skipped", rel, reason: "binary" };
+    // Files judged against the tree are not cached: their findings depend on more than their bytes.
+    const cacheKey = context.cache && !facts.tree ? cacheKeyOf(context.rulesFingerprint, facts, bytes) : undefined;
+    const hit = cacheKey ? context.cache?.get(cacheKey) : undefined;
+    if (hit && cacheKey) return { kind: "scanned", rel, bytes: bytes.length, findings: hit, cacheKey, cached: true };
+    const text = decodeText(bytes);
+    if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
+    const ruleErrors: string[] = [];
+    const findings = scanText({ ...facts, text }, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), bytes, context.budgetMs ?? FILE_TIME_BUDGET_MS);
+    return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
+  } catch (error) {
+    return { kind: "skipped", rel, reason: `could not be scanned (${(error as Error)?.message ?? String(error)})` };
+  }
+}
+
+function cacheKeyOf(rulesFingerprint: string, facts: FileFacts, bytes: Buffer): string {
+  const hash = createHash("sha256").update(rulesFingerprint).update("\0").update(facts.path).update("\0");
+  hash.update(facts.tracked === undefined ? "?" : facts.tracked ? "t" : "u").update("\0");
+  return hash.update(bytes).digest("base64url").slice(0, 27);
 }
 
 /**
@@ -104,10 +148,11 @@ export function formatBytes(n: number): string {
  * Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. `bytes` is the
  * text as read from disk, when there is a file.
  */
-export function scanText(path: string, text: string, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void, bytes?: Uint8Array): Finding[] {
+export function scanText(file: ScanFile, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void, bytes?: Uint8Array, budgetMs?: number): Finding[] {
+  const { text } = file;
   // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
   const candidates = rulesForText(rules, text, bytes).map(withoutKeywords);
-  const findings = dedupeFindings(applyRules(candidates, { path, text }, onRuleError));
+  const findings = dedupeFindings(applyRules(candidates, file, onRuleError, budgetMs));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
   const starts = lineStarts(text);
   const lineText = (line: number) => {

@@ -16,19 +16,21 @@ interface Init {
   compileCache?: string;
   /** The rule files as the parent read and validated them. */
   sources?: RuleSources;
+  /** The parent's rules fingerprint (hashing the scan code once is enough). */
+  rulesFingerprint: string;
 }
 
 const init = workerData as Init;
 // Workers do not inherit the parent's compile cache; with it, loading the rule modules takes half the time.
 // Enabled before the rule modules are imported, hence the dynamic imports.
 if (init.compileCache) enableCompileCache?.(init.compileCache);
-const { adoptRuleSources, loadScanRules, rulesFingerprint } = await import("./registry.js");
+const { adoptRuleSources, loadScanRules } = await import("./registry.js");
 const { scanOneFile } = await import("./scan-file.js");
 if (init.sources) adoptRuleSources(init.sources);
 const rules = loadScanRules(init.config, init.categories);
 const context = {
   rules,
-  rulesFingerprint: rulesFingerprint(rules, init.version),
+  rulesFingerprint: init.rulesFingerprint,
   maxFileSize: init.maxFileSize,
   ...(init.cache ? { cache: new Map(init.cache) } : {}),
 };

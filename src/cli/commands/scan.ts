@@ -1,7 +1,8 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { ExitCode } from "../../core/exit-code.js";
+import { assertNoSymlinkBelow } from "../../core/safe-file.js";
 import { ConfigError, UsageError } from "../../core/errors.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
@@ -66,11 +67,17 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
   const gate = parseGate(options.failOn);
   const jobs = parseJobs(options.jobs);
   const categories = parseCategories(options.category);
-  const maxFileSize = options.maxFileSize === undefined ? undefined : parseSize(options.maxFileSize);
+  const maxFileSize = options.maxFileSize === undefined ? undefined : parseMaxFileSize(options.maxFileSize);
+  requireExistingPaths(paths, io.cwd);
   const configRoot = paths.length === 1 ? resolve(io.cwd, paths[0] ?? ".") : io.cwd;
   const config = loadScanConfig(options.config && resolve(io.cwd, options.config), configRoot);
 
   const baselineFile = options.baseline ?? (options.updateBaseline ? ".rampart-baseline.json" : undefined);
+  // Checked before scanning: a committed symlink in place of the baseline must not redirect the write.
+  if (options.updateBaseline && baselineFile) {
+    const target = resolve(io.cwd, baselineFile);
+    assertNoSymlinkBelow(dirname(target), basename(target));
+  }
   const accepted = options.baseline && !options.updateBaseline ? readBaseline(resolve(io.cwd, options.baseline)) : undefined;
   const result = await pickSource(paths, options, io, { config, jobs, maxFileSize, categories });
   for (const e of result.ruleErrors.slice(0, 20)) io.stderr.write(`rampart: rule error in ${e}\n`);
@@ -87,7 +94,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
     kind: "scan",
     findings: result.findings,
     rules: result.rules.map((r) => r.meta),
-    summary: summarize(result.findings, gate, result.scanned, result.skipped),
+    summary: summarize(result.findings, gate, result.scanned, result.skipped, result.scannedUnit),
   };
   const text = formatReport(format, report, { color: options.output === undefined && wantsColor(io) });
   if (options.output) writeOutput(resolve(io.cwd, options.output), text);
@@ -106,7 +113,13 @@ async function pickSource(
   if (modes > 1) throw new UsageError("--diff, --staged and --git-history are separate modes; pick one");
   if (options.since !== undefined && !options.gitHistory) throw new UsageError("--since goes with --git-history");
   const cwd = resolve(io.cwd, paths[0] ?? ".");
-  const git = { cwd, config: settings.config, ...(settings.categories ? { categories: settings.categories } : {}) };
+  const git = {
+    cwd,
+    config: settings.config,
+    gitignore: options.gitignore,
+    ...(settings.categories ? { categories: settings.categories } : {}),
+    ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
+  };
   if (options.gitHistory) return withProgress(io, "scanning history:", (onProgress) => scanHistory({ ...git, onProgress, ...(options.since ? { since: options.since } : {}) }));
   if (options.diff !== undefined) return withProgress(io, "scanning changes:", (onProgress) => scanChanges({ ...git, onProgress, base: options.diff }));
   if (options.staged) return scanChanges(git);
@@ -116,6 +129,7 @@ async function pickSource(
     config: settings.config,
     gitignore: options.gitignore,
     cache: options.cache,
+    env: io.env,
     version: VERSION,
     ...(settings.jobs !== undefined ? { jobs: settings.jobs } : {}),
     ...(settings.categories ? { categories: settings.categories } : {}),
@@ -145,6 +159,19 @@ function parseCategories(value: string | undefined): string[] | undefined {
   const unknown = list.filter((c) => !CATEGORIES.includes(c));
   if (list.length === 0 || unknown.length > 0) throw new UsageError(`unknown --category "${unknown.join(",") || value}"; use ${CATEGORIES.join(", ")} (comma-separated)`);
   return list;
+}
+
+function parseMaxFileSize(value: string): number {
+  const size = parseSize(value);
+  if (size < 1) throw new UsageError(`--max-file-size ${value} would skip every file; give a size of at least 1 byte, e.g. 2MB`);
+  return size;
+}
+
+/** A path that does not exist is a typo, not an empty scan that passes the gate. */
+function requireExistingPaths(paths: readonly string[], cwd: string): void {
+  const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
+  if (missing.length === 0) return;
+  throw new UsageError(`${missing.map((p) => JSON.stringify(p)).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist; check the path (scan the current directory with: rampart scan .)`);
 }
 
 function parseJobs(value: string | undefined): number | undefined {

@@ -1,24 +1,39 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
 import { RampartError } from "../../core/errors.js";
 
-const SAFE = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false"];
+/** Options every git call gets: plain paths, the standard a/ b/ prefixes, no colour. */
+export const GIT_SAFE_OPTIONS = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "color.ui=false"];
 
-/** Runs git and streams stdout line by line; a failing git becomes a RampartError with git's own words. */
-export async function* gitLines(cwd: string, args: string[]): AsyncGenerator<string> {
-  const child = spawn("git", [...SAFE, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Runs git and streams stdout split on one byte (NUL for `-z` output, a newline for patches): never on "\r",
+ * which a changed line may hold. A failing git becomes a RampartError with git's own words.
+ */
+export async function* gitRecords(cwd: string, args: string[], separator: 0 | 10): AsyncGenerator<Buffer> {
+  const child = spawn("git", [...GIT_SAFE_OPTIONS, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")).slice(-4000));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString("utf8")).slice(-4000)));
   const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
   const failedToStart = new Promise<never>((_, reject) => child.on("error", (e) => reject(new RampartError(`cannot run git (${e.message}); install git and retry`))));
-  for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) yield line;
+  failedToStart.catch(() => undefined);
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    let data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    let at = data.indexOf(separator);
+    while (at !== -1) {
+      yield data.subarray(0, at);
+      data = data.subarray(at + 1);
+      at = data.indexOf(separator);
+    }
+    rest = Buffer.from(data);
+  }
+  if (rest.length > 0) yield rest;
   const code = await Promise.race([exited, failedToStart]);
   if (code !== 0) throw gitError(args, stderr);
 }
 
-/** Runs git to completion for a small answer (a file's content, a ref check). */
+/** Runs git to completion for a small answer (a revision, a config value). */
 export function gitOutput(cwd: string, args: string[], maxBytes = 16 * 1024 * 1024): Buffer {
-  const result = spawnSync("git", [...SAFE, ...args], { cwd, maxBuffer: maxBytes });
+  const result = spawnSync("git", [...GIT_SAFE_OPTIONS, ...args], { cwd, maxBuffer: maxBytes });
   if (result.error) throw new RampartError(`cannot run git (${result.error.message}); install git and retry`);
   if (result.status !== 0) throw gitError(args, result.stderr.toString("utf8"));
   return result.stdout;

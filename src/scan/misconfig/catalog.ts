@@ -82,6 +82,8 @@ function toDefinition({ data, path }: MisconfigRuleSource): MisconfigRuleDefinit
       references: data.references,
       ...(data.files ? { files: data.files } : {}),
       ...(data.keywords ? { keywords: data.keywords } : {}),
+      // A rule whose examples carry a file list judges a file against the tree: the engine must supply it.
+      ...([...data.examples.positive, ...data.examples.negative].some((e) => typeof e === "object" && "tree" in e && e.tree) ? { needsTree: true } : {}),
     },
     check: (file: ScanFile): ScanReport[] => (candidates.every((c) => c.test(file.text)) ? check(file) : []),
   };

@@ -1,8 +1,9 @@
 import { readdirSync, type Dirent } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { relative, sep } from "node:path";
-import picomatch from "picomatch";
-import { ALWAYS_SKIPPED, IgnoreStack } from "./ignore-stack.js";
+import { FileFilter } from "./file-filter.js";
+import { GITIGNORE, IgnoreStack, RAMPARTIGNORE } from "./ignore-stack.js";
+import type { RepoContext } from "./repo-context.js";
 
 export interface WalkOptions {
   /** Absolute paths to walk (files or directories). */
@@ -13,12 +14,18 @@ export interface WalkOptions {
   include?: string[];
   exclude?: Array<{ glob: string; reason: string }>;
   followSymlinks?: boolean;
+  /** The repository around the roots: its top's ignore files apply, and tracked files are never git-ignored. */
+  repo?: RepoContext;
+  /** A filter built by the caller (it is shared with other modes); otherwise one is built from the options above. */
+  filter?: FileFilter;
 }
 
 export interface WalkedFile {
   abs: string;
   /** Relative to `base`, `/` separators. */
   rel: string;
+  /** Whether git tracks the file; absent outside a repository. */
+  tracked?: boolean;
 }
 
 export interface Skipped {
@@ -47,19 +54,24 @@ interface Frame {
  * file one hop per directory level, which on a deep tree was a good part of the walk.
  */
 export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) => void): AsyncGenerator<WalkedFile> {
-  const ignoreNames = options.gitignore ? [".gitignore", ".rampartignore"] : [".rampartignore"];
-  const include = options.include && options.include.length > 0 ? picomatch(options.include, { dot: true }) : undefined;
-  const excludes = (options.exclude ?? []).map((e) => ({ match: picomatch(e.glob, { dot: true }), reason: e.reason }));
+  const ignoreNames = [GITIGNORE, RAMPARTIGNORE];
+  const filter =
+    options.filter ??
+    new FileFilter(
+      { gitignore: options.gitignore, ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.repo ? { repo: options.repo } : {}) },
+      (path, reason) => onSkip({ path, reason }),
+    );
+  const repo = filter.repo;
   const visitedDirs = new Set<string>();
   const toRel = (abs: string) => relative(options.base, abs).split(sep).join("/") || ".";
-
-  function excluded(rel: string): string | undefined {
-    for (const e of excludes) if (e.match(rel)) return `excluded by config: ${e.reason}`;
-    return undefined;
-  }
+  /** Where ignore files cascade from: the repository's top, or the walked root outside a repository. */
+  let top = options.base;
+  /** The walked root relative to `top` ("" when it is the top). */
+  let rootTopRel = "";
+  const topRelOf = (walkRel: string) => (rootTopRel === "" ? walkRel : walkRel === "" ? rootTopRel : `${rootTopRel}/${walkRel}`);
 
   /** Reads a directory into a frame; undefined (and a skip) when it cannot be read or was seen already. */
-  async function open(abs: string, walkRel: string, stack: IgnoreStack): Promise<Frame | undefined> {
+  async function open(abs: string, walkRel: string, stack: IgnoreStack, isRoot = false): Promise<Frame | undefined> {
     // Without following symlinked directories a walk cannot loop (directories have no hard links), so the
     // realpath bookkeeping is only paid when following.
     if (options.followSymlinks) {
@@ -83,8 +95,10 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       name: entry.name,
       kind: entry.isDirectory() ? "dir" : entry.isFile() ? "file" : entry.isSymbolicLink() ? "symlink" : "other",
     }));
-    // Only ignore files that are there are read (a failed read per directory per name adds up).
-    const here = stack.enter(abs, walkRel, ignoreNames.filter((n) => entries.some((e) => e.name === n && e.kind !== "dir")));
+    // Only ignore files that are there are read (a failed read per directory per name adds up). The root's
+    // were read with its parents'.
+    const present = isRoot ? [] : ignoreNames.filter((n) => entries.some((e) => e.name === n && e.kind !== "dir"));
+    const here = stack.enter(abs, topRelOf(walkRel), present, top, (path, reason) => onSkip({ path, reason }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { abs, walkRel, stack: here, entries, next: 0 };
   }
@@ -94,12 +108,10 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
    * relative to `base`; `relOf` turns a walk-relative path into it without path.relative per entry.
    */
   async function visit(abs: string, walkRel: string, rel: string, kind: Entry["kind"], stack: IgnoreStack): Promise<WalkedFile | "dir" | undefined> {
-    const name = walkRel.slice(walkRel.lastIndexOf("/") + 1);
-    if (kind === "dir" && ALWAYS_SKIPPED.has(name)) return undefined;
-    if (stack.ignores(walkRel, kind === "dir")) return undefined;
-    const why = excluded(rel);
-    if (why) {
-      onSkip({ path: rel, reason: why });
+    const topRel = topRelOf(walkRel);
+    const verdict = filter.judge(topRel, rel, kind === "dir", stack);
+    if (!verdict.scan) {
+      if (verdict.reason) onSkip({ path: rel, reason: verdict.reason });
       return undefined;
     }
     if (kind === "dir") return "dir";
@@ -125,14 +137,16 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
         return undefined;
       }
     }
-    if (include && !include(rel)) return undefined;
-    return { abs, rel };
+    const tracked = filter.tracked(topRel);
+    return tracked === undefined ? { abs, rel } : { abs, rel, tracked };
   }
 
   async function* walkTree(root: string): AsyncGenerator<WalkedFile> {
     const rootRel = toRel(root);
     const relOf = (walkRel: string) => (rootRel === "." ? walkRel : `${rootRel}/${walkRel}`);
-    const first = await open(root, "", IgnoreStack.empty());
+    top = repo?.top ?? root;
+    rootTopRel = relative(top, root).split(sep).join("/");
+    const first = await open(root, "", filter.stackFor(top, rootTopRel), true);
     const frames: Frame[] = first ? [first] : [];
     while (frames.length > 0) {
       const frame = frames[frames.length - 1]!;
@@ -161,7 +175,12 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       yield* walkTree(root);
       continue;
     }
-    const outcome = await visit(root, root.split(sep).pop() ?? root, toRel(root), info.isFile() ? "file" : "other", IgnoreStack.empty());
+    // A file named on the command line is scanned even if an ignore file lists it: the user asked for it.
+    const dir = root.slice(0, root.lastIndexOf(sep)) || sep;
+    top = repo?.top ?? dir;
+    rootTopRel = relative(top, dir).split(sep).join("/");
+    const name = root.slice(root.lastIndexOf(sep) + 1);
+    const outcome = await visit(root, name, toRel(root), info.isFile() ? "file" : "other", IgnoreStack.empty());
     if (outcome && outcome !== "dir") yield outcome;
   }
 }

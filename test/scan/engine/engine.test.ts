@@ -41,7 +41,7 @@ describe("scanPaths", () => {
     const cacheDir = join(tmp.dir, ".rampart-cache");
     const first = await scanPaths({ cwd: tmp.dir, jobs: 1, cacheDir });
     expect(first.cacheHits).toBe(0);
-    expect(readdirSync(cacheDir)).toContain("scan-cache-v1.json");
+    expect(readdirSync(cacheDir)).toContain("scan-cache-v2.json");
     const second = await scanPaths({ cwd: tmp.dir, jobs: 1, cacheDir });
     expect(second.cacheHits).toBe(second.scanned);
     expect(second.findings).toEqual(first.findings);
@@ -56,7 +56,7 @@ describe("scanPaths", () => {
     plantTree(3);
     const cacheDir = join(tmp.dir, "c");
     mkdirSync(cacheDir);
-    writeFileSync(join(cacheDir, "scan-cache-v1.json"), "{not json");
+    writeFileSync(join(cacheDir, "scan-cache-v2.json"), "{not json");
     const result = await scanPaths({ cwd: tmp.dir, jobs: 1, cacheDir });
     expect(result.findings).toHaveLength(1);
   });

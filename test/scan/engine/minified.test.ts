@@ -7,14 +7,14 @@ const lines = (count: number, width: number) => Buffer.from(Array.from({ length:
 
 describe("minified or generated files", () => {
   it("are skipped when the average line is longer than 1,000 characters (newlines counted), and scanned otherwise", () => {
-    expect(scanBytes("a.js", lines(8, 1000), context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/minified/) });
-    expect(scanBytes("b.js", lines(8, 999), context)).toMatchObject({ kind: "scanned" });
-    expect(scanBytes("c.js", lines(5000, 40), context)).toMatchObject({ kind: "scanned" });
-    expect(scanBytes("d.js", Buffer.from("y".repeat(200_000)), context)).toMatchObject({ kind: "skipped" });
+    expect(scanBytes({ path: "a.js" }, lines(8, 1000), context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/minified/) });
+    expect(scanBytes({ path: "b.js" }, lines(8, 999), context)).toMatchObject({ kind: "scanned" });
+    expect(scanBytes({ path: "c.js" }, lines(5000, 40), context)).toMatchObject({ kind: "scanned" });
+    expect(scanBytes({ path: "d.js" }, Buffer.from("y".repeat(200_000)), context)).toMatchObject({ kind: "skipped" });
   });
 
   it("weigh the whole file: short lines first do not hide a long tail", () => {
     const mixed = Buffer.concat([lines(3, 10), Buffer.from("\n"), Buffer.from("z".repeat(50_000))]);
-    expect(scanBytes("e.js", mixed, context)).toMatchObject({ kind: "skipped" });
+    expect(scanBytes({ path: "e.js" }, mixed, context)).toMatchObject({ kind: "skipped" });
   });
 });

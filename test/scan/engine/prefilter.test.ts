@@ -62,7 +62,7 @@ describe("the prefilter never hides a finding", () => {
       `nothing here but words and numbers 12345\n`,
     ];
     for (const text of texts) {
-      const fast = scanText("config/app.ts", text, rules).map((f) => f.fingerprint).sort();
+      const fast = scanText({ path: "config/app.ts", text }, rules).map((f) => f.fingerprint).sort();
       const slow = applyRules(stripped, { path: "config/app.ts", text }).map((f) => f.fingerprint);
       expect(fast.length).toBeGreaterThanOrEqual(texts.indexOf(text) === 2 ? 0 : 1);
       for (const fp of fast) expect(slow).toContain(fp);
