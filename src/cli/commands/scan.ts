@@ -1,8 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ExitCode } from "../../core/exit-code.js";
-import { assertNoSymlinkBelow } from "../../core/safe-file.js";
 import { ConfigError, UsageError } from "../../core/errors.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
@@ -73,11 +72,6 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
   const config = loadScanConfig(options.config && resolve(io.cwd, options.config), configRoot);
 
   const baselineFile = options.baseline ?? (options.updateBaseline ? ".rampart-baseline.json" : undefined);
-  // Checked before scanning: a committed symlink in place of the baseline must not redirect the write.
-  if (options.updateBaseline && baselineFile) {
-    const target = resolve(io.cwd, baselineFile);
-    assertNoSymlinkBelow(dirname(target), basename(target));
-  }
   const accepted = options.baseline && !options.updateBaseline ? readBaseline(resolve(io.cwd, options.baseline)) : undefined;
   const result = await pickSource(paths, options, io, { config, jobs, maxFileSize, categories });
   for (const e of result.ruleErrors.slice(0, 20)) io.stderr.write(`rampart: rule error in ${e}\n`);

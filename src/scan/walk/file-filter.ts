@@ -65,6 +65,20 @@ export class FileFilter {
   }
 
   /**
+   * The rules in force inside a scanned directory. When git's rules or Rampart's ignore that directory itself,
+   * the user named it on purpose: only its own ignore files apply, not those above it.
+   */
+  rootStack(top: string, relDir: string): IgnoreStack {
+    if (relDir === "") return this.stackFor(top, "");
+    const slash = relDir.lastIndexOf("/");
+    const parent = this.stackFor(top, slash === -1 ? "" : relDir.slice(0, slash));
+    if (this.judge(relDir, relDir, true, parent).scan) return this.stackFor(top, relDir);
+    const abs = join(top, relDir);
+    const present = [GITIGNORE, RAMPARTIGNORE].filter((name) => exists(join(abs, name)));
+    return IgnoreStack.empty().enter(abs, relDir, present, top, this.onRefused);
+  }
+
+  /**
    * The verdict on one path. `topRel` is relative to the ignore files' top (the repository's top, or the
    * walked root outside a repository); `rel` is what include/exclude globs are matched against.
    */

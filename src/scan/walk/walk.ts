@@ -146,7 +146,7 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
     const relOf = (walkRel: string) => (rootRel === "." ? walkRel : `${rootRel}/${walkRel}`);
     top = repo?.top ?? root;
     rootTopRel = relative(top, root).split(sep).join("/");
-    const first = await open(root, "", filter.stackFor(top, rootTopRel), true);
+    const first = await open(root, "", filter.rootStack(top, rootTopRel), true);
     const frames: Frame[] = first ? [first] : [];
     while (frames.length > 0) {
       const frame = frames[frames.length - 1]!;
