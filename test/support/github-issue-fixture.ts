@@ -46,14 +46,27 @@ function toApi(i: FixtureIssue) {
   };
 }
 
-function comments(i: FixtureIssue) {
+function comments(i: FixtureIssue, repo: string) {
   const login = { author: `reporter${i.number}`, maintainer: "maintainer", bot: "github-actions[bot]" };
-  return (i.comments ?? []).map((c, n) => ({ id: i.number * 100 + n, created_at: at(i.created_at, c.afterHours), user: { login: login[c.by], type: c.by === "bot" ? "Bot" : "User" } }));
+  return (i.comments ?? []).map((c, n) => {
+    const created = at(i.created_at, c.afterHours);
+    return { id: i.number * 100 + n, created_at: created, updated_at: created, issue_url: `https://api.github.com/repos/${repo}/issues/${i.number}`, user: { login: login[c.by], type: c.by === "bot" ? "Bot" : "User" } };
+  });
+}
+
+/** Every comment of the repository as `GET /repos/{owner}/{repo}/issues/comments` lists them: oldest first, `since` on updated_at. */
+function repositoryComments(repo: string) {
+  const all = ISSUES.flatMap((i) => comments(i, repo)).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  return (request: Parameters<Exclude<StandinRoute["reply"], { status: number }>>[0]) => {
+    const since = Date.parse(request.url.searchParams.get("since") ?? "1970-01-01T00:00:00Z");
+    return paginated(all.filter((c) => Date.parse(c.updated_at) >= since), 30, 2)(request);
+  };
 }
 
 /** `advisories: "forbidden"` answers like a token without repository_advisories:read. */
 export function issueRoutes(options: { advisories: "two-in-february" | "forbidden"; repo?: string }): StandinRoute[] {
-  const base = `/repos/${options.repo ?? "acme/agent"}`;
+  const repo = options.repo ?? "acme/agent";
+  const base = `/repos/${repo}`;
   return [
     {
       path: `${base}/issues`,
@@ -65,7 +78,7 @@ export function issueRoutes(options: { advisories: "two-in-february" | "forbidde
         return paginated(items, 30, 3)(request);
       },
     },
-    ...ISSUES.map((i) => ({ path: `${base}/issues/${i.number}/comments`, reply: paginated(comments(i)) })),
+    { path: `${base}/issues/comments`, reply: repositoryComments(repo) },
     {
       path: `${base}/security-advisories`,
       reply:

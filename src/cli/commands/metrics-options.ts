@@ -3,6 +3,7 @@ import { UsageError } from "../../core/errors.js";
 import { addMonths, parseDuration } from "../../metrics/months.js";
 import type { IssueReportRequest } from "../../metrics/collect.js";
 import type { MetricsConfig } from "../../scan/config.js";
+import { withGitHubLimits } from "./github-options.js";
 
 /** Options `metrics issues` and `serve-metrics` share, as commander hands them over. */
 export interface IssueFlags {
@@ -25,7 +26,7 @@ export const collectLabel = (value: string, all: string[]): string[] => [...all,
 
 /** Declares the options both commands take, so their names, help and defaults cannot drift apart. */
 export function withIssueOptions(command: Command): Command {
-  return command
+  return withGitHubLimits(command)
     .option("--label <name>", ISSUE_FLAG_HELP.label, collectLabel, [])
     .option("--target <percent>", ISSUE_FLAG_HELP.target)
     .option("--baseline <months>", ISSUE_FLAG_HELP.baseline, "6")

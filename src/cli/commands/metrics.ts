@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError, UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
-import { createGitHubClient } from "../../core/github-client.js";
 import { collectIssueReport } from "../../metrics/collect.js";
 import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import { issueReportHtml } from "../../metrics/html-report.js";
@@ -13,10 +12,11 @@ import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
+import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
 import { createProgress } from "../progress.js";
 import { issueRequest, lastTwelveMonths, parseRepo, withIssueOptions } from "./metrics-options.js";
 
-interface IssuesOptions {
+interface IssuesOptions extends GitHubFlags {
   repo: string;
   label: string[];
   since?: string;
@@ -57,7 +57,7 @@ async function countIssues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
   const request = { owner, repo, since, until, ...issueRequest(o, config, monthsBetween(since, until).length) };
   if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the repository's issues (see README: Security-issue metrics)");
 
-  const octokit = createGitHubClient({ env: io.env, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}), onWait: (m) => io.stderr.write(`rampart: ${m}\n`) });
+  const octokit = gitHubClientFor(o, io);
   const progress = createProgress(io, "metrics:");
   const report = await collectIssueReport(octokit, { ...request, onProgress: (m) => progress.update(m) }).finally(() => progress.done());
 

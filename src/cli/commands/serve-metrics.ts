@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
-import { createGitHubClient } from "../../core/github-client.js";
 import { collectIssueReport } from "../../metrics/collect.js";
 import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import type { IssueReport } from "../../metrics/issue-report.js";
@@ -11,9 +10,10 @@ import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
 import type { CommandContext } from "../program.js";
+import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
 import { collectLabel, issueRequest, lastTwelveMonths, parseRepo, withIssueOptions, type IssueFlags } from "./metrics-options.js";
 
-interface ServeOptions extends IssueFlags {
+interface ServeOptions extends IssueFlags, GitHubFlags {
   port: string;
   host: string;
   issuesRepo: string[];
@@ -46,7 +46,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<ExitCode> {
   const telemetry = await (await loadTelemetry()).startTelemetry({ prometheus: { port, host: o.host }, serviceName: "rampart-metrics" });
   let reports: IssueReport[] = [];
   observeIssueReport(telemetry.meter, () => reports);
-  const octokit = createGitHubClient({ env: io.env, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}), onWait: (m) => io.stderr.write(`rampart: ${m}\n`) });
+  const octokit = gitHubClientFor(o, io);
   const refresh = async () => {
     const next: IssueReport[] = [];
     for (const r of repos) {
