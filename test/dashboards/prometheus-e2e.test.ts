@@ -136,7 +136,7 @@ function issueRoutesRelativeToNow() {
   const issues = months.flatMap((m, i) => Array.from({ length: perMonth[i]! }, (_, n) => ({ id: i * 10 + n, number: i * 10 + n, created_at: `${m}-01T00:00:0${n}Z`, updated_at: `${m}-01T00:00:0${n}Z`, closed_at: null, user: { login: "reporter", type: "User" } })));
   return [
     { path: "/repos/acme/agent/issues", reply: paginated(issues) },
-    { path: "/repos/acme/agent/issues/:n/comments", reply: paginated([]) },
+    { path: "/repos/acme/agent/issues/comments", reply: paginated([]) },
     { path: "/repos/acme/agent/security-advisories", reply: paginated([]) },
   ];
 }
