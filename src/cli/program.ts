@@ -47,20 +47,50 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       try {
         exitCode = await action();
       } catch (error) {
-        io.stderr.write(`rampart: ${describeError(error)}\n`);
+        io.stderr.write(`rampart: ${await redactedError(error)}\n`);
         exitCode = ExitCode.error;
       }
     },
   };
-  const program = buildProgram(context, await registrarsFor(argv));
+  // Commander's own messages quote the argument it rejected (`unknown option '--ghp_…'`): held back and
+  // redacted like every other error before they reach stderr.
+  const usageErrors: string[] = [];
+  const program = buildProgram(context, await registrarsFor(argv), (s) => usageErrors.push(s));
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExit(error);
-    io.stderr.write(`rampart: ${describeError(error)}\n`);
+    if (error instanceof CommanderError) {
+      await flushRedacted(usageErrors, io);
+      return commanderExit(error);
+    }
+    io.stderr.write(`rampart: ${await redactedError(error)}\n`);
     return ExitCode.error;
   }
+  await flushRedacted(usageErrors, io);
   return exitCode;
+}
+
+async function flushRedacted(texts: string[], io: CliIo): Promise<void> {
+  if (texts.length === 0) return;
+  io.stderr.write(await redacted(texts.join("")));
+}
+
+/**
+ * Error messages quote user input (an unknown config key, a custom rule's regex, an API's error body), and
+ * that input may be a pasted key: every message goes through the scanner's redaction. Loaded only on this
+ * path, so a run without errors does not pay for the rule set.
+ */
+async function redactedError(error: unknown): Promise<string> {
+  return redacted(describeError(error));
+}
+
+async function redacted(message: string): Promise<string> {
+  try {
+    const { redactSecretsInText } = await import("../scan/redact-text.js");
+    return redactSecretsInText(message);
+  } catch {
+    return message;
+  }
 }
 
 function commanderExit(error: CommanderError): ExitCode {
@@ -68,7 +98,7 @@ function commanderExit(error: CommanderError): ExitCode {
   return error.exitCode === 0 ? ExitCode.clean : ExitCode.error;
 }
 
-export function buildProgram(context: CommandContext, registrars: readonly Registrar[]): Command {
+export function buildProgram(context: CommandContext, registrars: readonly Registrar[], writeErr: (s: string) => void = (s) => context.io.stderr.write(s)): Command {
   const program = new Command("rampart")
     .description("Security operations for AI-agent platforms: prevent, detect, respond.")
     .version(VERSION, "-V, --version", "print the Rampart version")
@@ -76,17 +106,17 @@ export function buildProgram(context: CommandContext, registrars: readonly Regis
     .exitOverride()
     .configureOutput({
       writeOut: (s) => context.io.stdout.write(s),
-      writeErr: (s) => context.io.stderr.write(s),
+      writeErr,
     });
   for (const register of registrars) register(program, context);
-  program.commands.forEach((c) => inheritParseBehaviour(c, context));
+  program.commands.forEach((c) => inheritParseBehaviour(c, context, writeErr));
   return program;
 }
 
-function inheritParseBehaviour(command: Command, context: CommandContext): void {
+function inheritParseBehaviour(command: Command, context: CommandContext, writeErr: (s: string) => void): void {
   command.exitOverride().showHelpAfterError("(run with --help for usage)").configureOutput({
     writeOut: (s) => context.io.stdout.write(s),
-    writeErr: (s) => context.io.stderr.write(s),
+    writeErr,
   });
-  command.commands.forEach((c) => inheritParseBehaviour(c, context));
+  command.commands.forEach((c) => inheritParseBehaviour(c, context, writeErr));
 }

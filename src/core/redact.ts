@@ -1,3 +1,5 @@
+import { createHmac } from "node:crypto";
+
 /**
  * Shows enough of a secret to recognise it (a prefix and the last four characters) and never
  * enough to use it. Short values keep less, so the visible part is never most of the value.
@@ -18,4 +20,13 @@ export function redactKnownSecrets(text: string, secrets: Iterable<string>): str
   const sorted = [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   for (const secret of sorted) out = out.split(secret).join(redactSecret(secret));
   return out;
+}
+
+/**
+ * A stable stand-in for a credential used as an identity: `cred-` and 16 hex digits of HMAC-SHA-256 under
+ * `key`. The same credential gets the same label under the same key, so alerts still group by it, and without
+ * the key a guessed credential cannot be checked against the label.
+ */
+export function keyedLabel(value: string, key: string | Uint8Array): string {
+  return `cred-${createHmac("sha256", key).update(value).digest("hex").slice(0, 16)}`;
 }

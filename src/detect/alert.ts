@@ -1,4 +1,5 @@
 import type { Severity } from "../core/severity.js";
+import { redactAlert } from "./alert-redaction.js";
 
 export type Action = "alert" | "block";
 
@@ -32,8 +33,14 @@ const SEVERITY_ID: Record<Severity, number> = { info: 1, low: 2, medium: 3, high
  * The pino record for an alert: our own fields at the top level, plus OCSF 1.x Detection Finding
  * (class 2004) fields so a SIEM can map it without a custom parser. OCSF's own `action` string is left
  * out because `action` here is ours (alert|block); `action_id` and `disposition` carry OCSF's view.
+ * Identities that look like credentials become keyed labels and every string is redacted (alert-redaction.ts).
  */
 export function alertRecord(alert: Alert): Record<string, unknown> {
+  return recordOfRedacted(redactAlert(alert));
+}
+
+/** The record of an alert already passed through redactAlert. */
+export function recordOfRedacted(alert: Alert): Record<string, unknown> {
   const time = Date.parse(alert.lastSeen);
   return {
     event: "rampart.detection",

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { isMap, isNode, isSeq, parseDocument } from "yaml";
 import { ConfigError } from "../core/errors.js";
-import { redactSecretsInText } from "../scan/redact-text.js";
+import { redactRecordData } from "../scan/redact-text.js";
 import { loadChecklist } from "./checklist.js";
 
 export interface Attestation {
@@ -28,7 +28,7 @@ export function attestItem(file: string, id: string, attestation: Attestation): 
   const manual = isMap(entry) ? entry.get("manual", true) : undefined;
   if (!isNode(manual) || !manual.range) throw new ConfigError(`cannot find the manual block of "${id}" in the YAML`, { file });
   // Only the item's `manual:` value is replaced, so every comment and the file's layout stay as they were.
-  const fields = { ...attestation, evidence: redactSecretsInText(attestation.evidence) };
+  const fields = redactRecordData(attestation);
   const value = `{ attestation: { ${Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} } }`;
   writeFileSync(file, `${text.slice(0, manual.range[0])}${value}${text.slice(manual.range[1])}`);
 }

@@ -1,6 +1,7 @@
 import { redactKnownSecrets } from "../core/redact.js";
 import { loadAllSecretRules } from "./registry.js";
 import type { ScanRule } from "./rule.js";
+import { shannonEntropy } from "./secrets/placeholder.js";
 
 let secretRules: ScanRule[] | undefined;
 
@@ -14,10 +15,11 @@ const HEX_KEY = /(?<![0-9A-Fa-f])(?:0x)?[0-9A-Fa-f]{64,}(?![0-9A-Za-z])/g;
 
 /**
  * The one redaction for every record Rampart writes (journals, reports, attestations, alerts, webhook payloads,
- * error messages, replay output). It runs every secret rule of the scanner on the text, ignoring the keyword
- * prefilter and file globs a scan uses for speed (a bare seed phrase in a note has no "mnemonic" next to it),
- * plus the prose patterns above, and replaces every occurrence of each secret found with its redacted form.
- * Never throws: a failing rule just finds nothing.
+ * error messages, replay output). It runs every secret rule of the scanner over the text (file globs ignored:
+ * a record is no file), plus the prose pattern above, and replaces every occurrence of each secret found with
+ * its redacted form. Rules are skipped when none of their keywords is in the text, as in a scan, except the
+ * self-filtered ones (seed phrases, base58 and hex keys), which need no keyword: a bare seed phrase in a note has
+ * no "mnemonic" next to it. Never throws: a failing rule just finds nothing.
  */
 export function redactSecretsInText(text: string): string {
   if (text.length === 0) return text;
@@ -28,10 +30,11 @@ export function redactSecretsInText(text: string): string {
 export function secretsInText(text: string): string[] {
   secretRules ??= loadAllSecretRules();
   const secrets: string[] = [];
-  collect(secretRules, text, text, secrets);
-  // Seed phrases typed with a capital first word: the wordlist is lower case. Same length means same offsets.
   const lower = text.toLowerCase();
-  if (lower !== text && lower.length === text.length) collect(secretRules, lower, text, secrets);
+  const runnable = secretRules.filter((rule) => rule.meta.selfFiltered || !rule.meta.keywords?.length || rule.meta.keywords.some((k) => lower.includes(k.toLowerCase())));
+  collect(runnable, text, text, secrets);
+  // Seed phrases typed with capitals: the wordlist is lower case. Same length means the same offsets.
+  if (lower !== text && lower.length === text.length) collect(runnable.filter((r) => r.meta.selfFiltered), lower, text, secrets);
   for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
   return secrets;
 }
@@ -57,4 +60,24 @@ function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecretsInText(k), redactValue(v)]));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TOKEN_CHARS = /^[A-Za-z0-9_\-+/=.~]+$/;
+
+/**
+ * Whether an identity (a principal or tenant an app built from request data) is, or holds, a credential: a
+ * secret any rule recognises, or a token-shaped random string (24+ characters of token alphabet, several
+ * character classes, high entropy). UUIDs, e-mail addresses and short or word-like ids are not.
+ */
+export function looksLikeCredential(value: string): boolean {
+  if (secretsInText(value).length > 0) return true;
+  return value.split(/[\s:=,;]+/).some(isTokenShaped);
+}
+
+function isTokenShaped(part: string): boolean {
+  if (part.length < 24 || !TOKEN_CHARS.test(part) || UUID.test(part)) return false;
+  if (/^[0-9a-f]+$/i.test(part)) return part.length >= 32;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(part)).length;
+  return classes >= 2 && shannonEntropy(part) >= 3.5;
 }

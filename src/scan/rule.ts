@@ -45,6 +45,12 @@ export interface ScanRuleMeta extends RuleMeta {
    * Empty or absent means the rule always runs. This is the prefilter that keeps scans fast.
    */
   keywords?: string[];
+  /**
+   * The rule skips text without a long run of one character class (a seed phrase, a base58 or hex key), so it
+   * is cheap on any text. Record redaction runs such rules even where their keywords are absent: a bare seed
+   * phrase pasted into a note has no "mnemonic" next to it.
+   */
+  selfFiltered?: boolean;
   /** Globs (picomatch, matched against ScanFile.path) the rule applies to; absent means every file. */
   files?: string[];
   /** Hash of a data-driven rule's definition, so the rescan cache notices an edited pattern. */

@@ -51,6 +51,51 @@ describe("webhook sinks", () => {
     expect(JSON.stringify(r.bodies)).not.toContain("T0KEN-IN-PATH");
   });
 
+  it("escape Slack and Discord formatting in request-made text: no mention, no hidden link, no markdown", async () => {
+    const r = await receiver();
+    const hostile = "<!channel> <https://evil.example|click> @everyone *bold* _it_ ~s~ `c` [x](https://evil.example) <@123>";
+    for (const format of ["slack", "discord"] as const) {
+      const sink = webhookSink({ url: r.url, format });
+      sink.push(alert({ subject: { ip: "198.51.100.7", principal: hostile, tenant: "acme" } }));
+      await sink.close();
+    }
+    const [slack, discord] = r.bodies.map((b) => b.body);
+    const slackTexts = [String(slack!.text), ...JSON.stringify(slack!.blocks).match(/"text":"[^"]*"/g)!];
+    for (const text of slackTexts) {
+      expect(text).not.toMatch(/<!channel>|<https?:|<@/);
+    }
+    expect(slack!.text).toContain("&lt;!channel&gt; &lt;https://evil.example|click&gt;");
+    expect(slack!.mrkdwn).toBe(false);
+    const fields = (slack!.blocks as Array<{ fields?: Array<{ type: string; text: string }> }>)[1]!.fields!;
+    expect(fields.every((f) => f.type === "plain_text")).toBe(true);
+    const discordTexts = [String(discord!.content), ...(discord!.embeds as Array<{ fields: Array<{ value: string }> }>)[0]!.fields.map((f) => f.value)];
+    for (const text of discordTexts) {
+      expect(text).not.toContain("@everyone");
+      expect(text).not.toContain("[x](https://evil.example)");
+      expect(text).not.toMatch(/(?<!\\)\*bold(?<!\\)\*/);
+      expect(text).not.toMatch(/(?<!\\)<@123>/);
+    }
+    expect(discord!.content).toContain("\\[x\\]\\(https://evil.example\\)");
+    expect(discord!.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("label a principal that is a credential with a keyed hash in every format, never the token", async () => {
+    const r = await receiver();
+    const token = `ghp_${"Zq8".repeat(12)}`;
+    for (const format of ["json", "slack", "discord"] as const) {
+      const sink = webhookSink({ url: r.url, format });
+      sink.push(alert({ subject: { ip: "198.51.100.7", principal: `key:${token}` }, blocked: [`p:key:${token}`, `pn:key:${token}@198.51.100.0/24`] }));
+      await sink.close();
+    }
+    const raw = JSON.stringify(r.bodies);
+    expect(raw).not.toContain(token);
+    expect(raw).not.toContain(token.slice(4, 20));
+    const json = r.bodies[0]!.body as { subject: { principal: string }; blocked: string[] };
+    expect(json.subject.principal).toMatch(/^cred-[0-9a-f]{16}$/);
+    expect(json.blocked).toEqual([`p:${json.subject.principal}`, `pn:${json.subject.principal}@198.51.100.0/24`]);
+    expect(String(r.bodies[1]!.body.text)).toContain(json.subject.principal);
+  });
+
   it("retry after a 500, and wait out a 429's Retry-After", async () => {
     const r = await receiver([{ status: 500 }, { status: 429, headers: { "retry-after": "1" } }]);
     const sink = webhookSink({ url: r.url });

@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { redactSecretsInText } from "../../scan/redact-text.js";
 import { loadDetectRules } from "../../detect/rule.js";
 import { formatReplayText, replayFiles } from "../../detect/replay.js";
+import { redactAlert, useRedactionKey } from "../../detect/alert-redaction.js";
 import type { CommandContext } from "../program.js";
 
 export function registerDetect(program: Command, context: CommandContext): void {
@@ -24,10 +25,13 @@ export function registerDetect(program: Command, context: CommandContext): void 
           });
         }
         const ruleSet = options.rules ? loadDetectRules(options.rules) : undefined;
-        const result = await replayFiles(files, ruleSet ? { ruleSet } : {});
+        const replayed = await replayFiles(files, ruleSet ? { ruleSet } : {});
+        // The same labels as the middleware's alerts when both run with the same RAMPART_REDACTION_KEY.
+        useRedactionKey(context.io.env.RAMPART_REDACTION_KEY);
+        const result = { ...replayed, alerts: replayed.alerts.map(redactAlert) };
         for (const p of result.problems) context.io.stderr.write(`rampart: ${p.file}:${p.line}: ${p.message}; line skipped\n`);
         const out = options.format === "json" ? JSON.stringify(result.alerts, null, 2) + "\n" : formatReplayText(result);
-        // Principals are ids, never secrets, but a log may carry a raw key where an id should be.
+        // Alerts are redacted above; the skipped-line problems and anything else in the text are redacted here.
         context.io.stdout.write(redactSecretsInText(out));
         return result.alerts.length > 0 ? ExitCode.findings : ExitCode.clean;
       }),

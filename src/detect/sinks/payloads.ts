@@ -1,14 +1,20 @@
-import { alertRecord, subjectLabel, type Alert } from "../alert.js";
+import { recordOfRedacted, subjectLabel, type Alert } from "../alert.js";
+import { redactAlert } from "../alert-redaction.js";
 
 export type SinkFormat = "json" | "slack" | "discord";
 
 const SEVERITY_COLOR: Record<Alert["severity"], number> = { info: 0x95a5a6, low: 0x3498db, medium: 0xf1c40f, high: 0xe67e22, critical: 0xe74c3c };
 
-/** The body each receiver expects. `repeats` counts identical alerts folded into this one by de-duplication. */
+/**
+ * The body each receiver expects. `repeats` counts identical alerts folded into this one by de-duplication.
+ * The alert is redacted first (credential-like identities become keyed labels); text for Slack and Discord is
+ * escaped by their rules, so a principal like `<!channel>` or `[click](https://…)` arrives as plain text.
+ */
 export function webhookPayload(format: SinkFormat, alert: Alert, repeats: number): unknown {
-  if (format === "slack") return slackPayload(alert, repeats);
-  if (format === "discord") return discordPayload(alert, repeats);
-  return { ...alertRecord(alert), repeats };
+  const redacted = redactAlert(alert);
+  if (format === "slack") return slackPayload(redacted, repeats);
+  if (format === "discord") return discordPayload(redacted, repeats);
+  return { ...recordOfRedacted(redacted), repeats };
 }
 
 function headline(alert: Alert, repeats: number): string {
@@ -16,23 +22,30 @@ function headline(alert: Alert, repeats: number): string {
   return `[${alert.severity.toUpperCase()}] ${alert.title}: ${subjectLabel(alert.subject)}, ${alert.count} in ${alert.window}, ${alert.action === "block" ? `blocked for ${alert.blockSeconds ?? 0}s` : "alert only"}${again}`;
 }
 
-/** Slack incoming webhook: `text` for notifications, blocks for the message itself. */
+/**
+ * Slack incoming webhook: `text` for notifications (markdown off), blocks for the message itself. Request-made
+ * values go in plain_text objects, which Slack never formats; `&`, `<` and `>` are escaped everywhere, since
+ * Slack parses `<!channel>` and `<url|label>` in every text.
+ */
 function slackPayload(alert: Alert, repeats: number): unknown {
   return {
-    text: headline(alert, repeats),
+    text: escapeSlack(headline(alert, repeats)),
+    mrkdwn: false,
+    unfurl_links: false,
+    unfurl_media: false,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(alert.title)}* (\`${alert.rule}\`, ${alert.severity})` } },
-      { type: "section", fields: fields(alert).map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${escapeSlack(v)}` })) },
+      { type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(alert.title)}* (\`${escapeSlack(alert.rule)}\`, ${alert.severity})` } },
+      { type: "section", fields: fields(alert).map(([k, v]) => ({ type: "plain_text", text: escapeSlack(`${k}: ${v}`).slice(0, 2000), emoji: false })) },
     ],
   };
 }
 
-/** Discord webhook: `content` plus one embed; mentions are disabled so an alert can never ping @everyone. */
+/** Discord webhook: `content` plus one embed; mentions are disabled and markdown escaped, so an alert can never ping @everyone or hide a link. */
 function discordPayload(alert: Alert, repeats: number): unknown {
   return {
-    content: headline(alert, repeats).slice(0, 2000),
+    content: escapeDiscord(headline(alert, repeats)).slice(0, 2000),
     allowed_mentions: { parse: [] },
-    embeds: [{ title: alert.title.slice(0, 256), description: `rule \`${alert.rule}\``, color: SEVERITY_COLOR[alert.severity], fields: fields(alert).map(([name, value]) => ({ name, value: value.slice(0, 1024), inline: true })), timestamp: alert.lastSeen }],
+    embeds: [{ title: escapeDiscord(alert.title).slice(0, 256), description: `rule \`${alert.rule.replace(/`/g, "'")}\``, color: SEVERITY_COLOR[alert.severity], fields: fields(alert).map(([name, value]) => ({ name, value: escapeDiscord(value).slice(0, 1024), inline: true })), timestamp: alert.lastSeen }],
   };
 }
 
@@ -45,6 +58,16 @@ function fields(alert: Alert): Array<[string, string]> {
   ];
 }
 
-function escapeSlack(text: string): string {
+/** Slack's three control characters, as its formatting reference asks. */
+export function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Discord markdown: every formatting character backslash-escaped (bold, italics, strike, code, spoilers,
+ * quotes, headings, lists, masked links, `<@id>` mentions), and a zero-width space after `@` so `@everyone`
+ * and `@here` stay text even where allowed_mentions is not honoured.
+ */
+export function escapeDiscord(text: string): string {
+  return text.replace(/[\\*_~`|>#\-[\]()<]/g, "\\$&").replace(/@/g, "@\u200b");
 }

@@ -92,6 +92,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.remediation ? { remediation: entry.remediation } : {}),
       ...(entry.references ? { references: entry.references } : {}),
       ...(entry.keywords ? { keywords: entry.keywords } : {}),
+      ...(entry.requiresRun ? { selfFiltered: true } : {}),
       ...(entry.files ? { files: entry.files } : {}),
     },
     check: (file) => {
@@ -106,7 +107,9 @@ function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: num
   try {
     return new RegExp(entry.pattern, flags);
   } catch (error) {
-    throw new ConfigError(`rule "${entry.id}": invalid regular expression: ${(error as Error).message}`, where);
+    // V8's message quotes the whole pattern, which may hold the very secret the rule was written for: keep the reason only.
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, "");
+    throw new ConfigError(`rule "${entry.id}": invalid regular expression (${reason}); check the pattern at this line`, where);
   }
 }
 

@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { keyedLabel } from "../core/redact.js";
+import { looksLikeCredential, redactRecordData, redactSecretsInText } from "../scan/redact-text.js";
+import type { Alert } from "./alert.js";
+import { remembered } from "./bounded-memo.js";
+
+/**
+ * What an alert may carry out of the process (pino records, webhooks, replay output). Identities come from the
+ * request or the app's hooks, and an app that names the principal after the client's key id puts a raw token
+ * there: a principal or tenant that looks like a credential becomes a keyed hash (`cred-<16 hex>`), and every
+ * other string goes through the scanner's redaction.
+ *
+ * The key is `RAMPART_REDACTION_KEY` when set (give every instance and `detect replay` the same one, so their
+ * labels match), else 32 random bytes per process: labels then group alerts within one process only.
+ */
+let key: string | Uint8Array | undefined;
+const labels = new Map<string, string>();
+const MAX_LABELS = 4096;
+
+export function useRedactionKey(value: string | undefined): void {
+  key = value && value.length > 0 ? value : undefined;
+  labels.clear();
+}
+
+function redactionKey(): string | Uint8Array {
+  key ??= process.env.RAMPART_REDACTION_KEY || randomBytes(32);
+  return key;
+}
+
+/** A principal, tenant or address as it may be recorded. Memoized: one subject fires many alerts. */
+export function recordedIdentity(value: string): string {
+  return remembered(labels, value, MAX_LABELS, (v) => (looksLikeCredential(v) ? keyedLabel(v, redactionKey()) : redactSecretsInText(v)));
+}
+
+/** The alert as it may leave the process: subject identities labelled, every other string redacted. */
+export function redactAlert(alert: Alert): Alert {
+  const { subject, ...rest } = alert;
+  const recorded: Alert["subject"] = {};
+  for (const [name, value] of Object.entries(subject) as Array<[keyof Alert["subject"], string | undefined]>) {
+    if (typeof value === "string") recorded[name] = recordedIdentity(value);
+  }
+  const out: Alert = { ...redactRecordData(rest), subject: recorded };
+  if (rest.blocked) out.blocked = rest.blocked.map(recordedBlockKey);
+  return out;
+}
+
+/** `p:<principal>`, `t:<tenant>`, `pn:<principal>@<network>`: the identity part labelled like the subject. */
+function recordedBlockKey(blockKey: string): string {
+  const colon = blockKey.indexOf(":");
+  const kind = blockKey.slice(0, colon);
+  const value = blockKey.slice(colon + 1);
+  if (kind === "p" || kind === "t") return `${kind}:${recordedIdentity(value)}`;
+  const at = value.lastIndexOf("@");
+  if (kind === "pn" && at > 0) return `pn:${recordedIdentity(value.slice(0, at))}@${redactSecretsInText(value.slice(at + 1))}`;
+  return redactSecretsInText(blockKey);
+}
