@@ -131,8 +131,8 @@ async function redisStore(app) {
     console.log(`    side by side, ${ROUNDS_TOGETHER} rounds: in-memory ${median(rounds.map((r) => r.with.rate)).toFixed(0)} req/s, Redis store ${median(rounds.map((r) => r.redis.rate)).toFixed(0)} req/s (medians)`);
     console.log(`      per-round ratios: ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; ratio (median): ${(ratio * 100).toFixed(1)}% (target >= 85%)`);
     console.log(`      commands the app sent to Redis, all rounds with their warm-ups: ${total} (${JSON.stringify(Object.fromEntries(sent))}), against ${served.toLocaleString("en")} measured requests`);
-    console.log(`      (every request here is counted by token-sharing, a distinct count of networks per API key: a (key, network) pair already sent is not sent again`);
-    console.log(`      for 1/32 of the window, so a round costs about one script call per key (${CONNECTIONS} keys) plus the store's start-up, not one per request)`);
+    console.log(`      (no rule counts these requests: authenticated, from loopback, which token-sharing leaves out; what a round costs is the`);
+    console.log(`      store's start-up: HELLO per connection, SUBSCRIBE, reading the active blocks; target: no command per request)`);
     const memory = await redisMemory(port);
     console.log(`    Redis memory (INFO memory used_memory) for ${memory.subjects.toLocaleString("en")} subjects counted once each (one brute-force failure from each of as many addresses):`);
     console.log(`      ${(memory.bytes / 1e6).toFixed(1)} MB for ${memory.keys.toLocaleString("en")} keys, ${Math.round(memory.bytes / memory.subjects)} bytes per subject, ${((memory.bytes / memory.subjects) * 1e6 / 1e6).toFixed(0)} MB per million subjects; ${memory.rate.toFixed(0)} counted events/s from one process`);
