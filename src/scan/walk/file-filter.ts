@@ -82,23 +82,23 @@ export class FileFilter {
    * The verdict on one path. `topRel` is relative to the ignore files' top (the repository's top, or the
    * walked root outside a repository); `rel` is what include/exclude globs are matched against.
    */
-  judge(topRel: string, rel: string, isDir: boolean, stack: IgnoreStack): PathVerdict {
+  judge(topRel: string, rel: string, isDir: boolean, stack: IgnoreStack, knownTracked = false): PathVerdict {
     if (isDir && ALWAYS_SKIPPED.has(topRel.slice(topRel.lastIndexOf("/") + 1))) return IGNORED;
     const ignored = stack.verdicts(topRel, isDir);
     if (ignored.rampart) return IGNORED;
-    if (ignored.git && this.options.gitignore && !this.isTracked(topRel, isDir)) return IGNORED;
+    if (ignored.git && this.options.gitignore && !knownTracked && !this.isTracked(topRel, isDir)) return IGNORED;
     for (const e of this.excludes) if (e.match(rel)) return { scan: false, reason: `excluded by config: ${e.reason}` };
     if (!isDir && this.include && !this.include(rel)) return IGNORED;
     return SCAN;
   }
 
-  /** The whole chain for one path of a git mode: ignore files from the repository's top, then judge. */
+  /** The whole chain for one path of a git mode (a tracked path: git's own ignore rules never apply to it). */
   judgeTracked(topRel: string): PathVerdict {
     const top = this.options.repo?.top;
     if (!top) return SCAN;
     const slash = topRel.lastIndexOf("/");
     const stack = this.stackFor(top, slash === -1 ? "" : topRel.slice(0, slash));
-    return this.judge(topRel, topRel, false, stack);
+    return this.judge(topRel, topRel, false, stack, true);
   }
 
   private isTracked(topRel: string, isDir: boolean): boolean {
