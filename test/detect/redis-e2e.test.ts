@@ -1,9 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Meter } from "@opentelemetry/api";
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { hashTagOf } from "../../src/detect/redis-keys.js";
+import { METRICS } from "../../src/telemetry/metric-names.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
 import { appInstance, closeApps, freePort, get, startRedis, stopAll, untilAnswers, workdir, type AppInstance, type RedisProcess } from "./redis-support.js";
 
@@ -28,12 +31,24 @@ afterAll(async () => {
   await stopAll();
 });
 
-async function instances(n: number, store: Parameters<typeof appInstance>[0]["store"]) {
+async function instances(n: number, store: Parameters<typeof appInstance>[0]["store"], meter?: Meter) {
   const { logger, records } = capturingLogger();
-  for (let i = 0; i < n; i++) apps.push(await appInstance({ logger, store, trustProxy: "loopback" }));
+  for (let i = 0; i < n; i++) apps.push(await appInstance({ logger, store, trustProxy: "loopback", ...(meter ? { meter } : {}) }));
   await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
   everyLog.push(...records);
   return { records, idle: () => Promise.all(apps.map((a) => a.middleware.guard.idle())) };
+}
+
+/** A real OpenTelemetry SDK meter, read on demand as an exporter would: the store-degraded gauge by store kind. */
+function degradedGauge() {
+  const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  const read = async (): Promise<unknown> => {
+    const { resourceMetrics } = await reader.collect();
+    const gauge = resourceMetrics.scopeMetrics.flatMap((m) => m.metrics).find((m) => m.descriptor.name === METRICS.storeDegraded);
+    return gauge?.dataPoints.find((p) => p.attributes.store === "redis")?.value;
+  };
+  return { meter: provider.getMeter("test"), read, close: () => provider.shutdown() };
 }
 
 const storeLines = (records: Array<Record<string, unknown>>) => records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store")).map((r) => r.msg);
@@ -112,8 +127,10 @@ describe("instances sharing one real redis-server", () => {
   it("a partition (redis-server stopped with SIGSTOP) and then an outage: no request waits or fails, counting goes local and catches up, blocks made meanwhile are shared", async () => {
     let redis: RedisProcess = await startRedis();
     const port = redis.port;
-    const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${port}`, timeoutMs: 100 });
+    const gauge = degradedGauge();
+    const { records, idle } = await instances(2, { redis: `redis://127.0.0.1:${port}`, timeoutMs: 100 }, gauge.meter);
     const [a, b] = apps as [AppInstance, AppInstance];
+    expect(await gauge.read()).toBe(0);
 
     redis.pause();
     let slowest = 0;
@@ -126,6 +143,7 @@ describe("instances sharing one real redis-server", () => {
       await idle();
     }
     expect(a.middleware.guard.degraded).toBe(true);
+    expect(await gauge.read()).toBe(1);
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     // Requests do not wait on the stopped Redis (counting runs after the response, bounded by timeoutMs).
@@ -134,7 +152,8 @@ describe("instances sharing one real redis-server", () => {
 
     // Back: the block made during the partition reaches instance b; the hits counted meanwhile go to Redis.
     redis.resume();
-    await waitFor(() => !a.middleware.guard.degraded, 10_000);
+    await waitFor(() => apps.every((x) => !x.middleware.guard.degraded), 10_000);
+    expect(await gauge.read()).toBe(0);
     await waitFor(() => b.middleware.guard.blocked({ ip: "198.51.100.5" }) !== undefined, 5000);
     expect(await get(b, "sk-good", "198.51.100.5")).toBe(429);
     const recovered = records.filter((r) => r.msg === "rampart shared store recovered; shared counting on");
@@ -165,6 +184,8 @@ describe("instances sharing one real redis-server", () => {
     // One line per change, never one per request.
     expect(storeLines(records).length).toBeLessThanOrEqual(2 + 2 * 2 * 2);
     expect(records.filter((r) => r.level === 50)).toEqual([]);
+    await closeApps(apps);
+    await gauge.close();
   });
 
   it("reaches a Redis that needs TLS and a password through rediss://; a wrong password is one warning and never logged", async () => {
