@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { keyedLabel } from "../core/redact.js";
-import { looksLikeCredential, redactRecordData, redactSecretsInText } from "../scan/redact-text.js";
+import { isCredentialShaped } from "../scan/credential-shape.js";
 import type { Alert } from "./alert.js";
 import { remembered } from "./bounded-memo.js";
 
@@ -14,6 +14,24 @@ import { remembered } from "./bounded-memo.js";
  * labels match), else 32 random bytes per process: labels then group alerts within one process only.
  */
 let key: string | Uint8Array | undefined;
+
+/**
+ * The scanner's rule set costs a few hundred milliseconds to import, which `rampart/express` users should not pay
+ * at start-up: it loads in the background. Until it is there, a principal or tenant with the shape of a
+ * credential gets its keyed label and any other passes as it is, as do the alert's other strings, which come
+ * from the rule files and canonical addresses.
+ */
+type Redaction = typeof import("../scan/redact-text.js");
+let redaction: Redaction | undefined;
+const loading: Promise<void> = import("../scan/redact-text.js").then(
+  (module) => void (redaction = module),
+  () => undefined,
+);
+
+/** Resolves once the full redaction is loaded (for the CLI and tests). */
+export function redactionReady(): Promise<void> {
+  return loading;
+}
 const labels = new Map<string, string>();
 const MAX_LABELS = 4096;
 
@@ -29,8 +47,12 @@ function redactionKey(): string | Uint8Array {
 
 /** A principal, tenant or address as it may be recorded. Memoized: one subject fires many alerts. */
 export function recordedIdentity(value: string): string {
-  return remembered(labels, value, MAX_LABELS, (v) => (looksLikeCredential(v) ? keyedLabel(v, redactionKey()) : redactSecretsInText(v)));
+  const loaded = redaction;
+  if (!loaded) return isCredentialShaped(value) ? keyedLabel(value, redactionKey()) : value;
+  return remembered(labels, value, MAX_LABELS, (v) => (loaded.looksLikeCredential(v) ? keyedLabel(v, redactionKey()) : loaded.redactSecretsInText(v)));
 }
+
+const redactText = (text: string) => redaction?.redactSecretsInText(text) ?? text;
 
 /** The alert as it may leave the process: subject identities labelled, every other string redacted. */
 export function redactAlert(alert: Alert): Alert {
@@ -39,7 +61,7 @@ export function redactAlert(alert: Alert): Alert {
   for (const [name, value] of Object.entries(subject) as Array<[keyof Alert["subject"], string | undefined]>) {
     if (typeof value === "string") recorded[name] = recordedIdentity(value);
   }
-  const out: Alert = { ...redactRecordData(rest), subject: recorded };
+  const out: Alert = { ...(redaction ? redaction.redactRecordData(rest) : rest), subject: recorded };
   if (rest.blocked) out.blocked = rest.blocked.map(recordedBlockKey);
   return out;
 }
@@ -51,6 +73,6 @@ function recordedBlockKey(blockKey: string): string {
   const value = blockKey.slice(colon + 1);
   if (kind === "p" || kind === "t") return `${kind}:${recordedIdentity(value)}`;
   const at = value.lastIndexOf("@");
-  if (kind === "pn" && at > 0) return `pn:${recordedIdentity(value.slice(0, at))}@${redactSecretsInText(value.slice(at + 1))}`;
-  return redactSecretsInText(blockKey);
+  if (kind === "pn" && at > 0) return `pn:${recordedIdentity(value.slice(0, at))}@${redactText(value.slice(at + 1))}`;
+  return redactText(blockKey);
 }

@@ -1,9 +1,13 @@
+import { redactRecordData, redactSecretsInText } from "../scan/redact-text.js";
 import type { JournalEntry } from "./journal.js";
 import { nextStep, timings, type IncidentState } from "./incident.js";
 
-/** The post-incident report as data: what happened when, and how long containment and resolution took. */
+/**
+ * The post-incident report as data: what happened when, and how long containment and resolution took. Entries
+ * are redacted when written; the report is redacted again, for journals written before a rule existed.
+ */
 export function incidentReport(state: IncidentState) {
-  return {
+  return redactRecordData({
     id: state.id,
     title: state.title,
     playbook: state.playbook.id,
@@ -13,7 +17,7 @@ export function incidentReport(state: IncidentState) {
     timeline: state.entries.map((e) => ({ time: e.time, event: describe(e, state) })),
     skipped: state.playbook.steps.filter((s) => state.steps.get(s.id)?.status === "skip").map((s) => s.id),
     pending: state.playbook.steps.filter((s) => !state.steps.has(s.id)).map((s) => s.id),
-  };
+  });
 }
 
 export function incidentReportMarkdown(state: IncidentState): string {
@@ -45,7 +49,7 @@ export function incidentStatusText(state: IncidentState, now = new Date()): stri
   const lines = [`${state.id}: ${state.title} (${state.playbook.id})`, state.closedAt ? `closed at ${state.closedAt}` : `open for ${elapsed} min`];
   lines.push(...state.playbook.steps.map((s) => `  [${mark(state, s.id)}] ${s.id}  ${s.title} (${s.owner})`));
   if (!state.closedAt) lines.push(next ? `next: ${next.id} — ${next.title} — owner: ${next.owner}${owner ? ` (${owner.description})` : ""}${next.run ? `\n  run: ${next.run}` : ""}` : "next: every step is recorded; close it with rampart incident close");
-  return `${lines.join("\n")}\n`;
+  return redactSecretsInText(`${lines.join("\n")}\n`);
 }
 
 function mark(state: IncidentState, step: string): string {

@@ -1,7 +1,7 @@
 import { redactKnownSecrets } from "../core/redact.js";
 import { loadAllSecretRules } from "./registry.js";
 import type { ScanRule } from "./rule.js";
-import { shannonEntropy } from "./secrets/placeholder.js";
+import { isCredentialShaped } from "./credential-shape.js";
 
 let secretRules: ScanRule[] | undefined;
 
@@ -62,22 +62,10 @@ function redactValue(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecretsInText(k), redactValue(v)]));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_CHARS = /^[A-Za-z0-9_\-+/=.~]+$/;
-
 /**
  * Whether an identity (a principal or tenant an app built from request data) is, or holds, a credential: a
- * secret any rule recognises, or a token-shaped random string (24+ characters of token alphabet, several
- * character classes, high entropy). UUIDs, e-mail addresses and short or word-like ids are not.
+ * secret any rule recognises, or the shape of one (credential-shape.ts).
  */
 export function looksLikeCredential(value: string): boolean {
-  if (secretsInText(value).length > 0) return true;
-  return value.split(/[\s:=,;]+/).some(isTokenShaped);
-}
-
-function isTokenShaped(part: string): boolean {
-  if (part.length < 24 || !TOKEN_CHARS.test(part) || UUID.test(part)) return false;
-  if (/^[0-9a-f]+$/i.test(part)) return part.length >= 32;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((c) => c.test(part)).length;
-  return classes >= 2 && shannonEntropy(part) >= 3.5;
+  return isCredentialShaped(value) || secretsInText(value).length > 0;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -81,7 +82,7 @@ describe("webhook sinks", () => {
 
   it("label a principal that is a credential with a keyed hash in every format, never the token", async () => {
     const r = await receiver();
-    const token = `ghp_${"Zq8".repeat(12)}`;
+    const token = `ghp_${Array.from(randomBytes(36), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("")}`;
     for (const format of ["json", "slack", "discord"] as const) {
       const sink = webhookSink({ url: r.url, format });
       sink.push(alert({ subject: { ip: "198.51.100.7", principal: `key:${token}` }, blocked: [`p:key:${token}`, `pn:key:${token}@198.51.100.0/24`] }));

@@ -62,3 +62,35 @@ describe("incident journal", () => {
     await expect(appendEntry(file, "note", { text: "more" })).rejects.toThrow(/damaged/);
   });
 });
+
+describe("reports of a journal written before a secret rule existed", () => {
+  it("redact a raw key found in an old entry in status and both report formats", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const { entryHash } = await import("../../src/respond/journal.js");
+    const { writeHead } = await import("../../src/respond/journal-head.js");
+    const { runCli } = await import("../support/cli.js");
+    const cwd = mkdtempSync(join(tmpdir(), "rampart-old-journal-"));
+    mkdirSync(join(cwd, "incidents"));
+    const file = join(cwd, "incidents", "INC-20261124-0a0b.jsonl");
+    const token = githubToken();
+    const bodies = [
+      { seq: 1, time: "2026-11-24T09:00:00.000Z", type: "opened", data: { playbook: "leaked-secret", title: "old" }, prev: "0".repeat(64) },
+      { seq: 2, time: "2026-11-24T09:05:00.000Z", type: "note", data: { text: `raw ${token}` } },
+    ];
+    let prev = "0".repeat(64);
+    const lines = bodies.map((b) => {
+      const body = { ...b, prev };
+      const hash = entryHash(body);
+      prev = hash;
+      return JSON.stringify({ ...body, hash });
+    });
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    writeHead(file, { entries: 2, last: prev }, undefined);
+    expect((await runCli(["incident", "verify", "INC-20261124-0a0b"], { cwd })).code).toBe(0);
+    for (const args of [["status"], ["report"], ["report", "--format", "json"]]) {
+      const out = await runCli(["incident", args[0]!, "INC-20261124-0a0b", ...args.slice(1)], { cwd });
+      expect(out.code).toBe(0);
+      expect(out.stdout).not.toContain(token);
+    }
+  });
+});

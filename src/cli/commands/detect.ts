@@ -5,7 +5,7 @@ import { UsageError } from "../../core/errors.js";
 import { redactSecretsInText } from "../../scan/redact-text.js";
 import { loadDetectRules } from "../../detect/rule.js";
 import { formatReplayText, replayFiles } from "../../detect/replay.js";
-import { redactAlert, useRedactionKey } from "../../detect/alert-redaction.js";
+import { redactAlert, redactionReady, useRedactionKey } from "../../detect/alert-redaction.js";
 import type { CommandContext } from "../program.js";
 
 export function registerDetect(program: Command, context: CommandContext): void {
@@ -28,6 +28,7 @@ export function registerDetect(program: Command, context: CommandContext): void 
         const replayed = await replayFiles(files, ruleSet ? { ruleSet } : {});
         // The same labels as the middleware's alerts when both run with the same RAMPART_REDACTION_KEY.
         useRedactionKey(context.io.env.RAMPART_REDACTION_KEY);
+        await redactionReady();
         const result = { ...replayed, alerts: replayed.alerts.map(redactAlert) };
         for (const p of result.problems) context.io.stderr.write(`rampart: ${p.file}:${p.line}: ${p.message}; line skipped\n`);
         const out = options.format === "json" ? JSON.stringify(result.alerts, null, 2) + "\n" : formatReplayText(result);
