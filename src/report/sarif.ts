@@ -69,9 +69,18 @@ function result(f: Finding, ruleIndex: number | undefined): Result {
 }
 
 function location(f: Finding): Location {
+  // The CLI refuses audit SARIF (code scanning needs a file); library callers still get a valid log.
   if (f.category === "audit") return { logicalLocations: [{ name: f.path, fullyQualifiedName: f.path, kind: "module" }] };
   const region = withoutUndefined({ startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn });
-  return { physicalLocation: { artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" }, region } };
+  return { physicalLocation: { artifactLocation: { uri: relativeUri(f.path), uriBaseId: "%SRCROOT%" }, region } };
+}
+
+/**
+ * A relative URI that resolves back to `path`: each segment is encoded on its own, so `#`, `?`, `%` and `;`
+ * in a file name stay part of it (`encodeURI` would turn `notes#1?.txt` into a link to `notes`).
+ */
+export function relativeUri(path: string): string {
+  return path.split("/").map((segment) => encodeURIComponent(segment)).join("/");
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(o: T): T {

@@ -20,7 +20,7 @@ const work: string[] = [];
 afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function installThisCheckout(c: DocCommand): DocCommand {
-  return { ...c, text: c.text.replace(/npm install --save-dev rampart\b/, `npm install --save-dev --prefer-offline --no-audit --no-fund "file:${repoRoot}"`) };
+  return { ...c, text: c.text.replace(/npm install (--save-dev )?rampart\b/, (_m, dev: string | undefined) => `npm install ${dev ?? ""}--prefer-offline --no-audit --no-fund "file:${repoRoot}"`) };
 }
 
 async function runPage(page: string, env: NodeJS.ProcessEnv = {}) {
