@@ -21,7 +21,7 @@ export type { Alert } from "./detect/alert.js";
 export { alertRecord } from "./detect/alert.js";
 export { replayFiles, replayEvents } from "./detect/replay.js";
 export { parseLogLine } from "./detect/log-formats.js";
-export { startTelemetry } from "./telemetry/start.js";
+export { startTelemetry } from "./telemetry/lazy.js";
 export type { Telemetry, TelemetryOptions } from "./telemetry/start.js";
 export { collectIssueReport } from "./metrics/collect.js";
 export type { IssueReportRequest } from "./metrics/collect.js";

@@ -1,8 +1,8 @@
 import { Octokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
-import { RampartError, UsageError } from "./errors.js";
-import { describeFailure, failureOf, rememberToken } from "./github-failure.js";
+import { UsageError } from "./errors.js";
+import { rememberToken } from "./github-failure.js";
 
 const RampartOctokit = Octokit.plugin(throttling, retry);
 /** The plugins add behaviour, not methods, so callers see a plain Octokit. */
@@ -86,13 +86,4 @@ function assertUrl(baseUrl: string): void {
   } catch {
     throw new UsageError(`GitHub API URL "${baseUrl}" is not a URL; pass --api-url https://api.github.com or your GHES URL ending in /api/v3`);
   }
-}
-
-/** Turns an Octokit failure into a message that says what to check; `what` names the thing that was asked for. */
-export function gitHubError(error: unknown, what: string): RampartError {
-  if (error instanceof RampartError) return error;
-  const failure = failureOf(error);
-  if (failure.kind === "unauthorized") return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
-  if (failure.kind === "network") return new RampartError(`could not reach the GitHub API (${failure.detail}); check --api-url / GITHUB_API_URL and the network`);
-  return new RampartError(`GitHub could not give the ${what}: ${describeFailure(failure)}`);
 }

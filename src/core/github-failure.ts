@@ -1,4 +1,5 @@
 import { redactSecretsInText } from "../scan/redact-text.js";
+import { RampartError } from "./errors.js";
 import { redactKnownSecrets } from "./redact.js";
 
 /** Why a GitHub request failed, told apart so each gets the right advice (not always "the token needs …"). */
@@ -121,4 +122,13 @@ function resetOf(headers: Record<string, string | undefined>): Date | undefined 
   if (Number.isFinite(reset) && reset > 0) return new Date(reset * 1000);
   const after = Number(headers["retry-after"]);
   return Number.isFinite(after) && after >= 0 ? new Date(Date.now() + after * 1000) : undefined;
+}
+
+/** Turns an Octokit failure into a message that says what to check; `what` names the thing that was asked for. */
+export function gitHubError(error: unknown, what: string): RampartError {
+  if (error instanceof RampartError) return error;
+  const failure = failureOf(error);
+  if (failure.kind === "unauthorized") return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
+  if (failure.kind === "network") return new RampartError(`could not reach the GitHub API (${failure.detail}); check --api-url / GITHUB_API_URL and the network`);
+  return new RampartError(`GitHub could not give the ${what}: ${describeFailure(failure)}`);
 }

@@ -1,6 +1,5 @@
 import type { GitHubClient } from "../core/github-client.js";
-import { gitHubError } from "../core/github-client.js";
-import { failureOf } from "../core/github-failure.js";
+import { failureOf, gitHubError } from "../core/github-failure.js";
 import { listAll } from "../core/github-read.js";
 import type { Advisory, SecurityIssue } from "./issue-report.js";
 import { addMonths, monthStart, type MonthKey } from "./months.js";

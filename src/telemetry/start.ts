@@ -1,8 +1,8 @@
 import { metrics, type Meter } from "@opentelemetry/api";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import { PeriodicExportingMetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
 import { RampartError } from "../core/errors.js";
 import { METER_NAME } from "./metric-names.js";
 
@@ -32,8 +32,8 @@ const DEFAULT_PROMETHEUS_PORT = 9464;
 let running = false;
 
 /**
- * Starts the OpenTelemetry Node SDK with only a metrics pipeline (no tracing, no log export) and registers it
- * as the global meter provider, which `rampart/express` and the CLI record through.
+ * Starts an OpenTelemetry metrics pipeline (sdk-metrics alone: no tracing, no logs, none of the Node SDK's
+ * gRPC exporters) and registers it as the global meter provider, which `rampart/express` and the CLI record through.
  */
 export async function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetry> {
   if (running) throw new RampartError("telemetry is already started in this process; call shutdown() on it first");
@@ -42,15 +42,15 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
   if (prometheus) readers.push(prometheus.reader);
   if (options.otlp) readers.push(otlpReader(options.otlp === true ? {} : options.otlp));
   if (readers.length === 0) throw new RampartError("startTelemetry needs { prometheus } or { otlp }; with neither there is nowhere to send metrics");
-  const sdk = new NodeSDK({ serviceName: options.serviceName ?? "rampart", metricReaders: readers, spanProcessors: [], logRecordProcessors: [], instrumentations: [] });
-  sdk.start();
+  const provider = new MeterProvider({ resource: resourceFromAttributes({ "service.name": options.serviceName ?? "rampart" }), readers });
+  metrics.setGlobalMeterProvider(provider);
   running = true;
   return {
     meter: metrics.getMeter(METER_NAME),
     ...(prometheus ? { prometheusUrl: prometheus.url } : {}),
     forceFlush: async () => void (await Promise.all(readers.map((r) => r.forceFlush()))),
     shutdown: async () => {
-      await sdk.shutdown();
+      await provider.shutdown();
       metrics.disable();
       running = false;
     },
