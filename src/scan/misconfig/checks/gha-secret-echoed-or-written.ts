@@ -24,13 +24,42 @@ export function check(file: ScanFile): ScanReport[] {
         const direct = /\$\{\{\s*secrets\.(?!GITHUB_TOKEN\b)([A-Za-z0-9_]+)/.exec(line);
         const viaEnv = [...names].find((n) => new RegExp(`\\$\\{?${n}\\b|\\$\\{\\{\\s*env\\.${n}\\b`).test(line));
         const secret = direct?.[1] ?? viaEnv;
-        if (!secret) continue;
+        if (!secret || isNotSensitive(secret) || isNecessaryFile(secret, line) || (!direct && writesEnvFile(line))) continue;
         const at = start + line.search(/\S/);
         reports.push({ message: `secret ${secret} is echoed or written to a file in job "${job.id}"; pass it to the tool through env: (e.g. NODE_AUTH_TOKEN with setup-node) instead`, start: at, end: start + line.length });
       }
     }
   }
   return reports;
+}
+
+/** Stored as secrets for convenience, but identifiers: `APPLE_TEAM_ID`, `DEPLOY_HOST`, `DOCKER_USERNAME`. */
+function isNotSensitive(name: string): boolean {
+  return /(^|_)(ID|HOST|HOSTNAME|USERNAME|USER|LOGIN|EMAIL|URL|DOMAIN|REGION|ORG|ORGANIZATION|PROJECT|BUCKET|PORT|NAME)$/.test(name);
+}
+
+/** Where a line writes: `> file`, `>> file`, `tee [-a] file`, `-o file`, `--output file`. */
+function writeTarget(line: string): string | undefined {
+  return /(?:>>?|\btee\s+(?:-a\s+)?|\s-o\s+|--output[=\s]+)\s*["']?([^\s"';|&]+)/.exec(line)?.[1];
+}
+
+/**
+ * Signing certificates, provisioning profiles and SSH or GPG keys have to be files for the tools that use
+ * them: decoding one into a file (not the log) is how they are meant to be used.
+ */
+function isNecessaryFile(name: string, line: string): boolean {
+  if (!/CERT|P12|PFX|PROVISION|PROFILE|SSH|GPG|PGP|PEM|KEYSTORE|JKS|KEYCHAIN|SIGNING|PRIVATE_KEY|KEY_FILE|DEPLOY_KEY/.test(name)) return false;
+  const target = writeTarget(line);
+  return target !== undefined && !/^\/dev\/(stdout|stderr)$/.test(target);
+}
+
+/**
+ * `echo "OPENAI_API_KEY=$OPENAI_API_KEY" > .env` in a test job: the secret is already in the step's
+ * environment (that is how the line reads it), so the runner-local .env the test loads exposes nothing new.
+ * A token written into ~/.npmrc or a config that is uploaded or cached is still reported.
+ */
+function writesEnvFile(line: string): boolean {
+  return /(^|\/)\.env(\.[\w.-]+)?$/.test(writeTarget(line) ?? "");
 }
 
 /** Names in an `env:` map whose value reads a repository secret. */

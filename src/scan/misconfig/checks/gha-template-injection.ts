@@ -1,3 +1,4 @@
+import type { Severity } from "../../../core/severity.js";
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow, type Workflow } from "../parsers/workflow.js";
 import { scalarText, valueOf } from "../parsers/yaml-source.js";
@@ -20,7 +21,14 @@ export function check(file: ScanFile): ScanReport[] {
         if (sink === undefined) continue;
         for (const expr of expressionsIn(file.text, sink)) {
           const tainted = taintedContext(expr.body, wf);
-          if (tainted) reports.push({ message: `${tainted} is expanded into a script in job "${job.id}": its content runs as shell/JS; pass it through env: and use "$VAR"`, start: expr.start, end: expr.end });
+          if (!tainted) continue;
+          const who = triggeredBy(tainted, wf);
+          reports.push({
+            message: `${tainted} is expanded into a script in job "${job.id}": its content runs as shell/JS${who.note}; pass it through env: and use "$VAR"`,
+            start: expr.start,
+            end: expr.end,
+            ...(who.severity ? { severity: who.severity } : {}),
+          });
         }
       }
     }
@@ -46,6 +54,22 @@ function taintedContext(body: string, wf: Workflow): string | undefined {
     if (!isTypedInput(wf, m[1] ?? "")) return `inputs.${m[1]}`;
   }
   return undefined;
+}
+
+/**
+ * Who can put text there decides the severity. Event fields (PR titles, branch names, comments) are anyone's:
+ * high. A workflow_dispatch input is typed by someone who can already push (write access runs any workflow):
+ * medium. A workflow_call input comes from the calling workflows in the same repository, usually constants:
+ * low, unless the workflow can also be dispatched.
+ */
+function triggeredBy(tainted: string, wf: Workflow): { severity?: Severity; note: string } {
+  const input = /^(?:github\.event\.)?inputs\.([A-Za-z0-9_-]+)$/.exec(tainted)?.[1];
+  if (input === undefined) return { note: "" };
+  const dispatch = valueOf(valueOf(wf.on, "workflow_dispatch"), "inputs") !== undefined && valueOf(valueOf(valueOf(wf.on, "workflow_dispatch"), "inputs"), input) !== undefined;
+  const called = valueOf(valueOf(valueOf(wf.on, "workflow_call"), "inputs"), input) !== undefined;
+  if (dispatch || tainted.startsWith("github.event.")) return { severity: "medium", note: " (a workflow_dispatch input: only people with write access can set it)" };
+  if (called) return { severity: "low", note: " (a workflow_call input: set by the calling workflows; injectable only if a caller passes untrusted text)" };
+  return { severity: "medium", note: "" };
 }
 
 /** workflow_dispatch / workflow_call inputs typed boolean, number or choice cannot carry shell syntax. */
