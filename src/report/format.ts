@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import type { FormatOptions } from "./format-options.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
@@ -7,10 +8,7 @@ import { FORMATS, type FormatName, type Report } from "./report.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
 
-export interface FormatOptions {
-  /** ANSI colour; only the text format uses it. */
-  color: boolean;
-}
+export type { FormatOptions } from "./format-options.js";
 
 const formatters: Record<FormatName, (report: Report, options: FormatOptions) => string> = {
   github: formatGithub,

@@ -1,6 +1,7 @@
 import { SEVERITIES } from "../core/severity.js";
 import type { Report } from "./report.js";
 import { terminalSafe } from "./terminal-safe.js";
+import { skippedSummary } from "./text.js";
 
 const TOP = 20;
 
@@ -12,7 +13,7 @@ export function formatMarkdown(report: Report): string {
   lines.push("| severity | findings |", "|---|---|");
   for (const s of [...SEVERITIES].reverse()) lines.push(`| ${s} | ${summary.bySeverity[s]} |`);
   if (findings.length > 0) lines.push("", ...topFindings(report));
-  if (summary.skipped.length > 0) lines.push("", `${summary.skipped.length} skipped (binary, too large or unreadable).`);
+  if (summary.skipped.length > 0) lines.push("", ...skippedSummary(summary.skipped).map((l, i) => (i === 0 ? l : `- ${cell(l.trim())}`)));
   return `${lines.join("\n")}\n`;
 }
 

@@ -35,6 +35,7 @@ interface ScanCommandOptions {
   baseline?: string;
   updateBaseline?: boolean;
   otlp?: boolean;
+  onlyFailing?: boolean;
 }
 
 export function registerScan(program: Command, context: CommandContext): void {
@@ -57,6 +58,7 @@ export function registerScan(program: Command, context: CommandContext): void {
     .option("--baseline <file>", "ignore findings whose fingerprints are in this baseline file")
     .option("--update-baseline", "write the current findings to the --baseline file (default .rampart-baseline.json) and exit 0")
     .option("--category <list>", "only run rules of these categories, comma-separated: secret, misconfig (default: all)")
+    .option("--only-failing", "text format: list only findings at or above --fail-on (the summary still counts all)")
     .option("--otlp", "export the findings count (by rule and severity) over OTLP (endpoint from OTEL_EXPORTER_OTLP_*; on by default when those are set)")
     .action((paths: string[], options: ScanCommandOptions) => context.run(() => runScan(paths, options, context.io)));
 }
@@ -90,7 +92,7 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
     rules: result.rules.map((r) => r.meta),
     summary: summarize(result.findings, gate, result.scanned, result.skipped, result.scannedUnit),
   };
-  const text = formatReport(format, report, { color: options.output === undefined && wantsColor(io) });
+  const text = formatReport(format, report, { color: options.output === undefined && wantsColor(io), ...(options.onlyFailing ? { onlyFailing: true } : {}) });
   if (options.output) writeOutput(resolve(io.cwd, options.output), text);
   else io.stdout.write(text);
   return report.summary.failing > 0 ? ExitCode.findings : ExitCode.clean;

@@ -48,6 +48,8 @@ describe("git modes read diffs by hunk counts and NUL-separated names", () => {
       expect(json(result.stdout).findings.some((f) => f.path === "config.txt" && f.line === 2), mode).toBe(true);
       expect(result.stdout).not.toContain(token);
     }
+    // The history summary counts commits, not files.
+    expect((await runCli(["scan", "--git-history"], { cwd: r.dir })).stdout).toMatch(/ in 1 commit; /);
   });
 
   it("scans files whose names hold a space, a tab or a newline", async () => {
