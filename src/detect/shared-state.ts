@@ -77,7 +77,7 @@ export class SharedState implements StoreListener {
     const hits = detector.plan(event, at);
     if (hits.length > 0) {
       if (this.state === "up" || this.retryDue()) this.host.track(this.countShared(hits));
-      else this.countLocally(hits, true);
+      else this.countLocally(hits);
     }
     // Baselines are per instance (each sees its share of a principal's traffic against its own average).
     for (const alert of detector.observeBaselines(event, at)) this.host.report(alert);
@@ -106,7 +106,7 @@ export class SharedState implements StoreListener {
       // Unreachable or too slow: count these locally so nothing is lost, and keep serving.
       this.down(error);
       if (replay) for (const hit of due) this.keepForLater(hit);
-      else this.countLocally(due, true);
+      else this.countLocally(due);
       return;
     }
     if (outages === this.outages) this.up();
@@ -130,13 +130,14 @@ export class SharedState implements StoreListener {
     if (key && block) this.shareBlock(key, block, hit.at);
   }
 
-  private countLocally(hits: Hit[], keep: boolean): void {
+  /** Counts in memory while the store is away, and keeps each hit to count in the store once it is back. */
+  private countLocally(hits: Hit[]): void {
     const detector = this.host.detector;
     for (const hit of hits) {
       const counted = detector.countLocally(hit);
       const alert = counted && detector.decide(hit, counted);
       if (alert) this.host.report(alert);
-      if (keep) this.keepForLater(hit);
+      this.keepForLater(hit);
     }
   }
 
