@@ -24,7 +24,8 @@ export function check(file: ScanFile): ScanReport[] {
   const name = file.path.slice(file.path.lastIndexOf("/") + 1);
   const base = dirOf(file.path);
   const sameKindDirs = tree.filter((p) => p.endsWith(`/${name}`) || p === name).map(dirOf);
-  const matcher = ignore().add(file.text);
+  const docker = name === ".dockerignore";
+  const matcher = ignore().add(docker ? asDockerPatterns(file.text) : file.text);
   const exposed = tree.filter((path) => {
     if (!path.startsWith(base) || !isSensitivePath(path)) return false;
     // A nearer ignore file of the same kind governs this path; that file's own check judges it.
@@ -32,8 +33,28 @@ export function check(file: ScanFile): ScanReport[] {
     return !matcher.ignores(path.slice(base.length));
   });
   if (exposed.length === 0) return [];
-  const what = name === ".dockerignore" ? "the Docker build context (COPY . . bakes them into the image)" : "git";
+  const what = docker ? "the Docker build context (COPY . . or COPY packages ./packages bakes them into the image; in .dockerignore `.env` matches only the top level, `**/.env` every level)" : "git";
   const listed = exposed.slice(0, 5).join(", ") + (exposed.length > 5 ? `, and ${exposed.length - 5} more` : "");
   const firstLineEnd = file.text.indexOf("\n");
-  return [{ message: `${name} does not exclude ${listed}: they can reach ${what}; add patterns such as .env, .env.*, !.env.example, *.pem, *wallet*.json`, start: 0, end: firstLineEnd === -1 ? Math.max(1, file.text.length) : Math.max(1, firstLineEnd) }];
+  const examples = docker ? "**/.env, **/.env.*, !**/.env.example, **/*.pem, **/*wallet*.json" : ".env, .env.*, !.env.example, *.pem, *wallet*.json";
+  return [{ message: `${name} does not exclude ${listed}: they can reach ${what}; add patterns such as ${examples}`, start: 0, end: firstLineEnd === -1 ? Math.max(1, file.text.length) : Math.max(1, firstLineEnd) }];
+}
+
+/**
+ * Docker matches .dockerignore patterns from the build context's top (Go filepath.Match plus `**`): `.env`
+ * there is only `./.env`, unlike git, where it matches at any depth. Anchoring each pattern gives git-style
+ * matching Docker's meaning, so `packages/core/.env` is seen as let through.
+ */
+function asDockerPatterns(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => {
+      const trimmed = line.trim();
+      if (trimmed === "" || trimmed.startsWith("#")) return line;
+      const negated = trimmed.startsWith("!");
+      const body = (negated ? trimmed.slice(1) : trimmed).replace(/^\.\//, "");
+      const anchored = body.startsWith("/") || body.startsWith("**/") ? body : `/${body}`;
+      return `${negated ? "!" : ""}${anchored}`;
+    })
+    .join("\n");
 }
