@@ -21,6 +21,7 @@ import { check as ghaSecretEchoedOrWritten } from "./gha-secret-echoed-or-writte
 import { check as ghaSecretFromVars } from "./gha-secret-from-vars.js";
 import { check as ghaTemplateInjection } from "./gha-template-injection.js";
 import { check as ghaUnpinnedAction } from "./gha-unpinned-action.js";
+import { check as ghaWorkflowEnvSecrets } from "./gha-workflow-env-secrets.js";
 import { check as ghaWriteAllPermissions } from "./gha-write-all-permissions.js";
 import { check as hardcodedSecretFallback } from "./hardcoded-secret-fallback.js";
 import { check as ignoreFileMissingSecrets } from "./ignore-file-missing-secrets.js";
@@ -59,6 +60,7 @@ export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
   "gha-secret-from-vars": ghaSecretFromVars,
   "gha-template-injection": ghaTemplateInjection,
   "gha-unpinned-action": ghaUnpinnedAction,
+  "gha-workflow-env-secrets": ghaWorkflowEnvSecrets,
   "gha-write-all-permissions": ghaWriteAllPermissions,
   "hardcoded-secret-fallback": hardcodedSecretFallback,
   "ignore-file-missing-secrets": ignoreFileMissingSecrets,
