@@ -226,7 +226,7 @@ describe("instances sharing one real redis-server", () => {
     expect(JSON.stringify([...wrong.records, ...records])).not.toContain(password);
   });
 
-  it("takes an ioredis client the app already has, and leaves it open on close", async () => {
+  it("takes an ioredis client the app already has and leaves it open on close; a later instance loads the active blocks", async () => {
     const redis = await startRedis();
     const client = new Redis(redis.port, "127.0.0.1");
     const { records, idle } = await instances(2, { redis: client });
@@ -236,6 +236,11 @@ describe("instances sharing one real redis-server", () => {
     }
     expect(alertsIn(records).filter((r) => r.rule === "brute-force")).toMatchObject([{ count: 10 }]);
     await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: "203.0.113.60" }) !== undefined), 1000);
+    // An instance that starts later reads the active blocks once when it connects: nothing is published again.
+    const late = await appInstance({ logger: capturingLogger().logger, store: { redis: `redis://127.0.0.1:${redis.port}` } });
+    apps.push(late);
+    await waitFor(() => late.middleware.guard.blocked({ ip: "203.0.113.60" }) !== undefined, 2000);
+    expect(late.middleware.guard.blocked({ ip: "203.0.113.60" })).toMatchObject({ rule: "brute-force", status: 429 });
     await closeApps(apps);
     expect(await client.ping()).toBe("PONG");
     client.disconnect();
