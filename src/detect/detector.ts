@@ -1,6 +1,7 @@
 import { BlockList } from "node:net";
 import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
+import { boundedKey } from "./bounded-key.js";
 import { remembered } from "./bounded-memo.js";
 import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
@@ -449,7 +450,7 @@ function withMembers(alert: Alert, field: DistinctField | undefined, members: st
 /** The state and block key of a principal on one network (IPv4 /24, IPv6 /64). */
 export function pairKey(event: Pick<AccessEvent, "ip" | "principal">): string | undefined {
   if (!event.principal || !event.ip) return undefined;
-  return `pn:${event.principal}@${networkKey(event.ip)}`;
+  return `pn:${boundedKey(event.principal)}@${networkKey(event.ip)}`;
 }
 
 /** Whether a trigger's status and auth filters let an event with these values through (the rest is checked per event). */
@@ -493,7 +494,7 @@ function stateKeyBuilder(prefix: string, type: SubjectType): (value: string) => 
 function subjectKeyOf(type: SubjectType, value: string): string {
   if (type === "server") return "server";
   if (type === "ip") return `ip:${sourceKey(value)}`;
-  return type === "principal" ? `p:${value}` : `t:${value}`;
+  return type === "principal" ? `p:${boundedKey(value)}` : `t:${boundedKey(value)}`;
 }
 
 function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {
@@ -506,17 +507,19 @@ function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {
 function distinctValue(field: DistinctField, event: AccessEvent): string | undefined {
   switch (field) {
     case "path":
-      return event.path.split("?")[0];
+      return boundedKey(event.path.split("?")[0]!);
     case "principal":
-      return event.principal;
+      return event.principal && boundedKey(event.principal);
     case "tenant":
-      return event.tenant;
+      return event.tenant && boundedKey(event.tenant);
     case "source":
       return sourceKey(event.ip);
     case "network":
       return networkKey(event.ip);
-    case "object":
-      return event.object ?? objectIdsOf(event.path);
+    case "object": {
+      const object = event.object ?? objectIdsOf(event.path);
+      return object && boundedKey(object);
+    }
   }
 }
 

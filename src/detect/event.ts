@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+import { boundedKey } from "./bounded-key.js";
 import { remembered } from "./bounded-memo.js";
 
 /** Why authentication did or did not succeed, as the application reports it. */
@@ -42,6 +43,8 @@ export function normalizeIp(raw: string | undefined): string {
 }
 
 function computeNormalIp(raw: string): string {
+  // The longest address with brackets and a zone id is far shorter: anything longer is not one.
+  if (raw.length > 64) return "";
   let ip = raw.trim();
   if (ip.startsWith("[") && ip.includes("]")) ip = ip.slice(1, ip.indexOf("]"));
   const zone = ip.indexOf("%");
@@ -62,7 +65,8 @@ export function sourceKey(ip: string): string {
 
 function computeSourceKey(ip: string): string {
   const normal = normalizeIp(ip);
-  if (isIP(normal) !== 6) return normal || ip;
+  // Not an address (a log line's garbage): counted under its bounded form, never its raw length.
+  if (isIP(normal) !== 6) return normal || boundedKey(ip);
   const parts = (ipaddr.parse(normal) as ipaddr.IPv6).parts;
   return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
 }
