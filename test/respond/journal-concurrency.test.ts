@@ -26,3 +26,19 @@ describe("concurrent journal writers", () => {
     expect(verify.stdout).toContain("head 51:");
   }, 120_000);
 });
+
+describe("a writer that died holding the lock", () => {
+  it("does not block the journal: a lock older than 10 s is taken over", async () => {
+    const { mkdirSync, utimesSync } = await import("node:fs");
+    const { runCli } = await import("../support/cli.js");
+    const cwd = mkdtempSync(join(tmpdir(), "rampart-stale-lock-"));
+    const id = (await runCli(["incident", "open", "leaked-secret", "--title", "stale"], { cwd })).stdout.trim();
+    const lock = join(cwd, "incidents", `${id}.jsonl.lock`);
+    mkdirSync(lock);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const note = await runCli(["incident", "note", id, "after a crash"], { cwd });
+    expect(note.code, note.stderr).toBe(0);
+    expect((await runCli(["incident", "verify", id], { cwd })).stdout).toContain("head 2:");
+  });
+});
