@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { describeError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-code.js";
+import type { Action, CommandContext } from "./command-context.js";
 import type { CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -32,12 +33,7 @@ function registrarsFor(argv: readonly string[]): Promise<Registrar[]> {
   return Promise.all((only ? [only] : Object.values(commands)).map((load) => load()));
 }
 
-export type Action = () => Promise<ExitCode>;
-export interface CommandContext {
-  io: CliIo;
-  /** Wraps a command body: its exit code becomes the process's, and a thrown error becomes exit 2 with no stack. */
-  run(action: Action): Promise<void>;
-}
+export type { Action, CommandContext };
 
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.clean;

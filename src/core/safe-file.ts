@@ -48,7 +48,7 @@ export function readRegularFile(file: string, limits: ReadLimits): string {
 }
 
 /** Throws when `file`, symlinks resolved, is not inside `root` (a missing file passes: opening it fails later). */
-export function assertInside(file: string, root: string): void {
+function assertInside(file: string, root: string): void {
   let real: string;
   try {
     real = realpathSync(file);
@@ -61,7 +61,7 @@ export function assertInside(file: string, root: string): void {
   }
 }
 
-export function isInsideDir(path: string, dir: string): boolean {
+function isInsideDir(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }

@@ -19,7 +19,7 @@ const formatters: Record<FormatName, (report: Report, options: FormatOptions) =>
   text: formatText,
 };
 
-export function isFormatName(value: string): value is FormatName {
+function isFormatName(value: string): value is FormatName {
   return (FORMATS as readonly string[]).includes(value);
 }
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MISCONFIG_RULES_DIR, loadMisconfigRuleSources } from "./misconfig/catalog.js";
-import type { RuleSources } from "./registry.js";
+import type { RuleSources } from "./rule-sources.js";
 import { SECRET_RULES_DIR, loadSecretRuleEntries } from "./secrets/catalog.js";
 
 /**

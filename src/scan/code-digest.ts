@@ -22,7 +22,7 @@ export function scanCodeDigest(): string {
 }
 
 /** Hash of every .js/.ts file below `dir` (names and bytes, in a stable order). */
-export function codeDigest(dir: string): string {
+function codeDigest(dir: string): string {
   const hash = createHash("sha256");
   const visit = (current: string, rel: string) => {
     const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -38,7 +38,7 @@ export function codeDigest(dir: string): string {
 }
 
 /** `name@version` of each package as this module resolves it (`name@?` when it cannot be found). */
-export function packageVersions(names: readonly string[]): string[] {
+function packageVersions(names: readonly string[]): string[] {
   return names.map((name) => `${name}@${versionOf(name) ?? "?"}`);
 }
 

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { DURATION_PATTERN } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
 import { SEVERITIES, type Severity } from "../core/severity.js";
 import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
 import type { ScanRule } from "./rule.js";
 import { compilePatternRule, patternRuleSchema } from "./secrets/pattern-rule.js";
 
-export const CONFIG_FILE_NAME = "rampart.config.yaml";
+const CONFIG_FILE_NAME = "rampart.config.yaml";
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 /** `rampart.config.yaml` after validation, in the shape the engine uses. */
@@ -72,7 +73,7 @@ const schema = {
       additionalProperties: false,
       properties: {
         issueLabels: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
-        sla: { type: "string", pattern: "^\\d+(\\.\\d+)?\\s*(m|h|d)$" },
+        sla: { type: "string", pattern: DURATION_PATTERN },
       },
     },
   },

@@ -32,7 +32,7 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
  */
 export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
 /** Checks on one file may take this long in all; the rest are skipped for that file, and the scan goes on. */
-export const FILE_TIME_BUDGET_MS = 5_000;
+const FILE_TIME_BUDGET_MS = 5_000;
 
 export interface ScanFileContext {
   rules: readonly ScanRule[];
@@ -138,7 +138,7 @@ function decodeText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : decoder.decode(bytes);
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${n} B`;

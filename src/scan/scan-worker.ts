@@ -2,7 +2,7 @@ import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import type { ScanConfig } from "./config.js";
-import type { RuleSources } from "./registry.js";
+import type { RuleSources } from "./rule-sources.js";
 import type { FileJob } from "./scan-file.js";
 
 /** A scan worker: builds the rules itself (functions do not cross threads), then scans the files it is sent. */

@@ -11,7 +11,7 @@ import { formatReport, parseFormat } from "../../report/format.js";
 import { summarize } from "../../report/report.js";
 import { wantsColor } from "../io.js";
 import { createProgress } from "../progress.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { VERSION } from "../version.js";
 import { gitHubClientFor, withGitHubLimits, type GitHubFlags } from "./github-options.js";
 

@@ -7,7 +7,7 @@ import { attestItem } from "../../respond/checklist-attest.js";
 import { respondFiles } from "../../respond/project-files.js";
 import { scanPaths } from "../../scan/engine.js";
 import { loadScanConfig } from "../../scan/config.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 const FILE_HELP = "checklist file (default: <path>/threat-model/checklist.yaml, else the shipped one)";
 

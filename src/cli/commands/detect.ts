@@ -6,7 +6,7 @@ import { redactSecretsInText } from "../../scan/redact-text.js";
 import { loadDetectRules } from "../../detect/rule.js";
 import { formatReplayText, replayFiles } from "../../detect/replay.js";
 import { redactAlert, redactionReady, useRedactionKey } from "../../detect/alert-redaction.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 export function registerDetect(program: Command, context: CommandContext): void {
   const detect = program.command("detect").description("runtime suspicious-access detection");

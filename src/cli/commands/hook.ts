@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { installPreCommitHook } from "../../adopt/git-hook.js";
 import { ExitCode } from "../../core/exit-code.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 export function registerHook(program: Command, context: CommandContext): void {
   const hook = program.command("hook").description("git hooks that run Rampart before code leaves the machine");

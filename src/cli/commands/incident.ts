@@ -5,7 +5,7 @@ import { ExitCode } from "../../core/exit-code.js";
 import { addNote, closeIncident, loadIncident, openIncident, recordStep, verifyIncident } from "../../respond/incident.js";
 import { incidentReport, incidentReportMarkdown, incidentStatusText } from "../../respond/incident-report.js";
 import { formatHead, parseHead } from "../../respond/journal-head.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { playbooksDir } from "./playbook.js";
 
 const DIR_HELP = "where incident journals live";

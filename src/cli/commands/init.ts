@@ -6,7 +6,7 @@ import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { isSeverity, SEVERITIES, type Severity } from "../../core/severity.js";
 import type { CliIo } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { canAsk, createAsker, isYes } from "../prompt.js";
 import { VERSION } from "../version.js";
 

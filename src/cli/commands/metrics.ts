@@ -11,7 +11,7 @@ import { issueReportText } from "../../metrics/text-report.js";
 import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
 import { createProgress } from "../progress.js";
 import { issueRequest, lastTwelveMonths, parseRepo, withIssueOptions } from "./metrics-options.js";

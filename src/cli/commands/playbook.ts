@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { findPlaybook, loadPlaybooks, type Playbook } from "../../respond/playbook.js";
 import { respondFiles } from "../../respond/project-files.js";
 import { RENDERED_FILES, renderMigrationSafety, renderResponseGuide } from "../../respond/playbook-render.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 export function registerPlaybook(program: Command, context: CommandContext): void {
   const playbook = program.command("playbook").description("incident playbooks from playbooks/*.yaml");

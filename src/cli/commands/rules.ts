@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { RuleMeta } from "../../core/finding.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { UsageError } from "../../core/errors.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 /** Every domain's rule list; a new domain adds its loader here. */
 const catalogs: Array<() => Promise<RuleMeta[]>> = [

@@ -10,7 +10,7 @@ import { loadScanConfig, parseSize } from "../../scan/config.js";
 import { readBaseline, withoutBaselined, writeBaseline } from "../../scan/baseline.js";
 import { scanPaths, type ScanResult } from "../../scan/engine.js";
 import { scanChanges, scanHistory } from "../../scan/git/git-scan.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { wantsColor, type CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import { recordScanFindings } from "../../telemetry/scan-metrics.js";

@@ -9,7 +9,7 @@ import { parseDuration } from "../../metrics/months.js";
 import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
 import { collectLabel, issueRequest, lastTwelveMonths, parseRepo, withIssueOptions, type IssueFlags } from "./metrics-options.js";
 

@@ -4,7 +4,7 @@ import { ExitCode } from "../../core/exit-code.js";
 import { respondFiles } from "../../respond/project-files.js";
 import { checkThreatModel } from "../../respond/threat-model.js";
 import { renderThreatModel } from "../../respond/threat-render.js";
-import type { CommandContext } from "../program.js";
+import type { CommandContext } from "../command-context.js";
 
 export function registerThreats(program: Command, context: CommandContext): void {
   const threats = program.command("threats").description("the threat model in threat-model/model.yaml");

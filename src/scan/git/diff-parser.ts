@@ -25,7 +25,7 @@ export interface CommitInfo {
 }
 
 /** The header `git log --format` prints before each commit's raw entries (see COMMIT_FORMAT). */
-export const COMMIT_MARKER = "\u0001rampart-commit ";
+const COMMIT_MARKER = "\u0001rampart-commit ";
 export const COMMIT_FORMAT = "%x01rampart-commit %H %aI %an";
 
 /** Reads NUL-separated raw records (`:oldmode newmode oldblob newblob status`, then one or two paths) and commit headers. */

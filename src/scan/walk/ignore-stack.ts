@@ -15,7 +15,7 @@ export const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".rampart-cache"]
 export const GITIGNORE = ".gitignore";
 export const RAMPARTIGNORE = ".rampartignore";
 /** Hand-written ignore files stay far below this; a bigger one (or a link to /dev/zero) is refused, not read. */
-export const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
 
 /** Whether git's ignore rules, and Rampart's, exclude a path. */
 export interface IgnoreVerdicts {
