@@ -31,8 +31,10 @@ import { check as jwtVerificationUnsafe } from "./jwt-verification-unsafe.js";
 import { check as nonConstantTimeSecretComparison } from "./non-constant-time-secret-comparison.js";
 import { check as remoteCharacterOverHttp } from "./remote-character-over-http.js";
 import { check as secretInImageLayer } from "./secret-in-image-layer.js";
+import { check as serverBindsAllInterfacesByDefault } from "./server-binds-all-interfaces-by-default.js";
 import { check as sessionCookieInsecure } from "./session-cookie-insecure.js";
 import { check as socketioCorsWildcard } from "./socketio-cors-wildcard.js";
+import { check as socketioWithoutAuth } from "./socketio-without-auth.js";
 import { check as tlsVerificationDisabled } from "./tls-verification-disabled.js";
 import { check as weakOrPlaceholderSecret } from "./weak-or-placeholder-secret.js";
 
@@ -70,8 +72,10 @@ export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
   "non-constant-time-secret-comparison": nonConstantTimeSecretComparison,
   "remote-character-over-http": remoteCharacterOverHttp,
   "secret-in-image-layer": secretInImageLayer,
+  "server-binds-all-interfaces-by-default": serverBindsAllInterfacesByDefault,
   "session-cookie-insecure": sessionCookieInsecure,
   "socketio-cors-wildcard": socketioCorsWildcard,
+  "socketio-without-auth": socketioWithoutAuth,
   "tls-verification-disabled": tlsVerificationDisabled,
   "weak-or-placeholder-secret": weakOrPlaceholderSecret,
 };
