@@ -1,5 +1,4 @@
 import type { Severity } from "../core/severity.js";
-import { VERSION } from "../cli/version.js";
 
 /** The files `rampart init` writes, relative to the repository root. */
 export const INIT_FILES = {
@@ -7,9 +6,6 @@ export const INIT_FILES = {
   workflow: ".github/workflows/rampart.yml",
   baseline: ".rampart-baseline.json",
 } as const;
-
-/** What gets installed in CI. Until Rampart is on npm, pass a git URL or tarball with `rampart init --package`. */
-export const DEFAULT_PACKAGE = `rampart@${VERSION}`;
 
 export function configTemplate(): string {
   return `# rampart.config.yaml, written by \`rampart init\`. Every key is optional; README "Scanning" explains them.
@@ -61,7 +57,8 @@ jobs:
           node-version: 24
       - name: Install Rampart
         env:
-          RAMPART_PACKAGE: ${choices.packageSpec}
+          # A git URL pinned to a commit (npm builds it) or a tarball URL: Rampart is not published on npm.
+          RAMPART_PACKAGE: ${JSON.stringify(choices.packageSpec)}
         run: npm install --global --no-audit --no-fund "$RAMPART_PACKAGE"
       - name: Rampart gate
         env:

@@ -10,6 +10,8 @@ import { builtBin, runCli, spawnCli } from "../support/cli.js";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const randomToken = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
 const dirs: string[] = [];
+/** Where the generated workflow installs Rampart from (Rampart is not on npm); the runner test installs a real one. */
+const SOURCE = ["--package", `git+https://github.com/example/rampart.git#${"0".repeat(40)}`];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function sampleRepo() {
@@ -49,7 +51,7 @@ function runGateStep(repo: string, baseRef: string) {
 describe("rampart init, as a new user tries it", () => {
   it("writes config, workflow, baseline and skeletons; the workflow's gate passes clean and fails after a key is committed", () => {
     const r = sampleRepo();
-    const init = spawnCli(["init", "--yes"], { cwd: r.dir, env: { CI: "true" } });
+    const init = spawnCli(["init", ...SOURCE, "--yes"], { cwd: r.dir, env: { CI: "true" } });
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     for (const f of ["rampart.config.yaml", ".github/workflows/rampart.yml", ".rampart-baseline.json", "threat-model/model.yaml", "threat-model/checklist.yaml", "playbooks/leaked-secret.yaml"]) {
@@ -72,7 +74,7 @@ describe("rampart init, as a new user tries it", () => {
     const origin = mkdtempSync(join(tmpdir(), "rampart-origin-"));
     dirs.push(origin);
     execFileSync("git", ["init", "-q", "--bare", origin]);
-    expect(spawnCli(["init", "--yes", "--no-skeletons"], { cwd: r.dir }).code).toBe(0);
+    expect(spawnCli(["init", ...SOURCE, "--yes", "--no-skeletons"], { cwd: r.dir }).code).toBe(0);
     r.commit("adopt rampart");
     r.git("remote", "add", "origin", origin);
     r.git("push", "-q", "origin", "main");
@@ -90,7 +92,7 @@ describe("rampart init, as a new user tries it", () => {
     const r = sampleRepo();
     r.write("legacy.js", `export const old = "${randomToken()}";\n`);
     r.commit("legacy key");
-    const init = spawnCli(["init", "--yes", "--no-skeletons"], { cwd: r.dir });
+    const init = spawnCli(["init", ...SOURCE, "--yes", "--no-skeletons"], { cwd: r.dir });
     expect(init.stdout).toContain("baseline: 1 current findings accepted");
     expect(runGateStep(r.dir, "").code).toBe(0);
     r.write("new.js", `export const fresh = "${randomToken()}";\n`);
@@ -100,34 +102,34 @@ describe("rampart init, as a new user tries it", () => {
   it("never overwrites without --force, and writes nothing at all when it refuses", () => {
     const r = sampleRepo();
     r.write("rampart.config.yaml", "rules: {}\n# mine\n");
-    const refused = spawnCli(["init", "--yes"], { cwd: r.dir });
+    const refused = spawnCli(["init", ...SOURCE, "--yes"], { cwd: r.dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("rampart.config.yaml already exists");
     expect(refused.stderr).toContain("--force");
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(r.dir, "rampart.config.yaml"), "utf8")).toContain("# mine");
     expect(existsSync(join(r.dir, ".github"))).toBe(false);
-    expect(spawnCli(["init", "--yes", "--force"], { cwd: r.dir }).code).toBe(0);
+    expect(spawnCli(["init", ...SOURCE, "--yes", "--force"], { cwd: r.dir }).code).toBe(0);
     expect(readFileSync(join(r.dir, "rampart.config.yaml"), "utf8")).not.toContain("# mine");
   });
 
   it("asks on a terminal and follows the answers", async () => {
     const r = sampleRepo();
-    const result = await runCli(["init"], { cwd: r.dir, tty: true, stdin: "critical\nn\ny\nn\n" });
+    const result = await runCli(["init", ...SOURCE], { cwd: r.dir, tty: true, stdin: "critical\nn\ny\nn\n" });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Fail CI at which severity");
     expect(existsSync(join(r.dir, ".github/workflows/rampart.yml"))).toBe(false);
     expect(existsSync(join(r.dir, "playbooks"))).toBe(false);
     expect(existsSync(join(r.dir, ".rampart-baseline.json"))).toBe(true);
     expect(result.stdout).toContain("--fail-on critical");
-    const bad = await runCli(["init", "--yes", "--fail-on", "severe"], { cwd: r.dir });
+    const bad = await runCli(["init", ...SOURCE, "--yes", "--fail-on", "severe"], { cwd: r.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("use info, low, medium, high, critical");
   });
 
   it("the copied skeletons are the project's own: the respond commands read them and they validate", async () => {
     const r = sampleRepo();
-    expect(spawnCli(["init", "--yes", "--no-baseline"], { cwd: r.dir }).code).toBe(0);
+    expect(spawnCli(["init", ...SOURCE, "--yes", "--no-baseline"], { cwd: r.dir }).code).toBe(0);
     const file = join(r.dir, "playbooks/leaked-secret.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace(/^title: .*$/m, "title: Our own leaked-secret drill"));
     const list = await runCli(["playbook", "list"], { cwd: r.dir });
