@@ -57,9 +57,12 @@ jobs:
           node-version: 24
       - name: Install Rampart
         env:
-          # A git URL pinned to a commit (npm builds it) or a tarball URL: Rampart is not published on npm.
+          # A git URL pinned to a commit, or a tarball URL: Rampart is not published on npm. npm fetches it and
+          # builds it (its prepare script) in a prefix of its own, outside the checkout.
           RAMPART_PACKAGE: ${JSON.stringify(choices.packageSpec)}
-        run: npm install --global --no-audit --no-fund "$RAMPART_PACKAGE"
+        run: |
+          npm install --prefix "$RUNNER_TEMP/rampart" --no-save --no-audit --no-fund "$RAMPART_PACKAGE"
+          echo "$RUNNER_TEMP/rampart/node_modules/.bin" >> "$GITHUB_PATH"
       - name: Rampart gate
         env:
           BASE_REF: \${{ github.base_ref }}
