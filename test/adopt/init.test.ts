@@ -147,4 +147,18 @@ describe("rampart init, as a new user tries it", () => {
     const workflowScan = await runCli(["scan", ".github", "--fail-on", "info", "--no-cache"], { cwd: r.dir });
     expect(workflowScan.stdout).toContain("no findings");
   });
+  it("installs Rampart in CI from where the project got it, never from the unpublished npm name", async () => {
+    const r = sampleRepo();
+    const resolved = `git+https://github.com/acme/rampart.git#${"ab".repeat(20)}`;
+    r.write("package-lock.json", JSON.stringify({ lockfileVersion: 3, packages: { "": {}, "node_modules/rampart": { version: "0.1.0", resolved } } }));
+    const fromLock = await runCli(["init", "--yes", "--no-skeletons", "--no-baseline"], { cwd: r.dir });
+    expect(fromLock.code, fromLock.stderr).toBe(0);
+    const workflow = readFileSync(join(r.dir, ".github/workflows/rampart.yml"), "utf8");
+    expect(workflow).toContain(JSON.stringify(resolved));
+    expect(workflow).not.toMatch(/\brampart@/);
+    expect(fromLock.stdout).toMatch(/git add .*\.github\/workflows\/rampart\.yml/);
+    const unpublished = await runCli(["init", "--yes", "--force", "--package", "rampart@0.1.0"], { cwd: r.dir });
+    expect(unpublished.code).toBe(2);
+    expect(unpublished.stderr).toMatch(/not published/);
+  });
 });
