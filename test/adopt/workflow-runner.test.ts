@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -50,11 +50,19 @@ interface Step {
   env?: Record<string, string>;
 }
 
-/** Runs one `run:` step like the runner: bash -e, step env with `${{ github.base_ref }}` empty (a push). */
-function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv): { code: number; output: string } {
+/**
+ * Runs one `run:` step like the runner: bash -e, step env with `${{ github.base_ref }}` empty (a push).
+ * Asynchronous: the registry stand-in answers npm from this same process.
+ */
+function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\{\s*github\.base_ref\s*\}\}/g, "")]));
-  const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd, env: { ...env, ...stepEnv }, encoding: "utf8", timeout: 540_000 });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd, env: { ...env, ...stepEnv }, stdio: ["ignore", "pipe", "pipe"], timeout: 540_000 });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? -1, output }));
+  });
 }
 
 describe("the generated workflow on a runner", () => {
@@ -102,7 +110,7 @@ describe("the generated workflow on a runner", () => {
         expect(step.uses, "only the runner's own checkout and Node setup are used").toMatch(/^actions\/(checkout|setup-node)@[0-9a-f]{40}$/);
         continue;
       }
-      const r = runStep(step, project, envNow());
+      const r = await runStep(step, project, envNow());
       expect(r.code, `${step.name}:\n${r.output.slice(-3000)}`).toBe(0);
     }
     expect(asked.filter((p) => /^\/rampart(\/|$|\?)/.test(p))).toEqual([]);
@@ -112,6 +120,6 @@ describe("the generated workflow on a runner", () => {
     git("add", "-A");
     git("commit", "-q", "-m", "leak");
     const gate = steps.find((s) => s.name === "Rampart gate")!;
-    expect(runStep(gate, project, envNow()).code).toBe(1);
+    expect((await runStep(gate, project, envNow())).code).toBe(1);
   }, 600_000);
 });
