@@ -54,7 +54,7 @@ export function checkHead(journalFile: string, actual: JournalHead, key: string 
   const file = headPath(journalFile);
   const name = basename(file);
   const whole = (message: string): HeadProblem[] => [{ countDiffers: false, message }];
-  if (!existsSync(file)) return whole(`the sealed head ${name} is missing (deleted, or the journal was copied without it)`);
+  if (!existsSync(file)) return whole(`the sealed head ${name} is missing (deleted, the journal copied without it, or written by a Rampart version before sealed heads)`);
   let sealed: unknown;
   try {
     sealed = JSON.parse(readFileSync(file, "utf8"));
