@@ -14,7 +14,7 @@ export interface InitChoices {
   workflow: boolean;
   baseline: boolean;
   skeletons: boolean;
-  /** npm spec the workflow installs (a version, a git URL or a tarball). */
+  /** What the workflow installs: a git URL pinned to a commit or a tarball URL (see install-source.ts). */
   packageSpec: string;
   force: boolean;
 }
