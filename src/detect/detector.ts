@@ -1,4 +1,3 @@
-import { BlockList } from "node:net";
 import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
 import { boundedKey } from "./bounded-key.js";
@@ -8,6 +7,7 @@ import { CountMinSketch } from "./count-min-sketch.js";
 import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
 import { objectIdsOf } from "./object-id.js";
+import { sourceList } from "./source-list.js";
 import { parseDuration, type BaselineTrigger, type BlockScope, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
 
 export type Mode = "monitor" | "enforce";
@@ -117,7 +117,7 @@ export class Detector {
   private readonly blocks: BoundedTable<Block>;
   private readonly offences: BoundedTable<{ level: number; at: number }>;
   private readonly sketch = new CountMinSketch();
-  private readonly allowIps: Array<(ip: string) => boolean>;
+  private readonly allowIp: (ip: string) => boolean;
   private readonly maxBlockMs: number;
 
   constructor(
@@ -145,7 +145,7 @@ export class Detector {
     this.cooldowns = new BoundedTable(cap, () => 1);
     this.blocks = new BoundedTable(cap, (b) => b.until);
     this.offences = new BoundedTable(cap, (o) => o.level + 1);
-    this.allowIps = (options.allow?.ips ?? []).map(ipMatcher);
+    this.allowIp = sourceList(options.allow?.ips ?? [], "detect options allow.ips");
     this.maxBlockMs = parseDuration(options.maxBlock ?? "24h");
   }
 
@@ -341,8 +341,7 @@ export class Detector {
     if (!allow) return false;
     if (event.principal && allow.principals?.includes(event.principal)) return true;
     if (event.tenant && allow.tenants?.includes(event.tenant)) return true;
-    const ip = normalizeIp(event.ip);
-    return this.allowIps.some((m) => m(ip));
+    return this.allowIp(event.ip);
   }
 
   /** Runs only the baseline triggers (the shared-store path counts threshold hits elsewhere). */
@@ -521,20 +520,4 @@ function distinctValue(field: DistinctField, event: AccessEvent): string | undef
       return object && boundedKey(object);
     }
   }
-}
-
-/** Matches an address or a CIDR block (IPv4 or IPv6). */
-function ipMatcher(spec: string): (ip: string) => boolean {
-  const [addr, bits] = spec.split("/");
-  const normal = normalizeIp(addr);
-  if (bits === undefined) return (ip) => ip === normal;
-  const block = new BlockList();
-  block.addSubnet(normal, Number(bits), normal.includes(":") ? "ipv6" : "ipv4");
-  return (ip) => {
-    try {
-      return block.check(ip, ip.includes(":") ? "ipv6" : "ipv4");
-    } catch {
-      return false;
-    }
-  };
 }
