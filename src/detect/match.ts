@@ -37,7 +37,9 @@ export function compileMatch(match: EventMatch): EventPredicate {
   }
   if (match.exceptSource) {
     const excepted = sourceList(match.exceptSource, "detect rule exceptSource");
-    checks.push((e) => !excepted(e.ip));
+    // Every authenticated request asks; the same few addresses keep coming.
+    const verdicts = new Map<string, boolean>();
+    checks.push((e) => !remembered(verdicts, e.ip, VERDICT_CAP, excepted));
   }
   if (match.userAgent) {
     const pattern = compileSafePattern(match.userAgent);
