@@ -122,7 +122,7 @@ describe("nothing Rampart writes follows a symlink", () => {
 
   it("init refuses a .github symlink instead of writing through it", async () => {
     symlinkSync(outside.dir, join(tmp.dir, ".github"));
-    const result = await runCli(["init", "--yes", "--no-baseline"], { cwd: tmp.dir, env: env() });
+    const result = await runCli(["init", "--yes", "--no-baseline", "--package", "https://example.com/rampart-0.1.0.tgz"], { cwd: tmp.dir, env: env() });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\.github is a symlink/);
     expect(readdirSync(outside.dir)).toEqual([]);
