@@ -49,6 +49,8 @@ function writeTarget(line: string): string | undefined {
  */
 function isNecessaryFile(name: string, line: string): boolean {
   if (!/CERT|P12|PFX|PROVISION|PROFILE|SSH|GPG|PGP|PEM|KEYSTORE|JKS|KEYCHAIN|SIGNING|PRIVATE_KEY|KEY_FILE|DEPLOY_KEY/.test(name)) return false;
+  // `echo -n "$CERT" | \` continues into `base64 --decode -o file` on the next line.
+  if (/\|\s*\\?\s*$/.test(line)) return true;
   const target = writeTarget(line);
   return target !== undefined && !/^\/dev\/(stdout|stderr)$/.test(target);
 }
