@@ -28,7 +28,7 @@ const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s
 
 /** Shapes of names and paths, not secrets: CONSTANT_NAME, a/file.ext, /abs/path, object.member(). */
 const IDENTIFIER_SHAPES = [
-  /^[A-Z][A-Z0-9]*(?:[_.-][A-Z0-9]+)+$/,
+  /^[A-Z][A-Z0-9]*(?:[_.][A-Z0-9]+)+$/,
   /^[\w.-]*\/[\w./-]*\.[a-z]{1,5}$/,
   /^(?:\/[\w.@-]+)+\/?$/,
   /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:\(\))?$/,
@@ -41,7 +41,7 @@ const NAME_WORD = /^(?:[A-Z]?[a-z]{2,}(?:[A-Z][a-z]+)*(?:[A-Z]{2,5})?|[A-Z]{1,5}
  * `Control+Shift+T`, `personal-access-token123`): every part between separators is a word-shaped name part.
  * A random key almost never splits into such parts.
  */
-function looksLikeCode(value: string): boolean {
+export function looksLikeCode(value: string): boolean {
   if (IDENTIFIER_SHAPES.some((shape) => shape.test(value))) return true;
   const parts = value.split(/[^A-Za-z0-9]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.every((p) => NAME_WORD.test(p));

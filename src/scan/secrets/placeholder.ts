@@ -9,8 +9,12 @@ const INDIRECTION = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$|^\{\{.*\}\}$|pro
 const EXAMPLE_UUIDS = new Set(["123e4567-e89b-12d3-a456-426614174000", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "123e4567-e89b-12d3-a456-426655440000"]);
 /** A run of this many consecutive characters (`123456`, `abcdef`, `AbCdEf`) never occurs in a real key by chance. */
 const SEQUENTIAL_RUN = 6;
-/** A unit of 1-4 characters repeated to cover this many characters, and at least three times (`abababab`, `123412341234`). */
+/**
+ * A unit of 1-4 characters repeated to cover this many characters, at least three times, and a good part of
+ * the value (`abababab`, `123412341234`); Twitter's bearer tokens open with 22 `A`s of a 110-character token.
+ */
 const REPEATED_SPAN = 8;
+const REPEATED_SHARE = 0.3;
 /** Lists and sentences (a key file's byte array, a passphrase) repeat by chance: the shape checks skip them. */
 const LIST_OR_WORDS = /[,\s]/;
 
@@ -45,9 +49,13 @@ function hasSequentialRun(value: string): boolean {
   return false;
 }
 
+/** Eight of one character in a row (`…Token00000000`); not `A`, which is base64's zero byte (Dropbox, Twitter tokens). */
+const SAME_RUN = /([^A])\1{7}/;
+
 function hasRepeatedUnit(value: string): boolean {
+  if (SAME_RUN.test(value)) return true;
   for (let unit = 1; unit <= 4; unit++) {
-    const needed = Math.max(REPEATED_SPAN, unit * 3);
+    const needed = Math.max(REPEATED_SPAN, unit * 3, Math.ceil(value.length * REPEATED_SHARE));
     let span = unit;
     for (let i = unit; i < value.length; i++) {
       span = value[i] === value[i - unit] ? span + 1 : unit;

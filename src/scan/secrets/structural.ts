@@ -31,8 +31,10 @@ export function isJwt(candidate: string): boolean {
  * truncated body still counts when what is there decodes to that start: a partial key is still a leak.
  */
 export function isPemPrivateKey(block: string): boolean {
-  const lines = block.split(/\r?\n|\\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  const body = lines.filter((l) => !l.startsWith("-----") && !/^[A-Za-z-]+:/.test(l)).join("");
+  const end = block.indexOf("-----END");
+  const lines = (end === -1 ? block : block.slice(0, end)).split(/\r?\n|\\r\\n|\\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  // Header lines (Proc-Type, DEK-Info, PGP's Version/Comment) are not body; a base64 run is.
+  const body = lines.filter((l) => !l.startsWith("-----") && !/^[A-Za-z-]+:/.test(l) && /^[A-Za-z0-9+/=]+$/.test(l)).join("");
   if (/Proc-Type:\s*4,ENCRYPTED/.test(block) || /ENCRYPTED PRIVATE KEY/.test(block)) return body.length >= 32;
   const bytes = decodeBase64(body.slice(0, Math.floor(body.length / 4) * 4));
   if (!bytes || bytes.length < 24) return false;
@@ -47,4 +49,26 @@ export function isBase64Pem(candidate: string): boolean {
   if (!bytes) return false;
   const text = bytes.toString("latin1");
   return /^-----BEGIN[A-Z ]* PRIVATE KEY( BLOCK)?-----/.test(text);
+}
+
+/**
+ * The password of a URL's `user:password` (userinfo), unless it is the user name again
+ * (`mongodb:mongodb@localhost`) or a template (`${DB_PASSWORD}`, `{{ .Values.password }}`).
+ */
+export function userinfoPassword(userinfo: string): string | undefined {
+  const colon = userinfo.indexOf(":");
+  if (colon === -1) return undefined;
+  const user = userinfo.slice(0, colon);
+  const password = userinfo.slice(colon + 1);
+  if (password.length === 0 || password.toLowerCase() === user.toLowerCase()) return undefined;
+  if (/^[$%]\{|^\{\{|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|^:/.test(password)) return undefined;
+  return password;
+}
+
+/** base64 of `user:password` (Docker's `auth`, HTTP Basic): the password must be there and not the user again. */
+export function basicAuthPassword(candidate: string): string | undefined {
+  const decoded = decodeBase64(candidate)?.toString("utf8");
+  if (!decoded || !/^[\x20-\x7e]+$/.test(decoded)) return undefined;
+  const password = userinfoPassword(decoded);
+  return password !== undefined && password.length >= 6 ? candidate : undefined;
 }

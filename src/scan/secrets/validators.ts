@@ -1,8 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { base58 } from "@scure/base";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
-import { genericSecretValue } from "./generic-value.js";
-import { isBase64Pem, isJwt, isPemPrivateKey } from "./structural.js";
+import { genericSecretValue, looksLikeCode } from "./generic-value.js";
+import { basicAuthPassword, decodeBase64, isBase64Pem, isJwt, isPemPrivateKey, userinfoPassword } from "./structural.js";
 
 /**
  * Checks a regex cannot express. Each returns the secret to report (possibly a narrower part of the
@@ -11,12 +11,25 @@ import { isBase64Pem, isJwt, isPemPrivateKey } from "./structural.js";
 export const validators: Record<string, (candidate: string) => string | undefined> = {
   /** A value assigned to a secret-named setting: random enough, not code, not a placeholder (generic-value.ts). */
   "generic-secret": genericSecretValue,
+  /** A value assigned to a provider-named setting: anything but a name or path (`VCS_PROVIDER_NAME_VALUE_BITBUCKET`). */
+  "provider-value": (candidate) => (looksLikeCode(candidate) ? undefined : candidate),
   /** Header segment decodes to JSON with an `alg`: `eyJshort.payload.signature` is not a token. */
   jwt: (candidate) => (isJwt(candidate) ? candidate : undefined),
   /** A PEM private-key block with a DER (or OpenSSH, or encrypted) body, also when truncated. */
   "pem-private-key": (candidate) => (isPemPrivateKey(candidate) ? candidate : undefined),
   /** base64 of a PEM private key (`LS0tLS1CRUdJTi…`). */
   "base64-pem": (candidate) => (isBase64Pem(candidate) ? candidate : undefined),
+  /** `user:password` from a URL: reports the password alone, never the user name repeated or a template. */
+  "userinfo-password": userinfoPassword,
+  /** base64 of `user:password` with a real password (Docker config `auth`, HTTP Basic). */
+  "basic-auth-base64": basicAuthPassword,
+  /** A Kubernetes Secret's data value: base64 whose decoded text is itself secret-like (or binary). */
+  "kubernetes-secret-data": (candidate) => {
+    const decoded = decodeBase64(candidate)?.toString("utf8");
+    if (decoded === undefined) return undefined;
+    if (!/^[\x20-\x7e\r\n\t]+$/.test(decoded)) return decoded.length >= 16 ? candidate : undefined;
+    return decoded.startsWith("-----BEGIN") || genericSecretValue(decoded) !== undefined ? candidate : undefined;
+  },
   /** 12-24 English wordlist words whose checksum is right: prose cannot pass by accident. */
   "bip39-mnemonic": (candidate) => {
     const words = candidate.trim().split(/\s+/);

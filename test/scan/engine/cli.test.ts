@@ -52,7 +52,7 @@ describe("rampart scan exit codes", () => {
   it("applies config severity overrides, disabled rules and excludes with reasons", async () => {
     write("a.ts", `const token = "${githubToken()}";\n`);
     write("fixtures/b.ts", `const token = "${githubToken()}";\n`);
-    write("rampart.config.yaml", "rules:\n  secretlint-github: low\n  github-token: low\n");
+    write("rampart.config.yaml", "rules:\n  secretlint-github: low\n  github-token: low\n  github-pat: low\n");
     const lowered = JSON.parse((await scan("--format", "json")).stdout) as { findings: Array<{ severity: string }> };
     expect(lowered.findings.length).toBeGreaterThan(0);
     expect(lowered.findings.every((f) => f.severity === "low")).toBe(true);
