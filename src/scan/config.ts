@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { DURATION_PATTERN } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
 import { SEVERITIES, type Severity } from "../core/severity.js";
 import { readYamlFile, schemaCheck, type YamlSource } from "../core/yaml-document.js";
 import type { ScanRule } from "./rule.js";
+import { readGitleaksConfig } from "./secrets/gitleaks-config.js";
 import { compilePatternRule, patternRuleSchema } from "./secrets/pattern-rule.js";
 
 const CONFIG_FILE_NAME = "rampart.config.yaml";
@@ -68,6 +69,7 @@ const schema = {
     },
     maxFileSize: { type: ["integer", "string"], pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB)?$", minimum: 1 },
     customRules: { type: "array", items: patternRuleSchema },
+    extends: { oneOf: [{ type: "string", minLength: 1 }, { type: "array", items: { type: "string", minLength: 1 } }] },
     metrics: {
       type: "object",
       additionalProperties: false,
@@ -85,6 +87,7 @@ interface RawConfig {
   paths?: { include?: string[]; exclude?: Array<{ glob: string; reason: string }> };
   maxFileSize?: number | string;
   customRules?: Array<Record<string, unknown>>;
+  extends?: string | string[];
   metrics?: MetricsConfig;
 }
 
@@ -92,11 +95,27 @@ interface RawConfig {
 export function loadScanConfig(explicitFile: string | undefined, root: string): ScanConfig {
   const file = explicitFile ?? join(root, CONFIG_FILE_NAME);
   if (!explicitFile && !existsSync(file)) return EMPTY_CONFIG;
+  if (explicitFile && /\.toml$/i.test(explicitFile)) return withGitleaksRules({ ...EMPTY_CONFIG, file }, [explicitFile], {});
   // The scanned repository's own config may not point out of it (a committed symlink to /dev/zero or ~/.ssh).
   const { value, source } = readYamlFile<RawConfig | null>(file, check, explicitFile ? {} : { root });
   const config = normalize(value ?? {}, source);
-  compileCustomRules(config); // a bad regex is reported now, at its line, not inside a worker later
-  return config;
+  const extended = value?.extends === undefined ? config : withGitleaksRules(config, [value.extends].flat().map((f) => resolve(dirname(file), f)), explicitFile ? {} : { root });
+  compileCustomRules(extended); // a bad regex is reported now, at its line, not inside a worker later
+  return extended;
+}
+
+/**
+ * Adds the rules of gitleaks-format configs (`--config .gitleaks.toml`, or `extends:`) as custom rules.
+ * A file the scanned repository names may not point out of it (`root`).
+ */
+function withGitleaksRules(config: ScanConfig, files: string[], options: { root?: string }): ScanConfig {
+  const imported = files.flatMap((f) => {
+    if (!existsSync(f)) throw new ConfigError(`extends: ${f} does not exist; give a path relative to the config file`, { file: config.file ?? f });
+    return readGitleaksConfig(f, options).rules;
+  });
+  const out = { ...config, customRules: [...config.customRules, ...(imported as unknown as Array<Record<string, unknown>>)], customRuleLines: [...config.customRuleLines, ...imported.map(() => 0)] };
+  compileCustomRules(out);
+  return out;
 }
 
 function normalize(raw: RawConfig, source: YamlSource): ScanConfig {

@@ -21,6 +21,10 @@ export interface PatternRuleEntry {
   minEntropy?: number;
   /** Regexes for values that are never findings (documented test values, known dummies). */
   allow?: string[];
+  /** A regex the file's path must match for the rule to run (gitleaks' `path`). */
+  pathPattern?: string;
+  /** Regexes on the file's path where the rule never reports (gitleaks allowlist `paths`). */
+  ignorePaths?: string[];
   /** Regexes for the named group `name` (the setting a value is assigned to) whose matches are never findings. */
   ignoreNames?: string[];
   /** A named check from validators.ts for what a regex cannot express (checksums, decoded lengths). */
@@ -58,6 +62,8 @@ export const patternRuleSchema = {
     minEntropy: { type: "number", minimum: 0, maximum: 8 },
     allow: { type: "array", items: { type: "string" } },
     ignoreNames: { type: "array", items: { type: "string" } },
+    pathPattern: { type: "string" },
+    ignorePaths: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
     validate: { enum: Object.keys(validators) },
     requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 }, matchInside: { type: "boolean" } } },
@@ -79,6 +85,9 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
   const allow = (entry.allow ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where, entry.ignoreCase ? "i" : ""));
   const ignoreNames = (entry.ignoreNames ?? []).map((a) => compileRegex({ ...entry, pattern: a }, where, "i"));
   const skip = { allow, ignoreNames };
+  const onPath = entry.pathPattern === undefined ? undefined : compileRegex({ ...entry, pattern: entry.pathPattern }, where, "");
+  const offPaths = (entry.ignorePaths ?? []).map((p) => compileRegex({ ...entry, pattern: p }, where, ""));
+  const pathAllowed = (path: string) => (onPath === undefined || onPath.test(path)) && !offPaths.some((r) => r.test(path));
   const testKeys = new Map((entry.testKeys ?? []).map((k) => [k.value.toLowerCase(), k.label]));
   const run = entry.requiresRun ? compileRunPrefilter(entry.requiresRun.chars, entry.requiresRun.length) : undefined;
   return {
@@ -96,6 +105,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.files ? { files: entry.files } : {}),
     },
     check: (file) => {
+      if (!pathAllowed(file.path)) return [];
       if (!run) return matchAll(regex, file.text, 0, entry, skip, testKeys);
       if (entry.requiresRun?.matchInside) return matchInRuns(regex, file.text, run, entry, skip, testKeys);
       return hasRun(file.text, run) ? matchAll(regex, file.text, 0, entry, skip, testKeys) : [];
