@@ -62,6 +62,8 @@ export function userinfoPassword(userinfo: string): string | undefined {
   const password = userinfo.slice(colon + 1);
   if (password.length === 0 || password.toLowerCase() === user.toLowerCase()) return undefined;
   if (/^[$%]\{|^\{\{|^\$[A-Za-z_]|^<.*>$|^\[.*\]$|^:/.test(password)) return undefined;
+  // An upper-case name (`PASSWORD`, `DB_PASS`) stands for the value in docs, as `<password>` does.
+  if (/^[A-Z][A-Z_]{3,}$/.test(password)) return undefined;
   return password;
 }
 
