@@ -70,47 +70,45 @@ function scopeInlineFlags(pattern: string): string {
   throw new GoRegexError("too many inline flag groups");
 }
 
+/** Calls `visit` with each character outside escapes and bracket classes, from `from` on; stops when it returns true. */
+function scanStructure(pattern: string, from: number, visit: (c: string, i: number) => boolean | void): void {
+  let inClass = false;
+  for (let i = from; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (visit(c, i) === true) return;
+  }
+}
+
 /** Index of the `)` closing the group that contains `from` (or the pattern's end). */
 function endOfEnclosingGroup(pattern: string, from: number): number {
   let depth = 0;
-  let inClass = false;
-  for (let i = from; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
+  let end = pattern.length;
+  scanStructure(pattern, from, (c, i) => {
+    if (c === "(") depth++;
+    else if (c === ")" && depth-- === 0) {
+      end = i;
+      return true;
     }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return pattern.length;
+    return false;
+  });
+  return end;
 }
 
-/** Offsets of capturing groups' `(`, in order. */
+/** Offsets of capturing groups' `(`, in order (plain or named; not `(?:`, lookarounds or flag groups). */
 function capturingGroups(pattern: string): number[] {
   const out: number[] = [];
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(" && (pattern[i + 1] !== "?" || (pattern[i + 2] === "<" && pattern[i + 3] !== "=" && pattern[i + 3] !== "!"))) out.push(i);
-  }
+  scanStructure(pattern, 0, (c, i) => {
+    if (c === "(" && (pattern[i + 1] !== "?" || (pattern[i + 2] === "<" && pattern[i + 3] !== "=" && pattern[i + 3] !== "!"))) out.push(i);
+  });
   return out;
 }
 
