@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import picomatch from "picomatch";
 import type { Finding } from "../core/finding.js";
 import { redactSecret } from "../core/redact.js";
+import { rulesForText } from "./keyword-index.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 import { isPlaceholder } from "./secrets/placeholder.js";
 import { FileFingerprints } from "./fingerprint.js";
@@ -18,9 +19,10 @@ export function applyRules(
   budgetMs = Number.POSITIVE_INFINITY,
 ): Finding[] {
   const started = budgetMs === Number.POSITIVE_INFINITY ? 0 : performance.now();
-  // Both computed on first need: most files reach no rule's keywords and produce no report.
-  let lowerText: string | undefined;
-  const lower = () => (lowerText ??= file.text.toLowerCase());
+  // The one keyword prefilter (keyword-index.ts), computed on first need: the scan hands over rules it
+  // already filtered, without keywords, so there it never runs.
+  let passing: Set<ScanRule> | undefined;
+  const keywordsPass = (rule: ScanRule) => (passing ??= new Set(rulesForText(rules, file.text))).has(rule);
   let lineIndex: number[] | undefined;
   // Rules share glob lists (the code rules all take JS/TS): each list is matched once per file.
   const globResults = new Map<GlobMatcher, boolean>();
@@ -34,7 +36,7 @@ export function applyRules(
   let fingerprints: FileFingerprints | undefined;
   for (let index = 0; index < rules.length; index++) {
     const rule = rules[index]!;
-    if (!appliesTo(rule, inFiles, lower)) continue;
+    if (!appliesTo(rule, inFiles, keywordsPass)) continue;
     let reports: ScanReport[] = [];
     try {
       reports = rule.check(file);
@@ -45,7 +47,7 @@ export function applyRules(
     // remaining checks can be skipped and the scan go on.
     const spent = budgetMs === Number.POSITIVE_INFINITY ? 0 : performance.now() - started;
     if (spent > budgetMs) {
-      const rest = rules.slice(index + 1).filter((r) => appliesTo(r, inFiles, lower)).map((r) => r.meta.id);
+      const rest = rules.slice(index + 1).filter((r) => appliesTo(r, inFiles, keywordsPass)).map((r) => r.meta.id);
       if (rest.length > 0) onRuleError(rest.join(", "), new OverBudgetError(spent, budgetMs));
       index = rules.length;
     }
@@ -74,12 +76,11 @@ type GlobMatcher = (path: string) => boolean;
 const globCache = new Map<string, GlobMatcher>();
 const matcherOf = new WeakMap<readonly string[], GlobMatcher>();
 
-function appliesTo(rule: ScanRule, inFiles: (globs: readonly string[]) => boolean, lowerText: () => string): boolean {
+function appliesTo(rule: ScanRule, inFiles: (globs: readonly string[]) => boolean, keywordsPass: (rule: ScanRule) => boolean): boolean {
   const { files, keywords } = rule.meta;
   if (files && files.length > 0 && !inFiles(files)) return false;
   if (!keywords || keywords.length === 0) return true;
-  const text = lowerText();
-  return keywords.some((k) => text.includes(k.toLowerCase()));
+  return keywordsPass(rule);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { redactKnownSecrets } from "../core/redact.js";
+import { rulesForText } from "./keyword-index.js";
 import { loadAllSecretRules } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { isCredentialShaped } from "./credential-shape.js";
@@ -31,7 +32,9 @@ export function secretsInText(text: string): string[] {
   secretRules ??= loadAllSecretRules();
   const secrets: string[] = [];
   const lower = text.toLowerCase();
-  const runnable = secretRules.filter((rule) => rule.meta.selfFiltered || !rule.meta.keywords?.length || rule.meta.keywords.some((k) => lower.includes(k.toLowerCase())));
+  // The scan's keyword prefilter (one index over every rule's keywords), not a loop of includes per rule.
+  const passing = new Set(rulesForText(secretRules, text));
+  const runnable = secretRules.filter((rule) => rule.meta.selfFiltered || passing.has(rule));
   collect(runnable, text, text, secrets);
   // Seed phrases typed with capitals: the wordlist is lower case. Same length means the same offsets.
   if (lower !== text && lower.length === text.length) collect(runnable.filter((r) => r.meta.selfFiltered), lower, text, secrets);
