@@ -36,6 +36,8 @@ export interface FingerprintParts {
 export class FileFingerprints {
   private readonly seen = new Map<string, number>();
   private placeFinder: PlaceFinder | undefined;
+  /** scrypt costs ~15 ms: a value repeated in the file (same rule) is hashed once; the salt is the same. */
+  private readonly valueTags = new Map<string, string>();
 
   constructor(private readonly file: ScanFile) {}
 
@@ -48,13 +50,20 @@ export class FileFingerprints {
     return { fingerprint, place: parts.place };
   }
 
+  private valueTag(ruleId: string, value: string): string {
+    const key = `${ruleId}\0${value}`;
+    let tag = this.valueTags.get(key);
+    if (tag === undefined) this.valueTags.set(key, (tag = slowValueTag(ruleId, this.file.path, value)));
+    return tag;
+  }
+
   private partsOf(ruleId: string, report: ScanReport): FingerprintParts {
     const finder = (this.placeFinder ??= new PlaceFinder(this.file));
     if (report.secret !== undefined) {
       const structural = finder.yamlPath(report.start);
       const name = assignedName(this.file.text, report.start);
       const place = [structural, name].filter((p) => p !== "").join(" ");
-      return { place, evidence: isMachineGenerated(report.secret) ? `value:${slowValueTag(ruleId, this.file.path, report.secret)}` : "" };
+      return { place, evidence: isMachineGenerated(report.secret) ? `value:${this.valueTag(ruleId, report.secret)}` : "" };
     }
     // No matched text: a misconfiguration's span can hold a weak password (`POSTGRES_PASSWORD=postgres`).
     const structural = finder.yamlPath(report.start) || [finder.functionPath(report.start), assignedName(this.file.text, report.start, false)].filter((p) => p !== "").join(" ");
