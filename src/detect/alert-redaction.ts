@@ -54,6 +54,14 @@ export function recordedIdentity(value: string): string {
 
 const redactText = (text: string) => redaction?.redactSecretsInText(text) ?? text;
 
+/**
+ * An error raised by an app hook, a sink or a store, as it may be logged: such messages can quote what the
+ * failing code held (a webhook URL with its token, a store URL with its password).
+ */
+export function recordedErrorText(error: unknown): string {
+  return redactText(error instanceof Error ? error.message : String(error));
+}
+
 /** The alert as it may leave the process: subject identities labelled, every other string redacted. */
 export function redactAlert(alert: Alert): Alert {
   const { subject, ...rest } = alert;

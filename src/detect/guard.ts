@@ -1,6 +1,7 @@
 import { pino, type Logger } from "pino";
 import type { Meter } from "@opentelemetry/api";
 import { alertRecord, type Alert } from "./alert.js";
+import { recordedErrorText } from "./alert-redaction.js";
 import { clientAddressResolver, type ClientAddressInput, type ForwardedHeader, type TrustProxy } from "./client-ip.js";
 import { Detector, type Block, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
@@ -119,7 +120,7 @@ export class Guard {
   fail(component: string, error: unknown): void {
     try {
       this.telemetry.error(component);
-      this.logger.error({ component, error: error instanceof Error ? error.message : String(error) }, "rampart detector error (request proceeds)");
+      this.logger.error({ component, error: recordedErrorText(error) }, "rampart detector error (request proceeds)");
     } catch {
       // Logging itself failed; there is nothing safer left to do than carry on.
     }
