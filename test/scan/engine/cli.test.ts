@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, spawnCli } from "../../support/cli.js";
@@ -8,11 +8,7 @@ let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-function write(rel: string, text: string): void {
-  const path = join(tmp.dir, rel);
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-}
+const write = (rel: string, text: string) => tmp.write(rel, text);
 
 const scan = (...args: string[]) => runCli(["scan", ...args, "--no-cache"], { cwd: tmp.dir });
 

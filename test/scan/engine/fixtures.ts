@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -17,7 +17,16 @@ export function githubToken(): string {
   return `ghp_${randomChars(36)}`;
 }
 
-export function tempDir(prefix = "rampart-scan-"): { dir: string; cleanup(): void } {
+export function tempDir(prefix = "rampart-scan-"): { dir: string; cleanup(): void; write(rel: string, text: string): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    /** Writes a file below the directory, creating its folders. */
+    write(rel, text) {
+      const path = join(dir, rel);
+      mkdirSync(join(path, ".."), { recursive: true });
+      writeFileSync(path, text);
+    },
+  };
 }

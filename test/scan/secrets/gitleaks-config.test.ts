@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { translateGoRegex } from "../../../src/scan/secrets/go-regex.js";
 import { runCli } from "../../support/cli.js";
@@ -9,11 +7,7 @@ let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.cleanup());
 
-function write(rel: string, text: string): void {
-  const path = join(tmp.dir, rel);
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-}
+const write = (rel: string, text: string) => tmp.write(rel, text);
 const scan = (...args: string[]) => runCli(["scan", ...args, "--no-cache", "--format", "json"], { cwd: tmp.dir });
 const findings = (stdout: string) => (JSON.parse(stdout) as { findings: Array<{ ruleId: string; path: string; redacted?: string }> }).findings;
 
