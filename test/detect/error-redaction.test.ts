@@ -1,11 +1,8 @@
-import { once } from "node:events";
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { describe, expect, it } from "vitest";
 import { suspiciousAccess } from "../../src/detect/express.js";
 import { redactionReady } from "../../src/detect/alert-redaction.js";
-import { capturingLogger, waitFor } from "./support.js";
+import { capturingLogger, serveWrongKeyApi, waitFor } from "./support.js";
 
 /**
  * The detector logs errors raised by the app's own hooks and sinks ("request proceeds"). Such an error can quote
@@ -16,21 +13,13 @@ describe("detector error records", () => {
     await redactionReady();
     const token = `ghp_${randomBytes(27).toString("base64url").replace(/[-_]/g, "a").slice(0, 36)}`;
     const { logger, records } = capturingLogger();
-    const app = express();
     const middleware = suspiciousAccess({
       logger,
       onAlert: () => {
         throw new Error(`pager rejected the call made with ${token}`);
       },
     });
-    app.use(middleware);
-    app.get("/api", (_req, res) => {
-      res.locals.rampart = { auth: "invalid" };
-      res.status(401).end();
-    });
-    const server = app.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, close } = await serveWrongKeyApi(middleware);
     try {
       for (let i = 0; i < 12; i++) expect((await fetch(`${base}/api`)).status).toBe(401);
       await waitFor(() => records.some((r) => r.component === "report"));
@@ -38,8 +27,7 @@ describe("detector error records", () => {
       expect(errors[0]?.error).toContain("pager rejected the call made with");
       expect(JSON.stringify(records)).not.toContain(token);
     } finally {
-      server.close();
-      await middleware.close();
+      await close();
     }
   });
 });

@@ -1,12 +1,9 @@
-import { once } from "node:events";
-import type { AddressInfo } from "node:net";
-import express from "express";
 import { describe, expect, it } from "vitest";
 import { suspiciousAccess } from "../../src/detect/express.js";
 import { socketAuthGuard } from "../../src/detect/socket-io.js";
 import { hashTagOf, storeKeys } from "../../src/detect/redis-keys.js";
 import type { DetectStore } from "../../src/detect/store.js";
-import { capturingLogger, waitFor } from "./support.js";
+import { capturingLogger, serveWrongKeyApi, waitFor } from "./support.js";
 
 const PASSWORD = "hunter2-Zq81xVw";
 
@@ -86,16 +83,8 @@ describe("store state is logged once per change, never per request", () => {
       close: async () => undefined,
     };
     const { logger, records } = capturingLogger();
-    const app = express();
     const middleware = suspiciousAccess({ logger, store });
-    app.use(middleware);
-    app.get("/api", (_req, res) => {
-      res.locals.rampart = { auth: "invalid" };
-      res.status(401).end();
-    });
-    const server = app.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base, close } = await serveWrongKeyApi(middleware);
     try {
       for (let i = 0; i < 40; i++) expect((await fetch(`${base}/api`)).status).toBe(401);
       await middleware.guard.idle();
@@ -122,8 +111,7 @@ describe("store state is logged once per change, never per request", () => {
       expect(storeLines()[1]).toMatchObject({ store: "flaky", droppedHits: 0 });
       expect(storeLines()[1]!.replayedHits).toBeGreaterThanOrEqual(40);
     } finally {
-      server.close();
-      await middleware.close();
+      await close();
     }
   });
 });
