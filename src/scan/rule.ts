@@ -71,4 +71,6 @@ export interface RuleExample {
   text: string;
   /** For positives: the 1-based line the finding must be reported on. */
   line?: number;
+  /** For positives: the severity the finding must carry, when a check demotes it (a token failing its checksum). */
+  severity?: Severity;
 }

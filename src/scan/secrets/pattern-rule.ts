@@ -5,7 +5,7 @@ import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { shannonEntropy } from "./placeholder.js";
 import { compileRunPrefilter, hasRun, runsOf, type RunPrefilter } from "./run-prefilter.js";
-import { validators } from "./validators.js";
+import { validators, type Demoted } from "./validators.js";
 
 /** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
 export interface PatternRuleEntry {
@@ -149,19 +149,21 @@ function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRul
     const name = m.groups?.name;
     if (name !== undefined && skip.ignoreNames.some((r) => r.test(name))) continue;
     const matched = text.slice(span[0], span[1]);
-    const secret = entry.validate ? validators[entry.validate]?.(matched) : matched;
-    if (secret === undefined) continue;
+    const verdict = entry.validate ? validators[entry.validate]?.(matched) : matched;
+    if (verdict === undefined) continue;
+    const secret = typeof verdict === "string" ? verdict : verdict.secret;
     const start = span[0] + Math.max(0, matched.indexOf(secret));
-    const report = judge(secret, entry, skip.allow, testKeys);
+    const report = judge(secret, entry, skip.allow, testKeys, typeof verdict === "string" ? undefined : verdict);
     if (report) reports.push({ ...report, start: offset + start, end: offset + start + secret.length, secret });
   }
   return reports;
 }
 
-function judge(secret: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>): Omit<ScanReport, "start" | "end"> | undefined {
+function judge(secret: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>, demoted?: Demoted): Omit<ScanReport, "start" | "end"> | undefined {
   const label = testKeys.get(secret.toLowerCase()) ?? testKeys.get(`0x${secret.toLowerCase()}`);
   if (label) return { message: `${entry.description} (known public test key: ${label})`, severity: "low", tags: ["test-key"] };
   if (allow.some((a) => a.test(secret))) return undefined;
   if (entry.minEntropy !== undefined && shannonEntropy(secret) < entry.minEntropy) return undefined;
+  if (demoted) return { message: `${entry.description} (${demoted.note})`, severity: demoted.severity, tags: [demoted.tag] };
   return entry.generic ? { message: entry.description, tags: ["generic"] } : { message: entry.description };
 }

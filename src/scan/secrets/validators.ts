@@ -1,14 +1,38 @@
 import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import { base58 } from "@scure/base";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
+import type { Severity } from "../../core/severity.js";
+import { hasGithubStyleChecksum, isPypiMacaroon } from "./checksums.js";
 import { genericSecretValue, looksLikeCode } from "./generic-value.js";
 import { basicAuthPassword, decodeBase64, isBase64Pem, isJwt, isPemPrivateKey, userinfoPassword } from "./structural.js";
 
+/** A match that is reported, but not at the rule's severity: the format's own check says it was never issued. */
+export interface Demoted {
+  secret: string;
+  severity: Severity;
+  tag: string;
+  note: string;
+}
+
+/**
+ * A token-shaped value whose check digits are wrong is reported low with tag `checksum-failed`, not dropped:
+ * below the default gate (a documentation example, a hand-typed fake, never a live credential), but still
+ * visible in the report, since a one-character-corrupted copy of a real token leaks most of it.
+ */
+function checked(candidate: string, valid: boolean, what: string): string | Demoted {
+  if (valid) return candidate;
+  return { secret: candidate, severity: "low", tag: "checksum-failed", note: `${what} fails; not a token the provider issued, likely an example` };
+}
+
 /**
  * Checks a regex cannot express. Each returns the secret to report (possibly a narrower part of the
- * match), or undefined when the match is not a secret.
+ * match), a Demoted verdict, or undefined when the match is not a secret.
  */
-export const validators: Record<string, (candidate: string) => string | undefined> = {
+export const validators: Record<string, (candidate: string) => string | Demoted | undefined> = {
+  /** GitHub and npm tokens end in a base62 CRC32 of their random part (checksums.ts). */
+  "github-checksum": (candidate) => checked(candidate, hasGithubStyleChecksum(candidate), "its CRC32 check"),
+  /** A PyPI token's body is a whole macaroon naming pypi.org (checksums.ts). */
+  "pypi-macaroon": (candidate) => checked(candidate, isPypiMacaroon(candidate), "its macaroon structure"),
   /** A value assigned to a secret-named setting: random enough, not code, not a placeholder (generic-value.ts). */
   "generic-secret": genericSecretValue,
   /** A value assigned to a provider-named setting: anything but a name or path (`VCS_PROVIDER_NAME_VALUE_BITBUCKET`). */

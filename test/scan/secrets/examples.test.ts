@@ -23,6 +23,7 @@ describe("secret rules", () => {
       const findings = applyRules([rule], { path: example.file ?? "example.txt", text: example.text });
       expect(findings.length, example.text).toBeGreaterThan(0);
       if (example.line !== undefined) expect(findings[0]!.line).toBe(example.line);
+      expect(findings[0]!.severity, example.text).toBe(example.severity ?? entry.severity);
     });
     it.each((entry.examples?.negative ?? []).map(asExample))("ignores %#", (example) => {
       expect(applyRules([rule], { path: example.file ?? "example.txt", text: example.text })).toEqual([]);
