@@ -5,7 +5,9 @@ import { redactSecret } from "../core/redact.js";
 import { rulesForText } from "./keyword-index.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 import { isPlaceholder } from "./secrets/placeholder.js";
+import { contextOf, type FileContext } from "./file-context.js";
 import { FileFingerprints } from "./fingerprint.js";
+import { position } from "./line-index.js";
 
 /**
  * Runs rules over one file and turns their reports into findings: the pure heart of the scan loop,
@@ -19,17 +21,18 @@ export function applyRules(
   budgetMs = Number.POSITIVE_INFINITY,
 ): Finding[] {
   const started = budgetMs === Number.POSITIVE_INFINITY ? 0 : performance.now();
+  // One context per file: every rule shares its parsed views (lines, AST, YAML, dotenv).
+  const context = contextOf(file);
   // The one keyword prefilter (keyword-index.ts), computed on first need: the scan hands over rules it
   // already filtered, without keywords, so there it never runs.
   let passing: Set<ScanRule> | undefined;
-  const keywordsPass = (rule: ScanRule) => (passing ??= new Set(rulesForText(rules, file.text))).has(rule);
-  let lineIndex: number[] | undefined;
+  const keywordsPass = (rule: ScanRule) => (passing ??= new Set(rulesForText(rules, context.text))).has(rule);
   // Rules share glob lists (the code rules all take JS/TS): each list is matched once per file.
   const globResults = new Map<GlobMatcher, boolean>();
   const inFiles = (globs: readonly string[]) => {
     const matcher = globMatcher(globs);
     let hit = globResults.get(matcher);
-    if (hit === undefined) globResults.set(matcher, (hit = matcher(file.path)));
+    if (hit === undefined) globResults.set(matcher, (hit = matcher(context.path)));
     return hit;
   };
   const findings: Finding[] = [];
@@ -39,7 +42,7 @@ export function applyRules(
     if (!appliesTo(rule, inFiles, keywordsPass)) continue;
     let reports: ScanReport[] = [];
     try {
-      reports = rule.check(file);
+      reports = rule.check(context);
     } catch (error) {
       onRuleError(rule.meta.id, error);
     }
@@ -53,7 +56,7 @@ export function applyRules(
     }
     for (const report of reports) {
       if (isDocumentationValue(rule, report)) continue;
-      findings.push(toFinding(rule, file, report, (lineIndex ??= lineStarts(file.text)), (fingerprints ??= new FileFingerprints(file))));
+      findings.push(toFinding(rule, context, report, (fingerprints ??= new FileFingerprints(context))));
     }
   }
   return findings;
@@ -112,7 +115,8 @@ function compileGlobs(globs: readonly string[]): GlobMatcher {
   return (path) => included(path) && !excluded(path);
 }
 
-function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: number[], fingerprints: FileFingerprints): Finding {
+function toFinding(rule: ScanRule, file: FileContext, report: ScanReport, fingerprints: FileFingerprints): Finding {
+  const lines = file.lineStarts;
   const start = position(lines, report.start);
   const end = position(lines, Math.max(report.start, report.end - 1));
   const { fingerprint, place } = fingerprints.fingerprint(rule, report);
@@ -140,23 +144,4 @@ function toFinding(rule: ScanRule, file: ScanFile, report: ScanReport, lines: nu
 export function fingerprintOf(ruleId: string, path: string, evidence: string): string {
   const evidenceHash = createHash("sha256").update(evidence.trim()).digest("hex");
   return createHash("sha256").update(`${ruleId}\0${path}\0${evidenceHash}`).digest("hex").slice(0, 24);
-}
-
-/** Offsets where each line starts; index 0 is line 1. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line and column of an offset. */
-export function position(lines: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lines[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (lines[lo] ?? 0) + 1 };
 }

@@ -1,10 +1,10 @@
 import { createHash, scryptSync } from "node:crypto";
 import type { Node } from "@babel/types";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
-import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
+import type { FileContext } from "./file-context.js";
+import type { ScanReport, ScanRule } from "./rule.js";
 import { isScriptFile } from "./misconfig/file-kinds.js";
-import { parseScript, walk } from "./misconfig/parsers/script.js";
-import { parseYamlSource } from "./misconfig/parsers/yaml-source.js";
+import { walk } from "./misconfig/parsers/script.js";
 
 /**
  * Baseline fingerprints (scheme 2). A fingerprint names *where* a finding sits, so an accepted finding keeps
@@ -39,7 +39,7 @@ export class FileFingerprints {
   /** scrypt costs ~15 ms: a value repeated in the file (same rule) is hashed once; the salt is the same. */
   private readonly valueTags = new Map<string, string>();
 
-  constructor(private readonly file: ScanFile) {}
+  constructor(private readonly file: FileContext) {}
 
   fingerprint(rule: ScanRule, report: ScanReport): { fingerprint: string; place: string } {
     const parts = this.partsOf(rule.meta.id, report);
@@ -118,13 +118,13 @@ class PlaceFinder {
   private yamlDone = false;
   private functions: Array<{ start: number; end: number; name: string }> | undefined;
 
-  constructor(private readonly file: ScanFile) {}
+  constructor(private readonly file: FileContext) {}
 
   yamlPath(offset: number): string {
     if (!/\.ya?ml$/i.test(this.file.path)) return "";
     if (!this.yamlDone) {
       this.yamlDone = true;
-      this.yamlRoot = parseYamlSource(this.file.text)?.contents;
+      this.yamlRoot = this.file.yaml?.contents;
     }
     return this.yamlRoot ? yamlPathAt(this.yamlRoot, offset) : "";
   }
@@ -178,8 +178,8 @@ function contains(node: unknown, offset: number): boolean {
 }
 
 /** Functions with a name (declared, assigned, methods, object properties), outermost first. */
-function namedFunctions(file: ScanFile): Array<{ start: number; end: number; name: string }> {
-  const ast = parseScript(file.path, file.text);
+function namedFunctions(file: FileContext): Array<{ start: number; end: number; name: string }> {
+  const ast = file.ast;
   if (!ast) return [];
   const found: Array<{ start: number; end: number; name: string }> = [];
   walk(ast, (node, ancestors) => {

@@ -2,7 +2,8 @@ import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Finding } from "../core/finding.js";
-import { applyRules, lineStarts } from "./apply-rules.js";
+import { applyRules } from "./apply-rules.js";
+import { contextOf } from "./file-context.js";
 import { dedupeFindings } from "./dedupe.js";
 import { rulesForText } from "./keyword-index.js";
 import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
@@ -149,12 +150,13 @@ function formatBytes(n: number): string {
  * text as read from disk, when there is a file.
  */
 export function scanText(file: ScanFile, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void, bytes?: Uint8Array, budgetMs?: number): Finding[] {
-  const { text } = file;
+  const context = contextOf(file);
+  const { text } = context;
   // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
   const candidates = rulesForText(rules, text, bytes).map(withoutKeywords);
-  const findings = dedupeFindings(applyRules(candidates, file, onRuleError, budgetMs));
+  const findings = dedupeFindings(applyRules(candidates, context, onRuleError, budgetMs));
   if (findings.length === 0 || !hasInlineDirective(text)) return findings;
-  const starts = lineStarts(text);
+  const starts = context.lineStarts;
   const lineText = (line: number) => {
     const start = starts[line - 1];
     if (start === undefined) return undefined;

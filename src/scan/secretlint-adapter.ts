@@ -1,7 +1,7 @@
 import { creator as recommendPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import { secretLintProfiler } from "@secretlint/profiler";
 import type { Severity } from "../core/severity.js";
-import { lineStarts, position } from "./apply-rules.js";
+import { lineStarts, position } from "./line-index.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 
 // The profiler defaults to enabled for library callers and is quadratic in file count (secretlint#1653).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyRules, fingerprintOf, lineStarts, matchesGlobs, position } from "../../src/scan/apply-rules.js";
+import { applyRules, fingerprintOf, matchesGlobs } from "../../src/scan/apply-rules.js";
+import { lineStarts, position } from "../../src/scan/line-index.js";
 import type { ScanRule } from "../../src/scan/rule.js";
 
 const tokenRule: ScanRule = {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../core/errors.js";
 import { readYamlFile, schemaCheck } from "../../core/yaml-document.js";
+import { contextOf } from "../file-context.js";
 import type { ScanFile, ScanReport, ScanRule } from "../rule.js";
 import { CHECKS } from "./checks/index.js";
 import { misconfigRuleSchema, type MisconfigExample, type MisconfigRuleData } from "./rule-schema.js";
@@ -85,7 +86,7 @@ function toDefinition({ data, path }: MisconfigRuleSource): MisconfigRuleDefinit
       // A rule whose examples carry a file list judges a file against the tree: the engine must supply it.
       ...([...data.examples.positive, ...data.examples.negative].some((e) => typeof e === "object" && "tree" in e && e.tree) ? { needsTree: true } : {}),
     },
-    check: (file: ScanFile): ScanReport[] => (candidates.every((c) => c.test(file.text)) ? check(file) : []),
+    check: (file: ScanFile): ScanReport[] => (candidates.every((c) => c.test(file.text)) ? check(contextOf(file)) : []),
   };
   return { rule, positive: data.examples.positive, negative: data.examples.negative, file: path };
 }

@@ -1,8 +1,7 @@
-import type { ScanFile } from "../rule.js";
+import type { FileContext } from "../file-context.js";
 import { isComposeFile, isDeployedEnvFile, isDockerfile } from "./file-kinds.js";
 import { composeServices, type ComposeService, type SourcedEntry } from "./parsers/compose.js";
-import { keyValues, parseDockerfile } from "./parsers/dockerfile.js";
-import { parseDotenv } from "./parsers/dotenv.js";
+import { keyValues } from "./parsers/dockerfile.js";
 
 /**
  * A set of environment variables that one process receives: a deployed env file, one compose
@@ -17,20 +16,21 @@ export interface EnvScope {
   service?: ComposeService;
 }
 
-export function envScopes(file: ScanFile): EnvScope[] {
+export function envScopes(file: FileContext): EnvScope[] {
   if (isDeployedEnvFile(file.path)) {
-    const entries = parseDotenv(file.text).map((e) => ({ key: e.key, value: e.value, keyStart: e.keyStart, valueStart: e.valueStart, valueEnd: e.valueEnd }));
+    const entries = file.dotenv.map((e) => ({ key: e.key, value: e.value, keyStart: e.keyStart, valueStart: e.valueStart, valueEnd: e.valueEnd }));
     return [{ kind: "env-file", entries, open: false }];
   }
   if (isComposeFile(file.path)) {
-    return composeServices(file.text).map((service) => ({ kind: "compose-service" as const, entries: service.env, open: service.hasEnvFile, service }));
+    return composeServices(file.yaml).map((service) => ({ kind: "compose-service" as const, entries: service.env, open: service.hasEnvFile, service }));
   }
-  if (isDockerfile(file.path)) return [{ kind: "dockerfile", entries: dockerEnv(file.text), open: true }];
+  if (isDockerfile(file.path)) return [{ kind: "dockerfile", entries: dockerEnv(file), open: true }];
   return [];
 }
 
-function dockerEnv(text: string): SourcedEntry[] {
-  return parseDockerfile(text)
+function dockerEnv(file: FileContext): SourcedEntry[] {
+  const { text } = file;
+  return file.dockerfile
     .filter((i) => i.keyword === "ENV")
     .flatMap((i) =>
       keyValues(i).map(({ key, value }) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/core/finding.js";
 import { applyRules, matchesGlobs } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
-import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
+import type { ScanFile } from "../../../src/scan/rule.js";
 import { ELIZA_DEPLOYMENT, materialize, type Expectation } from "./fixture/eliza-deployment.js";
 
 /**
@@ -16,7 +16,7 @@ function scanWithApplyRules(): Finding[] {
   const rules = loadMisconfigRules();
   const errors: string[] = [];
   const findings = tree.flatMap((path) =>
-    applyRules(rules, { path, text: files[path]!, tree } as ScanFileWithTree, (id, error) => errors.push(`${id} on ${path}: ${String(error)}`)),
+    applyRules(rules, { path, text: files[path]!, tree } as ScanFile, (id, error) => errors.push(`${id} on ${path}: ${String(error)}`)),
   );
   expect(errors).toEqual([]);
   return findings;
@@ -70,7 +70,7 @@ describe("elizaOS-style deployment fixture", () => {
     for (const rule of loadMisconfigRules()) {
       for (const path of tree) {
         if (rule.meta.files && !matchesGlobs(rule.meta.files, path)) continue;
-        const file = { path, text: files[path]!, tree } as ScanFileWithTree;
+        const file = { path, text: files[path]!, tree } as ScanFile;
         const direct = rule.check(file).length;
         const filtered = applyRules([rule], file).length;
         expect(filtered, `${rule.meta.id} on ${path}`).toBe(direct);

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/core/errors.js";
 import { applyRules } from "../../../src/scan/apply-rules.js";
+import { FileContext } from "../../../src/scan/file-context.js";
 import { loadMisconfigRuleDefinitions, loadMisconfigRuleSources, loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import { CHECKS } from "../../../src/scan/misconfig/checks/index.js";
-import type { ScanFileWithTree } from "../../../src/scan/misconfig/tree.js";
+import type { ScanFile } from "../../../src/scan/rule.js";
 
 const definitions = loadMisconfigRuleDefinitions();
 
@@ -27,7 +28,7 @@ describe("misconfig rule catalog", () => {
 describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, definition) => {
   const errors: unknown[] = [];
   const run = (file: string, text: string, tree?: string[]) =>
-    applyRules([definition.rule], { path: file, text, ...(tree ? { tree } : {}) } as ScanFileWithTree, (_rule, error) => errors.push(error));
+    applyRules([definition.rule], { path: file, text, ...(tree ? { tree } : {}) } as ScanFile, (_rule, error) => errors.push(error));
 
   it.each(definition.positive.map((e, i) => [i, e] as const))("positive example %i is reported on its line", (_i, example) => {
     const findings = run(example.file, example.text, example.tree);
@@ -68,7 +69,7 @@ describe("candidates hide no finding", () => {
     for (const probe of probes) {
       const file = { path: probe.file, text: probe.text, ...("tree" in probe && probe.tree ? { tree: probe.tree } : {}) };
       const gated = definition.rule.check(file).length;
-      const ungated = CHECKS[id]!(file).length;
+      const ungated = CHECKS[id]!(new FileContext(file)).length;
       expect({ file: probe.file, text: probe.text, found: gated }).toEqual({ file: probe.file, text: probe.text, found: ungated });
     }
   });

@@ -4,6 +4,7 @@ import { loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import { composeServices, isPublishedEverywhere } from "../../../src/scan/misconfig/parsers/compose.js";
 import { keyValues, parseDockerfile } from "../../../src/scan/misconfig/parsers/dockerfile.js";
 import { parseDotenv } from "../../../src/scan/misconfig/parsers/dotenv.js";
+import { parseYamlSource } from "../../../src/scan/misconfig/parsers/yaml-source.js";
 import { isSecretName, isSelfChosenSecretName } from "../../../src/scan/misconfig/secret-names.js";
 import { weaknessOf } from "../../../src/scan/misconfig/secret-values.js";
 
@@ -52,12 +53,12 @@ describe("compose parser", () => {
       - "\${DB_BIND:-127.0.0.1}:5438:5432"
       - "10.0.0.5:5439:5432"
 `;
-    const [db] = composeServices(text);
+    const [db] = composeServices(parseYamlSource(text));
     expect(db!.ports.map(isPublishedEverywhere)).toEqual([false, false, true, true, true, false, false, false]);
   });
 
   it("returns nothing for invalid YAML instead of throwing", () => {
-    expect(composeServices("services: [unclosed\n  - : :")).toEqual([]);
+    expect(composeServices(parseYamlSource("services: [unclosed\n  - : :"))).toEqual([]);
   });
 });
 

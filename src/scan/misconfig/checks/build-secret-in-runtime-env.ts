@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 
 /**
@@ -13,7 +14,7 @@ const BUILD_ONLY = new Set([
   "RAILWAY_TOKEN", "NETLIFY_AUTH_TOKEN", "HEROKU_API_KEY",
 ]);
 
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file)
     .filter((scope) => scope.kind === "compose-service")
     .flatMap((scope) =>

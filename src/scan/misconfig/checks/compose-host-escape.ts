@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import { isMap, isScalar } from "yaml";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { mapEntries, pairOf, pairRange, parseYamlSource, rangeOf, scalarText, seqItems, valueOf } from "../parsers/yaml-source.js";
 
 /**
@@ -7,8 +8,8 @@ import { mapEntries, pairOf, pairRange, parseYamlSource, rangeOf, scalarText, se
  * owns the host: a compromised agent (plugin, prompt injection into a shell tool) becomes root there.
  * `network_mode: host` is reported at medium: it bypasses port publishing, so every listener is public.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const doc = parseYamlSource(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const doc = file.yaml;
   if (!doc) return [];
   const reports: ScanReport[] = [];
   for (const { key: name, pair } of mapEntries(valueOf(doc.contents, "services"))) {

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
 /**
@@ -8,20 +9,20 @@ import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObj
  * bound to a name in the same file), and hand-written headers that echo the
  * request's Origin next to Allow-Credentials: true.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type === "CallExpression") {
       const { name } = calleeName(node);
       if (name === "cors" || name === "enableCors" || name === "corsMiddleware") {
-        const options = resolveObject(node.arguments[0] as Node | undefined, file.path, file.text);
+        const options = resolveObject(node.arguments[0] as Node | undefined, file);
         if (options) corsOptions(options, reports);
       }
       if (name === "setHeader" || name === "header" || name === "set") echoedOriginHeader(node, file.text, reports);
       // Fastify: server.register(cors, { ... }) / register(fastifyCors, { ... }).
       const plugin = node.arguments[0] ? unwrap(node.arguments[0] as Node) : undefined;
       if (name === "register" && plugin?.type === "Identifier" && /cors/i.test(plugin.name)) {
-        const options = resolveObject(node.arguments[1] as Node | undefined, file.path, file.text);
+        const options = resolveObject(node.arguments[1] as Node | undefined, file);
         if (options) corsOptions(options, reports);
       }
     }

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { entry, envScopes } from "../env-scopes.js";
 
 const URL_KEYS = ["POSTGRES_URL", "DATABASE_URL"];
@@ -7,7 +8,7 @@ const URL_KEYS = ["POSTGRES_URL", "DATABASE_URL"];
  * ELZ-018: tenant isolation relies on Postgres row-level security, which a superuser bypasses. In the
  * official images the `postgres` role is the superuser, so isolation through it is silently void.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const isolation = entry(scope, "ENABLE_DATA_ISOLATION");
     if (!isolation || isolation.value.trim().toLowerCase() !== "true") return [];

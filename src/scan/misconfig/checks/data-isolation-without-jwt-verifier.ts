@@ -1,10 +1,11 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { entry, envScopes } from "../env-scopes.js";
 
 const VERIFIERS = ["JWT_SECRET", "JWT_JWKS_URI", "JWT_ED25519_PUBLIC_KEY", "PRIVY_VERIFICATION_KEY"];
 
 /** ELZ-006: with isolation on and no verifier, the JWT middleware logs a warning and lets every request through. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const isolation = entry(scope, "ENABLE_DATA_ISOLATION");
     if (!isolation || isolation.value.trim().toLowerCase() !== "true") return [];

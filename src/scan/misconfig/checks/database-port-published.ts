@@ -1,12 +1,13 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { composeServices, isPublishedEverywhere } from "../parsers/compose.js";
 
 const DATABASE_IMAGE = /(^|\/)(postgres|postgresql|postgis|pgvector|timescaledb|mysql|mariadb|redis|redis-stack|valkey|keydb|mongo|mongodb|memcached|elasticsearch|opensearch|clickhouse|couchdb|cassandra|neo4j|qdrant|weaviate|chroma)$/i;
 
 /** ELZ-017: a datastore port mapped to 0.0.0.0, reachable from any network the host is on. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const testOnly = /\.(test|ci)\.ya?ml$|(^|\/)(test|tests|__tests__)\//i.test(file.path);
-  return composeServices(file.text).flatMap((service) => {
+  return composeServices(file.yaml).flatMap((service) => {
     const image = service.image?.value ?? "";
     const repository = image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
     if (!DATABASE_IMAGE.test(repository)) return [];

@@ -1,11 +1,12 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { effectiveLiteral, isDictionaryWord, isPlaceholder } from "../secret-values.js";
 
 const PASSWORD_KEYS = new Set(["POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD", "MARIADB_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD", "REDIS_PASSWORD", "PGPASSWORD", "DB_PASSWORD", "DATABASE_PASSWORD"]);
 
 /** ELZ-016: the official images' documented defaults, and switches that drop the password entirely. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file)
     .filter((s) => s.kind !== "dockerfile")
     .flatMap((s) => s.entries)

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { parseDockerfile } from "../parsers/dockerfile.js";
 
 /** Base images that already run as an unprivileged user. */
@@ -8,8 +9,8 @@ const NON_ROOT_BASE = /(:|-)nonroot\b|distroless.*nonroot|^cgr\.dev\/|chainguard
  * The final stage runs as root (no USER, or USER root/0): code execution in the agent (a plugin,
  * a prompt-injected shell tool) gets root in the container, one kernel bug from the host.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const instructions = parseDockerfile(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const instructions = file.dockerfile;
   let lastFrom = -1;
   instructions.forEach((i, index) => {
     if (i.keyword === "FROM") lastFrom = index;

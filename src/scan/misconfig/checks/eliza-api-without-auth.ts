@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { entry, envScopes, type EnvScope } from "../env-scopes.js";
 import { isPublishedEverywhere } from "../parsers/compose.js";
 import { isLoopbackHost } from "../secret-names.js";
@@ -7,7 +8,7 @@ import { isAgentService } from "../agent-service.js";
 const TOKEN = "ELIZA_SERVER_AUTH_TOKEN";
 
 /** ELZ-001: the agent API answers anyone when the token is unset and the server is reachable beyond loopback. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => (scope.kind === "env-file" ? envFile(scope) : scope.kind === "compose-service" ? composeService(scope) : []));
 }
 

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { isDockerfile, isScriptFile } from "../file-kinds.js";
 import { keyValues, parseDockerfile } from "../parsers/dockerfile.js";
 import { envVarName, span, unwrap, visitScript } from "../parsers/script.js";
@@ -7,15 +8,15 @@ const TOKEN = "ELIZA_SERVER_AUTH_TOKEN";
 const MESSAGE = `${TOKEN} is cleared before the server starts, which switches API authentication off (the middleware lets everything through when the token is unset)`;
 
 /** ELZ-002: start scripts and wrappers that blank the token (seen in a third-party Railway start script). */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   if (isScriptFile(file.path)) return code(file);
   if (isDockerfile(file.path)) return dockerfile(file);
   return shell(file);
 }
 
-function code(file: ScanFile): ScanReport[] {
+function code(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type === "AssignmentExpression" && envVarName(node.left as never) === TOKEN) {
       const right = unwrap(node.right);
       const empty = (right.type === "StringLiteral" && right.value.trim() === "") || (right.type === "Identifier" && right.name === "undefined");
@@ -28,14 +29,14 @@ function code(file: ScanFile): ScanReport[] {
   return reports;
 }
 
-function dockerfile(file: ScanFile): ScanReport[] {
-  return parseDockerfile(file.text)
+function dockerfile(file: FileContext): ScanReport[] {
+  return file.dockerfile
     .filter((i) => i.keyword === "ENV" && keyValues(i).some((kv) => kv.key === TOKEN && (kv.value ?? "").trim() === ""))
     .map((i) => ({ message: MESSAGE, start: i.start, end: i.end }));
 }
 
 /** `export ELIZA_SERVER_AUTH_TOKEN=`, `ELIZA_SERVER_AUTH_TOKEN="" node ...`, `unset ELIZA_SERVER_AUTH_TOKEN`. */
-function shell(file: ScanFile): ScanReport[] {
+function shell(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
   const re = new RegExp(`(?:^|[\\s;&|"'])(?:(?:export\\s+)?${TOKEN}=(?:""|''|(?=[\\s;&|"']|$))|unset\\s+${TOKEN}\\b)`, "gm");
   for (let m = re.exec(file.text); m; m = re.exec(file.text)) {

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 
 /** `"secrets": {` / `secrets: {` in JSON or TS. */
 const SECRETS_OPEN = /["']?secrets["']?\s*:\s*\{/g;
@@ -10,7 +11,7 @@ const PAIR = /(?<![\w"'])["']?[A-Za-z0-9_]+["']?\s*:\s*["']([^"'\s]{8,})["']/g;
  * its `{` to the next brace; each region is found once and searched once, so the check is linear in the file
  * (a lookbehind over the whole map from every position, as the regex rule had, took 19 s on 256 KB).
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
   const text = file.text;
   let scannedTo = 0;

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { entry, envScopes, type EnvScope } from "../env-scopes.js";
 import { isPublishedEverywhere } from "../parsers/compose.js";
 import { isLoopbackHost } from "../secret-names.js";
@@ -7,7 +8,7 @@ import { isLoopbackHost } from "../secret-names.js";
  * ELZ-021: the web UI is a full admin console (agents, secrets panel, logs). Switched on explicitly
  * on a server reachable beyond loopback, it is an admin panel on the internet.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const ui = entry(scope, "ELIZA_UI_ENABLE");
     if (!ui || ui.value.trim().toLowerCase() !== "true" || !reachable(scope)) return [];

@@ -1,7 +1,7 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { isDevelopmentEnvFile, isEnvFile, isEnvTemplate, isTestEnvFile } from "../file-kinds.js";
 import { isSecretName } from "../secret-names.js";
-import { isKnownUntracked } from "../tree.js";
 import { parseDotenv } from "../parsers/dotenv.js";
 import { isPlaceholder, isReference } from "../secret-values.js";
 
@@ -12,13 +12,13 @@ import { isPlaceholder, isReference } from "../secret-values.js";
  * (`.env.test`, `.env.development`, which Vite and Next.js expect to be committed) are reported only
  * when they hold a secret-named key with a real value, on that key's line.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   // A local, untracked .env is what .env files are for; only a committed one is a finding.
-  if (isKnownUntracked(file)) return [];
+  if (file.tracked === false) return [];
   const extra = /(^|\/)(\.envrc|\.dev\.vars)$/.test(file.path);
   if (!extra && (!isEnvFile(file.path) || isEnvTemplate(file.path))) return [];
   const profile = isTestEnvFile(file.path) || isDevelopmentEnvFile(file.path);
-  const real = parseDotenv(file.text).filter((e) => {
+  const real = file.dotenv.filter((e) => {
     const v = e.value.trim();
     return v !== "" && !isReference(v) && !isPlaceholder(v) && !/^TEST_[A-Z0-9_]*VALUE$/.test(v);
   });

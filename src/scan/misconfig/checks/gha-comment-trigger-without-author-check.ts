@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
 import { sourceOf } from "../parsers/yaml-source.js";
 
@@ -8,8 +9,8 @@ const COMMENT_TRIGGERS = ["issue_comment", "pull_request_review_comment", "discu
  * GHA003: anyone can comment on a public issue. A comment-triggered job (a `/deploy` command, an
  * `@claude` agent) must check that the commenter is OWNER, MEMBER or COLLABORATOR before it acts.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const trigger = COMMENT_TRIGGERS.find((t) => wf.triggers.has(t));
   if (!trigger) return [];

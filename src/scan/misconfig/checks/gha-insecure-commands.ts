@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
 import { mapEntries, pairRange, scalarText, valueOf } from "../parsers/yaml-source.js";
 
@@ -6,8 +7,8 @@ import { mapEntries, pairRange, scalarText, valueOf } from "../parsers/yaml-sour
  * ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables `::set-env` / `::add-path`, so any log line a step
  * prints (a PR title, a test name) can set environment variables such as NODE_OPTIONS for later steps.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const envs = [valueOf(wf.root, "env"), ...wf.jobs.flatMap((job) => [valueOf(job.node, "env"), ...job.steps.map((step) => valueOf(step.node, "env"))])];
   return envs.flatMap((env) =>

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
@@ -7,8 +8,8 @@ import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
  * started by outside contributors, so anything it builds or runs must not see them. The automatic
  * GITHUB_TOKEN is excluded (its scope is what `permissions:` limits).
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const trigger = PRIVILEGED_PR_TRIGGERS.find((t) => wf.triggers.has(t));
   if (!trigger) return [];

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { linesIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
@@ -9,8 +10,8 @@ const UNTRUSTED_REPO = /github\.event\.pull_request\.head\.repo\.full_name|githu
  * GHA001 ("pwn request"): a privileged trigger runs with secrets and a write token, and checking
  * out the pull request's code hands both to whoever opened it.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf || !PRIVILEGED_PR_TRIGGERS.some((t) => wf.triggers.has(t))) return [];
   const trigger = PRIVILEGED_PR_TRIGGERS.find((t) => wf.triggers.has(t))!;
   const reports: ScanReport[] = [];

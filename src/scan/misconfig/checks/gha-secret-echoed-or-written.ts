@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { expressionsIn, linesIn, parseWorkflow } from "../parsers/workflow.js";
 import { mapEntries, scalarText, valueOf } from "../parsers/yaml-source.js";
 
@@ -9,8 +10,8 @@ const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b|\bsed\s+(-\w*\s+)*-i\
  * files that later steps, caches or artifacts can carry away (`echo "//registry...:_authToken=$TOKEN" > ~/.npmrc`).
  * Both `${{ secrets.X }}` and shell variables fed from secrets (`env: TOKEN: ${{ secrets.X }}`) count.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const reports: ScanReport[] = [];
   const workflowSecrets = secretEnvNames(file.text, valueOf(wf.root, "env"));

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow } from "../parsers/workflow.js";
 import { isSecretName } from "../secret-names.js";
 
@@ -6,8 +7,8 @@ import { isSecretName } from "../secret-names.js";
  * ELZ-034(a): `vars.X || secrets.X` (or a bare `vars.X`) for a secret-named X lets a credential live
  * in configuration variables, which are stored and shown in clear and never masked in logs.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   return expressionsIn(file.text, wf.root).flatMap((expr) => {
     const name = [...expr.body.matchAll(/\bvars\.([A-Za-z0-9_]+)/g)].map((m) => m[1] ?? "").find(isSecretName);

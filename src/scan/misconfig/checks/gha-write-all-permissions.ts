@@ -1,11 +1,12 @@
+import type { FileContext } from "../../file-context.js";
 import type { Pair } from "yaml";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
 import { pairRange, scalarText } from "../parsers/yaml-source.js";
 
 /** GHA009: `permissions: write-all` gives the job token every write scope (contents, packages, actions...). */
-export function check(file: ScanFile): ScanReport[] {
-  const wf = parseWorkflow(file.text);
+export function check(file: FileContext): ScanReport[] {
+  const wf = parseWorkflow(file);
   if (!wf) return [];
   const reports: ScanReport[] = [];
   const judge = (pair: Pair | undefined, where: string) => {

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, envVarName, isEnvObject, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 import { isSecretName } from "../secret-names.js";
 
@@ -8,9 +9,9 @@ import { isSecretName } from "../secret-names.js";
  * and the app silently runs with it when the variable is missing. Non-secret defaults
  * (`PORT || 3000`, `LOG_LEVEL ?? 'info'`) and empty-string fallbacks are fine.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type === "LogicalExpression" && (node.operator === "||" || node.operator === "??")) {
       const name = secretSource(unwrap(node.left as Node));
       const literal = literalString(unwrap(node.right));

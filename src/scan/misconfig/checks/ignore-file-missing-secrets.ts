@@ -1,7 +1,8 @@
+import type { FileContext } from "../../file-context.js";
 import ignore from "ignore";
 import type { ScanFile, ScanReport } from "../../rule.js";
 import { isEnvFile, isEnvTemplate } from "../file-kinds.js";
-import { dirOf, treeOf } from "../tree.js";
+import { dirOf } from "../tree.js";
 
 /** Files that must never reach git or a Docker build context. */
 export function isSensitivePath(path: string): boolean {
@@ -18,8 +19,8 @@ export function isSensitivePath(path: string): boolean {
  * ELZ-014: a .gitignore or .dockerignore that lets env and key files through while such files
  * exist in the tree. Needs the file list (ScanFile.tree); judged with git's own ignore semantics.
  */
-export function check(file: ScanFile): ScanReport[] {
-  const tree = treeOf(file);
+export function check(file: FileContext): ScanReport[] {
+  const tree = file.tree;
   if (!tree) return [];
   const name = file.path.slice(file.path.lastIndexOf("/") + 1);
   const base = dirOf(file.path);

@@ -1,10 +1,11 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { isComposeFile } from "../file-kinds.js";
 import { composeServices } from "../parsers/compose.js";
 import { parseDockerfile } from "../parsers/dockerfile.js";
 
 /** ELZ-036: `:latest` or no tag at all means a different image on every pull. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return isComposeFile(file.path) ? compose(file) : dockerfile(file);
 }
 
@@ -16,18 +17,18 @@ function mutableTag(image: string): string | undefined {
   return name.slice(colon + 1) === "latest" ? "uses :latest" : undefined;
 }
 
-function compose(file: ScanFile): ScanReport[] {
-  return composeServices(file.text).flatMap((service) => {
+function compose(file: FileContext): ScanReport[] {
+  return composeServices(file.yaml).flatMap((service) => {
     if (!service.image) return [];
     const why = mutableTag(service.image.value);
     return why ? [{ message: `service "${service.name}" image ${service.image.value} ${why}; pin a version tag or digest`, start: service.image.start, end: service.image.end }] : [];
   });
 }
 
-function dockerfile(file: ScanFile): ScanReport[] {
+function dockerfile(file: FileContext): ScanReport[] {
   const stages = new Set<string>();
   const reports: ScanReport[] = [];
-  for (const instruction of parseDockerfile(file.text)) {
+  for (const instruction of file.dockerfile) {
     if (instruction.keyword !== "FROM") continue;
     const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith("--"));
     const image = words[0] ?? "";

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { check as buildSecretInRuntimeEnv } from "./build-secret-in-runtime-env.js";
 import { check as composeHostEscape } from "./compose-host-escape.js";
 import { check as corsAnyOriginWithCredentials } from "./cors-any-origin-with-credentials.js";
@@ -39,7 +40,7 @@ import { check as tlsVerificationDisabled } from "./tls-verification-disabled.js
 import { check as weakOrPlaceholderSecret } from "./weak-or-placeholder-secret.js";
 
 /** One check per rule id; rules/misconfig/<id>.yaml selects its check here. */
-export const CHECKS: Record<string, (file: ScanFile) => ScanReport[]> = {
+export const CHECKS: Record<string, (file: FileContext) => ScanReport[]> = {
   "build-secret-in-runtime-env": buildSecretInRuntimeEnv,
   "compose-host-escape": composeHostEscape,
   "cors-any-origin-with-credentials": corsAnyOriginWithCredentials,

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { entry, envScopes } from "../env-scopes.js";
 
 /**
@@ -6,7 +7,7 @@ import { entry, envScopes } from "../env-scopes.js";
  * turns it off) and never checks the audience, so with a shared identity provider (Auth0 tenant,
  * Privy, Google) a token minted for any other app of that provider is accepted.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const jwks = entry(scope, "JWT_JWKS_URI");
     if (!jwks || jwks.value.trim() === "") return [];

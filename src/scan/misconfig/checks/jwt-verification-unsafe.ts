@@ -1,14 +1,15 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, containsCall, enclosingFunction, objectProperty, propertyName, propertyValue, isBooleanLiteral, span, unwrap, visitScript, walk } from "../parsers/script.js";
 
 /**
  * Token checks that accept forged or stale tokens: the `none` algorithm, `ignoreExpiration: true`,
  * and `jwt.decode()` / `decodeJwt()` (no signature check) in code that never verifies.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node, ancestors) => {
+  visitScript(file, (node, ancestors) => {
     if (node.type === "ObjectProperty" && propertyName(node.key, node.computed) === "algorithms") {
       const value = unwrap(node.value as Node);
       if (value.type === "ArrayExpression" && value.elements.some((e) => e?.type === "StringLiteral" && e.value.toLowerCase() === "none")) {

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, enclosingFunction, envVarName, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 import { isSecretHeader, isSecretName, nameWords } from "../secret-names.js";
 
@@ -11,12 +12,12 @@ const OPERATORS = new Set(["===", "==", "!==", "!="]);
  * var, credential header or secret-named identifier). Comparisons with literals (`=== undefined`,
  * `=== 'production'`, `=== 'changeme'`) and length checks are not timing oracles.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const candidates: Array<{ report: ScanReport; scope: Node | undefined }> = [];
   // Functions (and the program) that call a constant-time compare, marked in the same pass: walking each
   // comparison's function again was quadratic in a file of top-level comparisons.
   const safeScopes = new Set<Node>();
-  visitScript(file.path, file.text, (node, ancestors) => {
+  visitScript(file, (node, ancestors) => {
     if ((node.type === "CallExpression" || node.type === "OptionalCallExpression") && CONSTANT_TIME.includes(calleeName(node).name ?? "")) {
       markScopes(ancestors, safeScopes);
       return;

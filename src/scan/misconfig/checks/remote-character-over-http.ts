@@ -1,9 +1,10 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { isLoopbackHost } from "../secret-names.js";
 
 /** ELZ-024: a character fetched over plain http can be swapped in transit (prompts, plugins, settings). */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file)
     .flatMap((scope) => scope.entries)
     .filter((e) => e.key === "REMOTE_CHARACTER_URLS")

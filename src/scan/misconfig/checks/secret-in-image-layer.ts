@@ -1,11 +1,12 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { keyValues, parseDockerfile } from "../parsers/dockerfile.js";
 import { isSecretName } from "../secret-names.js";
 
 /** `ENV X_SECRET=...` and `ARG X_TOKEN=...` land in the image config and `docker history` for anyone who pulls it. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  for (const instruction of parseDockerfile(file.text)) {
+  for (const instruction of file.dockerfile) {
     if (instruction.keyword !== "ENV" && instruction.keyword !== "ARG") continue;
     for (const { key, value } of keyValues(instruction)) {
       if (!isSecretName(key) || value === undefined || value.trim() === "") continue;

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, envVarName, span, unwrap, visitScript } from "../parsers/script.js";
 
 const HOST_SETTING = /^(SERVER_HOST|HOST|HOSTNAME|BIND|BIND_HOST|BIND_ADDRESS|LISTEN_HOST|LISTEN_ADDRESS)$/;
@@ -10,9 +11,9 @@ const EVERY_INTERFACE = new Set(["0.0.0.0", "::", "[::]"]);
  * nothing listen on every interface, and in elizaOS the API token is optional, so the default deployment
  * answers anyone who can reach the port. Loopback by default (`|| '127.0.0.1'`) is the safe shape.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type !== "LogicalExpression" || (node.operator !== "||" && node.operator !== "??")) return;
     const setting = hostSetting(unwrap(node.left as Node));
     const fallback = unwrap(node.right);

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
 const SESSION_FACTORIES = new Set(["session", "expressSession", "cookieSession", "fastifySession"]);
@@ -9,15 +10,15 @@ const SESSION_FACTORIES = new Set(["session", "expressSession", "cookieSession",
  * false`) hand the session to network attackers and XSS. express-session defaults `secure` to
  * false, so a missing flag counts; a computed value (`secure: isProd`) is trusted.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type !== "CallExpression") return;
     const { name, object } = calleeName(node);
-    const options = resolveObject(node.arguments[0] as Node | undefined, file.path, file.text);
+    const options = resolveObject(node.arguments[0] as Node | undefined, file);
     if (name && SESSION_FACTORIES.has(name) && !object && options?.type === "ObjectExpression") {
       const cookieProp = objectProperty(options, "cookie");
-      const cookie = name === "cookieSession" ? options : resolveObject(propertyValue(options, "cookie"), file.path, file.text);
+      const cookie = name === "cookieSession" ? options : resolveObject(propertyValue(options, "cookie"), file);
       // `cookie: sharedCookieOptions` imported from elsewhere cannot be judged here; trust it.
       if (cookieProp && !cookie) return;
       judge(cookie, cookieProp ?? node, reports, "session cookie");
@@ -25,7 +26,7 @@ export function check(file: ScanFile): ScanReport[] {
     if (name === "cookie" && object && node.arguments.length >= 3) {
       const cookieName = node.arguments[0];
       if (cookieName?.type === "StringLiteral" && /sess|token|auth|jwt|sid/i.test(cookieName.value)) {
-        const options = resolveObject(node.arguments[2] as Node, file.path, file.text);
+        const options = resolveObject(node.arguments[2] as Node, file);
         if (options) judge(options, node, reports, `cookie "${cookieName.value}"`);
       }
     }

@@ -1,5 +1,6 @@
+import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { calleeName, span, visitScript } from "../parsers/script.js";
 
 /** Anything that authenticates a socket: a middleware (or the HTTP session shared through io.engine.use), a handshake read, or allowRequest. */
@@ -10,11 +11,11 @@ const SOCKET_AUTH = /\bhandshake\s*\.\s*(?:auth|headers|query)\b|\ballowRequest\
  * connection, and in an agent server the socket carries the same messages and agent control as the API. A
  * file that creates the server and never authenticates a socket is reported at the constructor.
  */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   if (SOCKET_AUTH.test(file.text)) return [];
   const constructors = new Set<string>();
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type === "ImportDeclaration" && node.source.value === "socket.io") {
       for (const s of node.specifiers) if (s.type === "ImportDefaultSpecifier" || (s.type === "ImportSpecifier" && importedName(s.imported) === "Server")) constructors.add(s.local.name);
       return;

@@ -1,4 +1,5 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvTemplate, isEnvFile, isScriptFile } from "../file-kinds.js";
 import { isScalar, visit } from "yaml";
@@ -8,7 +9,7 @@ import { envVarName, isBooleanLiteral, propertyName, span, unwrap, visitScript }
 const ENV_MESSAGE = "NODE_TLS_REJECT_UNAUTHORIZED=0 switches off certificate checks for every HTTPS call the process makes";
 const OPTION_MESSAGE = "rejectUnauthorized: false accepts any certificate: the connection can be intercepted";
 
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   if (isScriptFile(file.path)) return script(file);
   if (isDeployedEnvFile(file.path) || isComposeFile(file.path) || isDockerfile(file.path)) return envs(file);
   if (isEnvFile(file.path) && isEnvTemplate(file.path)) return [];
@@ -18,7 +19,7 @@ export function check(file: ScanFile): ScanReport[] {
 }
 
 /** Shell scripts, Makefiles, Procfiles, fly.toml and package.json scripts: line-based. */
-function isShellLike(file: ScanFile): boolean {
+function isShellLike(file: FileContext): boolean {
   const name = file.path.slice(file.path.lastIndexOf("/") + 1);
   if (/\.(sh|bash|zsh|ksh|toml|ps1)$/i.test(name) || /^(Makefile|Procfile|package\.json|\.envrc)$/.test(name)) return true;
   return !name.includes(".") && file.text.startsWith("#!");
@@ -28,8 +29,8 @@ function isShellLike(file: ScanFile): boolean {
  * Kubernetes/Helm/CI YAML: `NODE_TLS_REJECT_UNAUTHORIZED: "0"` maps, `{ name: NODE_TLS_REJECT_UNAUTHORIZED, value: "0" }`
  * env lists, and commands in `run:`/`command:`/`script:` strings. Other strings (descriptions, docs) are prose.
  */
-function yamlFile(file: ScanFile): ScanReport[] {
-  const doc = parseYamlSource(file.text);
+function yamlFile(file: FileContext): ScanReport[] {
+  const doc = file.yaml;
   if (!doc) return [];
   const reports: ScanReport[] = [];
   visit(doc, {
@@ -40,7 +41,7 @@ function yamlFile(file: ScanFile): ScanReport[] {
       if (key === "name" && value === "NODE_TLS_REJECT_UNAUTHORIZED") return;
       if (key !== undefined && COMMAND_KEYS.has(key) && isScalar(pair.value)) {
         const { raw, start } = sourceOf(file.text, pair.value);
-        reports.push(...otherText({ path: file.path, text: raw }).map((r) => ({ ...r, start: r.start + start, end: r.end + start })));
+        reports.push(...otherText(new FileContext({ path: file.path, text: raw })).map((r) => ({ ...r, start: r.start + start, end: r.end + start })));
       }
     },
     Map(_key, map) {
@@ -55,7 +56,7 @@ function yamlFile(file: ScanFile): ScanReport[] {
 
 const COMMAND_KEYS = new Set(["run", "command", "script", "entrypoint", "args", "cmd", "before_script", "after_script"]);
 
-function envs(file: ScanFile): ScanReport[] {
+function envs(file: FileContext): ScanReport[] {
   return envScopes(file)
     .flatMap((s) => s.entries)
     .filter((e) => e.key === "NODE_TLS_REJECT_UNAUTHORIZED" && /^["']?0["']?$/.test(e.value.trim()))
@@ -63,7 +64,7 @@ function envs(file: ScanFile): ScanReport[] {
 }
 
 /** Shell scripts, workflow `env:` blocks, fly.toml...: line-based, comments skipped. */
-function otherText(file: ScanFile): ScanReport[] {
+function otherText(file: FileContext): ScanReport[] {
   if (/\.(md|mdx|txt|rst|adoc|html)$/i.test(file.path)) return [];
   const reports: ScanReport[] = [];
   const re = /NODE_TLS_REJECT_UNAUTHORIZED["']?\s*[:=]\s*["']?0(?![\d.])/g;
@@ -75,9 +76,9 @@ function otherText(file: ScanFile): ScanReport[] {
   return reports;
 }
 
-function script(file: ScanFile): ScanReport[] {
+function script(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
-  visitScript(file.path, file.text, (node) => {
+  visitScript(file, (node) => {
     if (node.type === "ObjectProperty" && propertyName(node.key, node.computed) === "rejectUnauthorized" && isBooleanLiteral(unwrap(node.value as never), false)) {
       reports.push({ message: OPTION_MESSAGE, ...span(node) });
     }

@@ -1,10 +1,11 @@
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { FileContext } from "../../file-context.js";
+import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { isSelfChosenSecretName, nameWords } from "../secret-names.js";
 import { weaknessOf } from "../secret-values.js";
 
 /** ELZ-003/008/009/010: auth tokens, JWT secrets and salts an operator chose badly. */
-export function check(file: ScanFile): ScanReport[] {
+export function check(file: FileContext): ScanReport[] {
   return envScopes(file)
     .filter((scope) => scope.kind !== "dockerfile")
     .flatMap((scope) => scope.entries)

@@ -1,6 +1,6 @@
-import { isMap, isScalar, isSeq, type Pair } from "yaml";
+import { isMap, isScalar, isSeq, type Document, type Pair } from "yaml";
 import { isLoopbackHost } from "../secret-names.js";
-import { mapEntries, pairOf, parseYamlSource, rangeOf, scalarText, seqItems, valueOf } from "./yaml-source.js";
+import { mapEntries, pairOf, rangeOf, scalarText, seqItems, valueOf } from "./yaml-source.js";
 
 /** One compose service with what the rules read from it, each piece with its source range. */
 export interface ComposeService {
@@ -32,8 +32,8 @@ export interface PublishedPort {
   end: number;
 }
 
-export function composeServices(text: string): ComposeService[] {
-  const doc = parseYamlSource(text);
+/** The services of a compose file's document (a file context's `yaml` view). */
+export function composeServices(doc: Document | undefined): ComposeService[] {
   if (!doc) return [];
   const services = valueOf(doc.contents, "services");
   return mapEntries(services).flatMap(({ key, pair }) => (isMap(pair.value) ? [toService(key, pair)] : []));

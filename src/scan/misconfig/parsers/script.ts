@@ -1,15 +1,14 @@
 import { parse, type ParserPlugin } from "@babel/parser";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import { isDeclarationFile, isTestCode } from "../file-kinds.js";
 
 /**
  * TS/JS parsing with @babel/parser (error recovery on, so a half-valid file still yields a tree)
- * and a small iterative walker that hands each node its ancestors. The last parse is cached so
- * the several code rules share one tree per file.
+ * and a small iterative walker that hands each node its ancestors. Nothing is cached here: the per-file
+ * context (file-context.ts) parses once and shares the tree among the code rules.
  */
 export type AstNode = Node;
-
-let last: { path: string; text: string; ast: Node | undefined } | undefined;
 
 /** TypeScript servers (NestJS and the like) use experimental decorators; without the plugin such a file does not parse at all. */
 function pluginsFor(path: string): ParserPlugin[] {
@@ -40,14 +39,9 @@ function looksMinified(text: string): boolean {
 
 /** The file's syntax tree; undefined for declaration files (types only), bundles, minified and unparseable files. */
 export function parseScript(path: string, text: string): Node | undefined {
-  if (last && last.path === path && last.text === text) return last.ast;
-  let ast: Node | undefined;
-  if (isDeclarationFile(path) || text.length > MAX_SCRIPT_CHARS || /\.min\.[cm]?js$/i.test(path) || looksMinified(text)) {
-    last = { path, text, ast: undefined };
-    return undefined;
-  }
+  if (isDeclarationFile(path) || text.length > MAX_SCRIPT_CHARS || /\.min\.[cm]?js$/i.test(path) || looksMinified(text)) return undefined;
   try {
-    ast = parse(text, {
+    return parse(text, {
       sourceType: "unambiguous",
       plugins: pluginsFor(path),
       errorRecovery: true,
@@ -58,10 +52,8 @@ export function parseScript(path: string, text: string): Node | undefined {
       attachComment: false,
     }) as unknown as Node;
   } catch {
-    ast = undefined;
+    return undefined;
   }
-  last = { path, text, ast };
-  return ast;
 }
 
 const SKIP_KEYS = new Set(["loc", "start", "end", "extra", "comments", "leadingComments", "trailingComments", "innerComments", "tokens", "errors", "range"]);
@@ -106,26 +98,30 @@ function isNode(value: unknown): value is Node {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }
 
+/** A tree in depth-first order with each node's depth: several rules replay it instead of walking the tree again. */
+export interface FlatAst {
+  nodes: Node[];
+  depths: number[];
+}
+
+export function flattenAst(ast: Node): FlatAst {
+  const nodes: Node[] = [];
+  const depths: number[] = [];
+  walk(ast, (node, ancestors) => {
+    nodes.push(node);
+    depths.push(ancestors.length);
+  });
+  return { nodes, depths };
+}
+
 /**
  * Runs `visit` over the file's tree; an unparseable file yields nothing. Test code is skipped: it
  * never runs in a deployment, and self-signed test servers or `|| 'test-secret'` fallbacks are normal there.
  */
-export function visitScript(path: string, text: string, visit: (node: Node, ancestors: readonly Node[]) => void): void {
-  if (isTestCode(path)) return;
-  const ast = parseScript(path, text);
-  if (!ast) return;
-  // Several rules visit the same tree: flatten it once (DFS order with depths) and replay that.
-  let flat = flattened.get(ast);
-  if (!flat) {
-    const nodes: Node[] = [];
-    const depths: number[] = [];
-    walk(ast, (node, ancestors) => {
-      nodes.push(node);
-      depths.push(ancestors.length);
-    });
-    flat = { nodes, depths };
-    flattened.set(ast, flat);
-  }
+export function visitScript(file: FileContext, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+  if (isTestCode(file.path)) return;
+  const flat = file.flatAst;
+  if (!flat) return;
   const ancestors: Node[] = [];
   for (let i = 0; i < flat.nodes.length; i++) {
     ancestors.length = flat.depths[i]!;
@@ -134,8 +130,6 @@ export function visitScript(path: string, text: string, visit: (node: Node, ance
     ancestors.push(node);
   }
 }
-
-const flattened = new WeakMap<Node, { nodes: Node[]; depths: number[] }>();
 
 export function span(node: Node): { start: number; end: number } {
   return { start: node.start ?? 0, end: node.end ?? (node.start ?? 0) + 1 };
@@ -229,30 +223,26 @@ export function containsCall(root: Node, names: readonly string[]): boolean {
   return found;
 }
 
-const objectBindings = new WeakMap<Node, Map<string, Node>>();
-
 /**
  * `cors(corsOptions)` where `const corsOptions = { ... }` sits elsewhere in the file: the object
  * literal a name is bound to (first `const`/`let`/`var` binding with an object initialiser), so
  * option checks see through one level of indirection.
  */
-export function resolveObject(node: Node | undefined, path: string, text: string): Node | undefined {
+export function resolveObject(node: Node | undefined, file: FileContext): Node | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type === "ObjectExpression") return n;
   if (n.type !== "Identifier") return undefined;
-  const ast = parseScript(path, text);
-  if (!ast) return undefined;
-  let bindings = objectBindings.get(ast);
-  if (!bindings) {
-    const found = new Map<string, Node>();
-    walk(ast, (candidate) => {
-      if (candidate.type !== "VariableDeclarator" || candidate.id.type !== "Identifier" || !candidate.init) return;
-      const init = unwrap(candidate.init);
-      if (init.type === "ObjectExpression" && !found.has(candidate.id.name)) found.set(candidate.id.name, init);
-    });
-    bindings = found;
-    objectBindings.set(ast, bindings);
-  }
-  return bindings.get(n.name);
+  return file.objectBindings.get(n.name);
+}
+
+/** Each name bound to an object literal, first binding per name (the file context keeps one per file). */
+export function objectBindingsOf(ast: Node): Map<string, Node> {
+  const found = new Map<string, Node>();
+  walk(ast, (candidate) => {
+    if (candidate.type !== "VariableDeclarator" || candidate.id.type !== "Identifier" || !candidate.init) return;
+    const init = unwrap(candidate.init);
+    if (init.type === "ObjectExpression" && !found.has(candidate.id.name)) found.set(candidate.id.name, init);
+  });
+  return found;
 }

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Pair } from "yaml";
-import { mapEntries, pairOf, parseYamlSource, rangeOf, scalarText, seqItems, sourceOf, valueOf } from "./yaml-source.js";
+import type { FileContext } from "../../file-context.js";
+import { mapEntries, pairOf, rangeOf, scalarText, seqItems, sourceOf, valueOf } from "./yaml-source.js";
 
 /** A GitHub Actions workflow read structurally, with source offsets for every piece the rules report on. */
 export interface Workflow {
@@ -28,8 +29,9 @@ export interface WorkflowStep {
   with: unknown;
 }
 
-export function parseWorkflow(text: string): Workflow | undefined {
-  const doc = parseYamlSource(text);
+/** The workflow read from a file context's `yaml` view; undefined when the file is no workflow-shaped YAML. */
+export function parseWorkflow(file: FileContext): Workflow | undefined {
+  const { text, yaml: doc } = file;
   if (!doc || !isMap(doc.contents)) return undefined;
   const root = doc.contents;
   const on = valueOf(root, "on") ?? valueOf(root, "true");

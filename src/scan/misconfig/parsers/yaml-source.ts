@@ -2,29 +2,21 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type P
 
 /**
  * YAML parsing for workflows and compose files that keeps each node's source range, so checks can
- * point at the exact key or value. The last parse is cached: the scan loop runs every rule over one
- * file before moving on, so each file is parsed once however many rules read it.
+ * point at the exact key or value. Nothing is cached here: the per-file context (file-context.ts) parses
+ * once and shares the document among the rules.
  */
-let last: { text: string; doc: Document | undefined } | undefined;
 
 /** Workflows and compose files are small; a multi-megabyte YAML file is data, not configuration. */
 export const MAX_YAML_CHARS = 2_000_000;
 
 export function parseYamlSource(text: string): Document | undefined {
-  if (last?.text === text) return last.doc;
-  let doc: Document | undefined;
-  if (text.length > MAX_YAML_CHARS) {
-    last = { text, doc: undefined };
-    return undefined;
-  }
+  if (text.length > MAX_YAML_CHARS) return undefined;
   try {
     const parsed = parseDocument(text, { uniqueKeys: false, prettyErrors: false, strict: false });
-    doc = parsed.errors.length > 0 ? undefined : parsed;
+    return parsed.errors.length > 0 ? undefined : parsed;
   } catch {
-    doc = undefined;
+    return undefined;
   }
-  last = { text, doc };
-  return doc;
 }
 
 export function asMap(node: unknown): YAMLMap | undefined {
