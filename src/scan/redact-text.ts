@@ -3,6 +3,7 @@ import { rulesForText } from "./keyword-index.js";
 import { loadAllSecretRules } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { isCredentialShaped } from "./credential-shape.js";
+import { unescapeText } from "./escaped-text.js";
 
 let secretRules: ScanRule[] | undefined;
 
@@ -38,15 +39,30 @@ export function secretsInText(text: string): string[] {
   collect(runnable, text, text, secrets);
   // Seed phrases typed with capitals: the wordlist is lower case. Same length means the same offsets.
   if (lower !== text && lower.length === text.length) collect(runnable.filter((r) => r.meta.selfFiltered), lower, text, secrets);
+  // Text copied out of JSON or a shell string (`key: \"value\"`, `\n` between lines): read it unescaped too,
+  // and redact both the value and the escaped form it has in the record.
+  const unescaped = unescapeText(text);
+  if (unescaped) {
+    const passingUnescaped = new Set(rulesForText(secretRules, unescaped.text));
+    collect(secretRules.filter((rule) => rule.meta.selfFiltered || passingUnescaped.has(rule)), unescaped.text, text, secrets, unescaped.origin);
+  }
   for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
   return secrets;
 }
 
-function collect(rules: ScanRule[], scanned: string, original: string, into: string[]): void {
+/** `origin` maps offsets in `scanned` to offsets in `original` when the two differ in length (unescaping). */
+function collect(rules: ScanRule[], scanned: string, original: string, into: string[], origin?: number[]): void {
   const file = { path: "record.txt", text: scanned };
   for (const rule of rules) {
     try {
-      for (const report of rule.check(file)) into.push(scanned === original && report.secret !== undefined ? report.secret : original.slice(report.start, report.end));
+      for (const report of rule.check(file)) {
+        if (origin) {
+          if (report.secret !== undefined) into.push(report.secret);
+          into.push(original.slice(origin[report.start], origin[report.end]));
+          continue;
+        }
+        into.push(scanned === original && report.secret !== undefined ? report.secret : original.slice(report.start, report.end));
+      }
     } catch {
       // A rule bug must not stop redaction by the others.
     }
