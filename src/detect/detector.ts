@@ -1,9 +1,10 @@
 import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
-import { boundedKey } from "./bounded-key.js";
+import { boundedKey, flatKey } from "./bounded-key.js";
 import { remembered } from "./bounded-memo.js";
 import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
+import { MemberWindow } from "./member-window.js";
 import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
 import { objectIdsOf } from "./object-id.js";
@@ -63,14 +64,11 @@ interface CompiledTrigger {
   keyOf: (value: string) => string;
 }
 
-interface WindowState {
-  /** Up to `threshold` most recent event times. */
-  times: number[];
-  /** For distinct counts: member → last time seen, at most `threshold` of them. */
-  members?: Map<string, number>;
-  /** The member seen last (the Map's last key), so a repeat sighting needs no walk through the Map. */
-  newest?: string;
-}
+/**
+ * A subject's count in its window: up to `threshold` most recent event times, or for distinct counts the
+ * members in last-seen order. No wrapper object: a full table holds tens of thousands of these.
+ */
+type WindowState = number[] | MemberWindow;
 
 /** The triggers an event with a given status and auth result can match at all. */
 interface TriggerSet {
@@ -98,8 +96,6 @@ const BASELINE_ALPHA = 0.1;
 /** A pair-scoped count remembers this many times its threshold of members, so a busy key's usual networks stay known. */
 const PAIR_KEEP_FACTOR = 8;
 const BLOCK_SUBJECTS = ["ip", "principal", "tenant", "pair"] as const;
-/** How many distinct members an alert names. */
-const NAMED_MEMBERS = 10;
 const NO_ALERTS: Alert[] = Object.freeze([]) as unknown as Alert[];
 const DAY_MS = 86_400_000;
 
@@ -140,7 +136,7 @@ export class Detector {
             keyOf: stateKeyBuilder(`${rule.id}#${triggerIndex}|`, trigger.subject),
           })),
     );
-    this.windows = new BoundedTable(cap, (s) => s.times.length + (s.members?.size ?? 0));
+    this.windows = new BoundedTable(cap, (s) => (Array.isArray(s) ? s.length : s.size));
     this.baselines = new BoundedTable(cap, (s) => s.minutes);
     this.cooldowns = new BoundedTable(cap, () => 1);
     this.blocks = new BoundedTable(cap, (b) => b.until);
@@ -213,23 +209,34 @@ export class Detector {
         if (this.sketch.add(hit.key, hit.at) < 2) return undefined;
         seed = 2;
       }
-      state = hit.member !== undefined ? { times: [], members: new Map() } : { times: [] };
-      for (let i = 1; !state.members && i < Math.min(seed, hit.threshold); i++) state.times.push(hit.at);
+      if (hit.member !== undefined) state = new MemberWindow(this.namesMembers(hit));
+      else {
+        const times: number[] = [];
+        for (let i = 1; i < Math.min(seed, hit.threshold); i++) times.push(hit.at);
+        state = times;
+      }
       this.windows.set(hit.key, state);
     }
     const since = hit.at - hit.windowMs;
-    if (state.members) return countMember(state, state.members, hit, since);
-    state.times.push(hit.at);
-    while (state.times.length > 0 && state.times[0]! <= since) state.times.shift();
-    if (state.times.length > hit.threshold) state.times.shift();
-    return { count: state.times.length, firstSeen: state.times[0]! };
+    if (!Array.isArray(state)) return countMember(state, hit, since);
+    const times = state;
+    times.push(hit.at);
+    while (times.length > 0 && times[0]! <= since) times.shift();
+    if (times.length > hit.threshold) times.shift();
+    return { count: times.length, firstSeen: times[0]! };
+  }
+
+  /** Whether alerts of the hit's trigger name its members (sources, networks), so names are worth keeping. */
+  private namesMembers(hit: Hit): boolean {
+    const distinct = (this.rules[hit.ruleIndex]?.triggers[hit.triggerIndex] as ThresholdTrigger | undefined)?.distinct;
+    return distinct === "source" || distinct === "network";
   }
 
   /** Turns a counted hit into an alert (and a block in enforce mode) once the threshold is reached. */
   decide(hit: Hit, counted: Counted): Alert | undefined {
     if (counted.count < hit.threshold) return undefined;
     const t = this.triggers.find((c) => c.ruleIndex === hit.ruleIndex && c.triggerIndex === hit.triggerIndex)!;
-    const alertKey = `${t.rule.id}|${hit.key.slice(hit.key.indexOf("|") + 1)}`;
+    const alertKey = flatKey(t.rule.id, "|", hit.key.slice(hit.key.indexOf("|") + 1));
     const quietUntil = this.cooldowns.peek(alertKey);
     const pair = t.rule.response.scope === "pair";
     if (quietUntil !== undefined && hit.at < quietUntil) {
@@ -419,22 +426,11 @@ export class Detector {
   }
 }
 
-function countMember(state: WindowState, members: Map<string, number>, hit: Hit, since: number): Counted {
-  const member = hit.member!;
-  // Members are kept in last-seen order (re-inserted on every sighting), so expired ones are at the front.
-  for (const [m, last] of members) {
-    if (last > since) break;
-    members.delete(m);
-  }
-  // Re-insert to keep last-seen order; a repeat of the newest member only needs its time updated.
-  const fresh = state.newest !== member && !members.delete(member);
-  members.set(member, hit.at);
-  state.newest = member;
-  // Only as many members as the threshold needs are kept: memory per subject stays bounded.
-  if (members.size > (hit.keep ?? hit.threshold)) members.delete(members.keys().next().value!);
-  const counted: Counted = { count: members.size, firstSeen: members.values().next().value!, fresh };
+function countMember(members: MemberWindow, hit: Hit, since: number): Counted {
+  // Only as many members as the threshold needs are kept (more for pair scope): memory per subject stays bounded.
+  const counted: Counted = members.see(hit.member!, hit.at, since, hit.keep ?? hit.threshold);
   // The alert names the members; listing them is only worth it when one may be raised.
-  if (members.size >= hit.threshold) counted.members = [...members.keys()].slice(-NAMED_MEMBERS).reverse();
+  if (counted.count >= hit.threshold) counted.members = members.newest(since);
   return counted;
 }
 
@@ -449,7 +445,7 @@ function withMembers(alert: Alert, field: DistinctField | undefined, members: st
 /** The state and block key of a principal on one network (IPv4 /24, IPv6 /64). */
 export function pairKey(event: Pick<AccessEvent, "ip" | "principal">): string | undefined {
   if (!event.principal || !event.ip) return undefined;
-  return `pn:${boundedKey(event.principal)}@${networkKey(event.ip)}`;
+  return flatKey("pn:", boundedKey(event.principal), "@", networkKey(event.ip));
 }
 
 /** Whether a trigger's status and auth filters let an event with these values through (the rest is checked per event). */
@@ -460,7 +456,7 @@ function admits(match: ThresholdTrigger["match"], status: number, auth: string |
 }
 
 /** Subject values remembered per trigger; cleared when full, so a spray of subjects costs concatenation, never memory. */
-const KEY_CACHE_CAP = 4096;
+const KEY_CACHE_CAP = 1024;
 
 /**
  * The state key of a trigger and an event's subject (`<rule>#<trigger>|p:<principal>`). A key built by
@@ -485,15 +481,15 @@ export function subjectKey(type: SubjectType, event: Pick<AccessEvent, "ip" | "p
   return value ? subjectKeyOf(type, value) : undefined;
 }
 
-/** One prefix string per trigger, shared by every key built from it (a long spray stores many keys). */
+/** Builds a trigger's state keys as flat strings (a long spray stores many keys; see flatKey). */
 function stateKeyBuilder(prefix: string, type: SubjectType): (value: string) => string {
-  return (value) => prefix + subjectKeyOf(type, value);
+  return (value) => flatKey(prefix, subjectKeyOf(type, value));
 }
 
 function subjectKeyOf(type: SubjectType, value: string): string {
   if (type === "server") return "server";
-  if (type === "ip") return `ip:${sourceKey(value)}`;
-  return type === "principal" ? `p:${boundedKey(value)}` : `t:${boundedKey(value)}`;
+  if (type === "ip") return flatKey("ip:", sourceKey(value));
+  return flatKey(type === "principal" ? "p:" : "t:", boundedKey(value));
 }
 
 function alertSubject(type: SubjectType, event: AccessEvent): Alert["subject"] {

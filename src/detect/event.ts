@@ -68,7 +68,7 @@ function computeSourceKey(ip: string): string {
   // Not an address (a log line's garbage): counted under its bounded form, never its raw length.
   if (isIP(normal) !== 6) return normal || boundedKey(ip);
   const parts = (ipaddr.parse(normal) as ipaddr.IPv6).parts;
-  return `${parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+  return [...parts.slice(0, 4).map((p) => p.toString(16)), ":/64"].join(":");
 }
 
 /** The network a source belongs to: IPv4 /24, IPv6 /64. Used to tell "many networks" from "many addresses". */
@@ -78,7 +78,7 @@ export function networkKey(ip: string): string {
 
 function computeNetworkKey(ip: string): string {
   const normal = normalizeIp(ip);
-  if (isIP(normal) === 4) return `${normal.split(".").slice(0, 3).join(".")}.0/24`;
+  if (isIP(normal) === 4) return [...normal.split(".").slice(0, 3), "0/24"].join(".");
   return sourceKey(normal);
 }
 

@@ -77,6 +77,38 @@ describe("memory bounded whatever the request looks like (issue 15)", () => {
   }, 60_000);
 });
 
+/**
+ * Heap kept per event by the rules that keep many members per key: `keys` keys, each used from `sources`
+ * new addresses (token-sharing counts its networks and addresses, keeping up to 48 and 120) and denied on
+ * as many distinct objects (object-enumeration keeps up to 80).
+ */
+function membersKeptBytesPerEvent(keys: number, sources: number): { perEvent: number; sizes: Record<string, number> } {
+  const rules = loadDetectRules().filter((r) => r.id === "token-sharing" || r.id === "object-enumeration");
+  const detector = new Detector(rules);
+  const before = heapMb();
+  let n = 0;
+  for (let i = 0; i < sources; i++) {
+    for (let k = 0; k < keys; k++, n++) {
+      const ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+      const principal = `key:user${k}`;
+      detector.observe({ time: at(n), ip, method: "GET", path: "/api/agents", status: 200, auth: "ok", principal });
+      detector.observe({ time: at(n), ip, method: "GET", path: `/api/agents/${n}/memories`, status: 404, auth: "ok", principal });
+    }
+  }
+  return { perEvent: ((heapMb() - before) * 1024 * 1024) / (2 * n), sizes: detector.stateSizes() };
+}
+
+describe("memory per distinct member stays small", () => {
+  it("keeps a key's distinct networks, addresses and objects compactly (hashes and times, not strings in Maps)", () => {
+    const { perEvent, sizes } = membersKeptBytesPerEvent(200, 120);
+    expect(sizes.windows).toBe(600);
+    // 200 keys x (48 networks + 120 addresses + 80 objects) held for 48 000 events. As strings in Maps with
+    // boxed times they kept 107 bytes per event here (the bounded memos included); as 53-bit hashes and
+    // times in arrays of doubles, 46.
+    expect(perEvent, `${perEvent.toFixed(0)} bytes kept per event`).toBeLessThan(70);
+  }, 60_000);
+});
+
 describe("bounded keys", () => {
   it("keeps short values, hashes long ones to a fixed size, and never lets a short value pass for a hash", () => {
     expect(boundedKey("key:k_123")).toBe("key:k_123");
