@@ -47,6 +47,8 @@ export class SharedState implements StoreListener {
   /** Counts outages: a call started before the latest one cannot prove the store is back. */
   private outages = 0;
   private readonly backlog: Hit[] = [];
+  /** Hits kept for the catch-up whose store count answered after all (too late): not replayed. */
+  private readonly countedInStore = new WeakSet<Hit>();
   private backlogDropped = 0;
   private readonly unshared = new Map<string, { block: Block; at: number }>();
   private readonly sent = new Map<string, number>();
@@ -94,29 +96,53 @@ export class SharedState implements StoreListener {
     );
   }
 
-  /** Counts hits in the store; a replayed backlog was counted locally already and only goes back in the backlog on failure. */
+  /**
+   * Counts hits in the store. Each hit settles on its own: on a Redis Cluster one hit's master can be gone (a
+   * failover) while the next hit's master counts it, and a hit the store counted is decided from that count,
+   * never counted locally or replayed as well: a replay into a window the count has since emptied would count
+   * it twice, and the alert its count reached would be lost. Only the hits without an answer fall back (counted
+   * locally and kept; a replayed backlog hit was counted locally already and only goes back in the backlog).
+   */
   private async countShared(hits: Hit[], replay = false): Promise<void> {
     const due = replay ? hits : hits.filter((hit) => this.worthSending(hit));
     if (due.length === 0) return;
     const outages = this.outages;
-    let counted: SharedCount[];
-    try {
-      counted = await this.within(Promise.all(due.map((hit) => this.store.count(hit))));
-    } catch (error) {
-      // Unreachable or too slow: count these locally so nothing is lost, and keep serving.
-      this.down(error);
-      if (replay) for (const hit of due) this.keepForLater(hit);
-      else this.countLocally(due);
-      return;
-    }
-    if (outages === this.outages) this.up();
-    due.forEach((hit, i) => {
-      const alert = this.host.detector.decide(hit, counted[i]!);
-      if (!alert) return this.shareSilentBlock(hit, counted[i]!);
-      // Another instance raised this window's alert: enforce and share what this sighting blocks, silently.
-      if (counted[i]!.alertedElsewhere) this.host.shareBlocks(alert);
-      else this.host.report(alert);
-    });
+    const answers: Array<SharedCount | undefined> = new Array(due.length);
+    let failure: unknown;
+    let late = false;
+    const settled = due.map((hit, i) =>
+      this.store.count(hit).then(
+        (counted) => (late ? this.answeredLate(hit, counted) : void (answers[i] = counted)),
+        (error: unknown) => void (failure ??= error),
+      ),
+    );
+    await this.within(Promise.all(settled)).catch((error: unknown) => void (failure ??= error));
+    late = true;
+    const unanswered = due.filter((_, i) => answers[i] === undefined);
+    if (unanswered.length > 0) this.down(failure);
+    else if (outages === this.outages) this.up();
+    due.forEach((hit, i) => answers[i] && this.decideShared(hit, answers[i]));
+    if (unanswered.length === 0) return;
+    // Unreachable or too slow: these are counted locally so nothing is lost, and requests go on being served.
+    if (replay) for (const hit of unanswered) this.keepForLater(hit);
+    else this.countLocally(unanswered);
+  }
+
+  /**
+   * A count that came after the timeout was counted in the store all the same: decide it (the local count made
+   * meanwhile shares the alert cooldown, so one alert at most) and keep the catch-up from sending it again.
+   */
+  private answeredLate(hit: Hit, counted: SharedCount): void {
+    this.countedInStore.add(hit);
+    this.decideShared(hit, counted);
+  }
+
+  private decideShared(hit: Hit, counted: SharedCount): void {
+    const alert = this.host.detector.decide(hit, counted);
+    if (!alert) return this.shareSilentBlock(hit, counted);
+    // Another instance raised this window's alert: enforce and share what this sighting blocks, silently.
+    if (counted.alertedElsewhere) this.host.shareBlocks(alert);
+    else this.host.report(alert);
   }
 
   /**
@@ -177,7 +203,7 @@ export class SharedState implements StoreListener {
     clearInterval(this.probe);
     this.probe = undefined;
     this.host.telemetry.setDegraded(false);
-    const backlog = this.backlog.splice(0);
+    const backlog = this.backlog.splice(0).filter((hit) => !this.countedInStore.has(hit));
     const blocks = [...this.unshared];
     this.unshared.clear();
     this.host.logger.info(
@@ -203,7 +229,8 @@ export class SharedState implements StoreListener {
         for (const hit of backlog.slice(i)) this.keepForLater(hit);
         return;
       }
-      await this.countShared(backlog.slice(i, i + REPLAY_CHUNK), true);
+      const chunk = backlog.slice(i, i + REPLAY_CHUNK).filter((hit) => !this.countedInStore.has(hit));
+      if (chunk.length > 0) await this.countShared(chunk, true);
     }
   }
 

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import { Redis } from "ioredis";
+import { pino } from "pino";
+import { redactionReady } from "../../src/detect/alert-redaction.js";
 import { suspiciousAccess, type SuspiciousAccessMiddleware, type SuspiciousAccessOptions } from "../../src/detect/express.js";
 
 /** Real redis-server processes (Debian's package) on loopback, for the shared-store tests. */
@@ -150,6 +152,25 @@ export function masterPortFor(key: string, askPort: number): number {
   throw new Error(`no master for slot ${slot}`);
 }
 
+/**
+ * Until every survivor names a live master other than the killed one for the key's slot. Until the survivors
+ * notice the death (the node timeout) they still report cluster_state:ok with the dead master owning its slots.
+ */
+export async function untilFailedOver(key: string, deadPort: number, survivors: number[], timeoutMs = 20_000): Promise<void> {
+  const servedElsewhere = (port: number) => {
+    try {
+      return masterPortFor(key, port) !== deadPort;
+    } catch {
+      return false; // the dead master is flagged failed and no replica is promoted yet
+    }
+  };
+  const until = Date.now() + timeoutMs;
+  while (!survivors.every(servedElsewhere)) {
+    if (Date.now() > until) throw new Error(`no replica took over the slot of ${key} from ${deadPort}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export interface SentinelSet {
   master: RedisProcess;
   replica: RedisProcess;
@@ -194,6 +215,18 @@ export interface AppInstance {
   base: string;
   middleware: SuspiciousAccessMiddleware;
   server: Server;
+}
+
+/**
+ * Raises one alert on a throwaway in-memory middleware. The first alert in a process pays a one-time CPU cost
+ * (the redaction's patterns compiled, sinks and metrics made): a few hundred milliseconds on a busy machine, which
+ * a test timing requests must not mistake for a wait on Redis.
+ */
+export async function warmAlertPath(): Promise<void> {
+  await redactionReady();
+  const middleware = suspiciousAccess({ mode: "enforce", logger: pino({ level: "silent" }) });
+  for (let i = 0; i < 10; i++) middleware.guard.record({ time: new Date().toISOString(), ip: "192.0.2.254", method: "GET", path: "/api/agents", status: 401, auth: "invalid" });
+  await middleware.close();
 }
 
 /** A real Express app with the middleware, as an agent server mounts it: 401 for a wrong key. */
