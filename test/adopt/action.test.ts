@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/cli.js";
+import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 interface ActionStep {
   name: string;
@@ -17,7 +18,7 @@ interface ActionStep {
 const action = parse(readFileSync(join(repoRoot, "action.yml"), "utf8")) as { inputs: Record<string, { default: string }>; runs: { steps: ActionStep[] } };
 const step = (name: string) => action.runs.steps.find((s) => s.name === name)!;
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const token = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
+const token = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 
 /** Runs one `run:` step of the composite action as the runner would: bash, inputs through env, files for outputs. */
 function runStep(s: ActionStep, cwd: string, event: { baseRef?: string }) {

@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { builtBin, runCli, spawnCli } from "../support/cli.js";
+import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const randomToken = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
+const randomToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 const dirs: string[] = [];
 /** Where the generated workflow installs Rampart from (Rampart is not on npm); the runner test installs a real one. */
 const SOURCE = ["--package", `git+https://github.com/example/rampart.git#${"0".repeat(40)}`];

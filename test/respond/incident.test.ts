@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { loadCatalogRules } from "../../src/scan/registry.js";
 import { loadPlaybooks, PLAYBOOKS_DIR } from "../../src/respond/playbook.js";
 import { runCli } from "../support/cli.js";
+import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const githubToken = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
+const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 
 describe("playbooks", () => {
   it("ship the required ids, validate, and reference real scanner rules", () => {

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendEntry, readJournal } from "../../src/respond/journal.js";
+import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const githubToken = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
+const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 
 async function journal(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), "rampart-journal-")), "INC-1.jsonl");

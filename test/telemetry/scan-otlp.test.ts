@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { spawnCliAsync } from "../support/cli.js";
 import { metricPoints, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
+import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const token = () => `ghp_${Array.from({ length: 36 }, () => ALNUM[randomInt(ALNUM.length)]).join("")}`;
+const token = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => receiver?.close());

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withGithubStyleChecksum } from "../../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -14,7 +15,7 @@ export function randomChars(n: number, alphabet = ALNUM): string {
 
 /** A GitHub personal access token in the real format with random content, fresh per test run. */
 export function githubToken(): string {
-  return `ghp_${randomChars(36)}`;
+  return withGithubStyleChecksum("ghp_", randomChars(30).replace(/[^A-Za-z0-9]/g, "x"));
 }
 
 export function tempDir(prefix = "rampart-scan-"): { dir: string; cleanup(): void; write(rel: string, text: string): void } {
