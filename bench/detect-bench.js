@@ -544,6 +544,12 @@ else if (role === "--memory-cases") {
   // Only the two memory cases: `node bench/detect-bench.js --memory-cases`.
   console.log((await memoryCases()) ? "memory: target met" : "memory: target missed");
 }
+else if (role === "--throughput") {
+  // Only the side-by-side throughput of both apps: `node bench/detect-bench.js --throughput`.
+  const agent = await sideBySide("agent");
+  const bare = await sideBySide("bare");
+  console.log(`agent server app ${(agent * 100).toFixed(1)}%, bare route ${(bare * 100).toFixed(1)}% (targets >= 90%)`);
+}
 else if (role === "--redis") {
   // Only the Redis-store case: `node bench/detect-bench.js --redis`.
   const redis = await redisStore();

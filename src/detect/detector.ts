@@ -115,12 +115,26 @@ export class Detector {
   private readonly sketch = new CountMinSketch();
   private readonly allowIp: (ip: string) => boolean;
   private readonly maxBlockMs: number;
+  private lastPredicate: EventPredicate | undefined;
+  private lastEvent: AccessEvent | undefined;
+  private lastVerdict = false;
 
   constructor(
     readonly rules: readonly DetectRule[],
     private readonly options: DetectorOptions = {},
   ) {
     const cap = options.maxSubjects ?? 50_000;
+    // Triggers with the same match block (token-sharing's two, brute-force's keyless two) share one predicate,
+    // so an event is judged once for both (see matchOnce).
+    const predicates = new Map<string, EventPredicate>();
+    const predicateOf = (match: ThresholdTrigger["match"]) => {
+      const spec = JSON.stringify(match);
+      const known = predicates.get(spec);
+      if (known) return known;
+      const predicate = compileMatch(match);
+      predicates.set(spec, predicate);
+      return predicate;
+    };
     this.triggers = rules.flatMap((rule, ruleIndex) =>
       options.rules?.[rule.id]?.enabled === false
         ? []
@@ -129,7 +143,7 @@ export class Detector {
             ruleIndex,
             triggerIndex,
             trigger,
-            matches: compileMatch(trigger.match),
+            matches: predicateOf(trigger.match),
             windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
             severity: trigger.severity ?? rule.severity,
             keys: new Map<string, string>(),
@@ -149,6 +163,8 @@ export class Detector {
   observe(event: AccessEvent, at = Date.parse(event.time)): readonly Alert[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return NO_ALERTS;
     const set = this.triggersFor(event);
+    // A verdict is only reused within one event's triggers (a caller may change an event and feed it again).
+    this.lastEvent = undefined;
     let alerts: Alert[] | undefined;
     for (const t of set.threshold) {
       const hit = this.hitOf(t, event, at);
@@ -164,6 +180,7 @@ export class Detector {
   plan(event: AccessEvent, at = Date.parse(event.time)): Hit[] {
     if (Number.isNaN(at) || this.isAllowed(event)) return [];
     const hits: Hit[] = [];
+    this.lastEvent = undefined;
     for (const t of this.triggersFor(event).threshold) {
       const hit = this.hitOf(t, event, at);
       if (hit) hits.push(hit);
@@ -172,7 +189,7 @@ export class Detector {
   }
 
   private hitOf(t: CompiledTrigger, event: AccessEvent, at: number): Hit | undefined {
-    if (!t.matches(event)) return undefined;
+    if (!this.matchOnce(t.matches, event)) return undefined;
     const trigger = t.trigger as ThresholdTrigger;
     const key = triggerKey(t, event);
     if (!key) return undefined;
@@ -182,6 +199,15 @@ export class Detector {
     if (member) hit.member = member;
     if (member && t.rule.response.scope === "pair") hit.keep = trigger.threshold * PAIR_KEEP_FACTOR;
     return hit;
+  }
+
+  /** A predicate's verdict on an event; the next trigger with the same predicate reuses it. */
+  private matchOnce(predicate: EventPredicate, event: AccessEvent): boolean {
+    if (predicate === this.lastPredicate && event === this.lastEvent) return this.lastVerdict;
+    this.lastVerdict = predicate(event);
+    this.lastPredicate = predicate;
+    this.lastEvent = event;
+    return this.lastVerdict;
   }
 
   private triggersFor(event: AccessEvent): TriggerSet {

@@ -38,9 +38,16 @@ export interface AccessEvent {
  */
 export function normalizeIp(raw: string | undefined): string {
   if (!raw) return "";
-  // Every request's peer address goes through here, and the same few keep coming.
-  return remembered(normalIps, raw, MEMO_CAP, computeNormalIp);
+  // Every request's peer address goes through here, and the same few keep coming (most often the last one).
+  if (raw === lastRawIp) return lastNormalIp;
+  const normal = remembered(normalIps, raw, MEMO_CAP, computeNormalIp);
+  lastRawIp = raw;
+  lastNormalIp = normal;
+  return normal;
 }
+
+let lastRawIp = "";
+let lastNormalIp = "";
 
 function computeNormalIp(raw: string): string {
   // The longest address with brackets and a zone id is far shorter: anything longer is not one.

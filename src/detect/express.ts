@@ -64,7 +64,7 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const middleware = ((req, res, next) => {
     let ip = "unknown";
     try {
-      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || guard.clientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || guard.clientAddress({ peer: peerOf(req), forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
       const early = safeIdentify(options, req, guard);
       watchFinish(res, { req, ip, early, record });
       watchAbort(req, res);
@@ -97,10 +97,13 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
  * events in one go. Bounded: a burst beyond the cap is counted at once instead of queueing without end.
  */
 class EventBatch {
-  // Two parallel arrays rather than an object per queued event.
-  private readonly events: AccessEvent[] = [];
-  private readonly times: number[] = [];
+  // Two parallel arrays rather than an object per queued event; swapped with the spare pair at each flush.
+  private events: AccessEvent[] = [];
+  private times: number[] = [];
+  private spareEvents: AccessEvent[] = [];
+  private spareTimes: number[] = [];
   private scheduled = false;
+  private flushing = false;
 
   constructor(private readonly guard: Guard, private readonly cap = 1024) {}
 
@@ -115,9 +118,25 @@ class EventBatch {
 
   flush(): void {
     this.scheduled = false;
-    const events = this.events.splice(0);
-    const times = this.times.splice(0);
-    for (let i = 0; i < events.length; i++) this.guard.record(events[i]!, times[i]);
+    // An event added while a batch is recorded (an alert hook that answers a request) lands in the other
+    // pair and is recorded by the loop below, never by a nested flush.
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.events.length > 0) {
+        const events = this.events;
+        const times = this.times;
+        this.events = this.spareEvents;
+        this.times = this.spareTimes;
+        for (let i = 0; i < events.length; i++) this.guard.record(events[i]!, times[i]);
+        events.length = 0;
+        times.length = 0;
+        this.spareEvents = events;
+        this.spareTimes = times;
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 }
 
@@ -225,9 +244,38 @@ function watchFinish(res: ServerResponse, pending: Pending): void {
   subscribe(FINISH_CHANNEL, (message) => finished((message as { response?: ServerResponse }).response));
 }
 
-/** Responses of node:http's own class (or subclasses, such as Express's) are announced on the channel. */
-function announcedOnChannel(res: unknown): boolean {
-  return res instanceof HttpServerResponse;
+let lastPrototype: unknown;
+let lastAnnounced = false;
+
+/**
+ * Responses of node:http's own class (or subclasses, such as Express's) are announced on the channel. Asked
+ * per request; the answer depends only on the prototype, which is the same for every response of an app
+ * (an `instanceof` walk through Express's prototype chain showed in profiles).
+ */
+function announcedOnChannel(res: object): boolean {
+  const prototype = Object.getPrototypeOf(res) as unknown;
+  if (prototype !== lastPrototype) {
+    lastAnnounced = res instanceof HttpServerResponse;
+    lastPrototype = prototype;
+  }
+  return lastAnnounced;
+}
+
+const PEER = Symbol("rampart.peer");
+type PeerSocket = NonNullable<IncomingMessage["socket"]> & { [PEER]?: string };
+
+/**
+ * The TCP peer's address, read once per connection: a keep-alive connection carries many requests, and
+ * `socket.remoteAddress` is a getter chain into the handle on every read.
+ */
+function peerOf(req: IncomingMessage): string | undefined {
+  const socket = req.socket as PeerSocket | null;
+  if (!socket) return undefined;
+  const known = socket[PEER];
+  if (known !== undefined) return known;
+  const peer = socket.remoteAddress;
+  if (peer !== undefined) socket[PEER] = peer;
+  return peer;
 }
 
 /**

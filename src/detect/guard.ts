@@ -88,7 +88,11 @@ export class Guard {
     try {
       this.telemetry.auth(event.auth);
       if (this.shared) this.shared.record(event, at);
-      else for (const alert of this.detector.observe(event, at)) this.report(alert);
+      else {
+        // Almost always empty; an indexed loop creates no iterator per event.
+        const alerts = this.detector.observe(event, at);
+        for (let i = 0; i < alerts.length; i++) this.report(alerts[i]!);
+      }
       this.reportEvictions();
     } catch (error) {
       this.fail("detector", error);

@@ -15,11 +15,21 @@ const ALLOWED = "allow|none";
 class Tally {
   private readonly counts = new Map<string, { attributes: Attributes; count: number }>();
 
+  private lastKey: string | undefined;
+  private lastEntry: { count: number } | undefined;
+
   constructor(private readonly attributesOf: (key: string) => Attributes) {}
 
   add(key: string): void {
+    // Most requests repeat the last outcome: no lookup then.
+    if (key === this.lastKey && this.lastEntry) {
+      this.lastEntry.count++;
+      return;
+    }
     const entry = this.counts.get(key);
     if (entry) {
+      this.lastKey = key;
+      this.lastEntry = entry;
       entry.count++;
       return;
     }
