@@ -4,6 +4,11 @@
  */
 const PLACEHOLDER_WORDS =
   /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^>]*>|xxx|\*{3,}|\.{3}|…/i;
+/**
+ * Made-up token bodies in docs and other scanners' samples: `…TokenHere`, `RANDOMSTRINGHERE`, a prefix typed
+ * twice (`xoxb-xoxb-…`), `my-bot-token`. A random tail ends in "here" about once in a million tokens.
+ */
+const PLACEHOLDER_SHAPES = /[a-z]here$|random[_-]?string|^([a-z]{3,5}-)\1|(?:^|[_-])(?:your|my)[_-][a-z]{2,8}[_-](?:key|token|secret|password)/i;
 const INDIRECTION = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$|^\{\{.*\}\}$|process\.env|os\.environ|getenv|secrets\./;
 /** Well-known illustrative UUIDs (RFC 4122's example, the "a1b2c3d4" one tutorials use). */
 const EXAMPLE_UUIDS = new Set(["123e4567-e89b-12d3-a456-426614174000", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "123e4567-e89b-12d3-a456-426655440000"]);
@@ -20,7 +25,7 @@ const LIST_OR_WORDS = /[,\s]/;
 
 export function isPlaceholder(value: string): boolean {
   if (INDIRECTION.test(value)) return true;
-  if (PLACEHOLDER_WORDS.test(value)) return true;
+  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value)) return true;
   if (EXAMPLE_UUIDS.has(value.toLowerCase())) return true;
   if (isMonotonous(value)) return true;
   return !LIST_OR_WORDS.test(value) && (hasSequentialRun(value) || hasRepeatedUnit(value));
