@@ -6,11 +6,12 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, EMPTY_CONFIG, type ScanConfig } from "./config.js";
-import { loadScanRules, ruleSources, rulesFingerprint } from "./registry.js";
+import { describeRuleSet } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
-import { scanOneFile, scanText, type FileJob, type FileOutcome } from "./scan-file.js";
-import { treeMatcher } from "./tree-rules.js";
+import { scanOneFile, type FileJob, type FileOutcome } from "./scan-file.js";
+import { Scanner } from "./scanner.js";
+import type { WorkerInit } from "./scan-worker.js";
 import { walkAhead } from "./walk-ahead.js";
 import { FileFilter } from "./walk/file-filter.js";
 import { findRepoContext, type RepoContext } from "./walk/repo-context.js";
@@ -85,12 +86,13 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
     { gitignore: options.gitignore ?? true, include: config.include, exclude: config.exclude, ...repoOption(base) },
     (path, reason) => onSkip({ path, reason }),
   );
+  // The rule set is read once, as data; this thread and every worker build their Scanner from it.
+  const ruleSet = describeRuleSet(config, options.categories, version);
+  const scanner = Scanner.fromDescription(ruleSet);
   // Rules that judge a file against the whole tree (ELZ-014) see their files last, once the list is complete.
-  const rules = loadScanRules(config, options.categories);
   const tree: string[] = [];
   const deferred: WalkedFile[] = [];
-  const needsTree = treeMatcher(rules);
-  const walk = holdBack(walkFiles({ roots, base, gitignore: options.gitignore ?? true, filter }, onSkip), tree, needsTree, deferred);
+  const walk = holdBack(walkFiles({ roots, base, gitignore: options.gitignore ?? true, filter }, onSkip), tree, (path) => scanner.needsTree(path), deferred);
 
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? defaultCacheDir(base, options.env);
@@ -100,22 +102,21 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const maxFileSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   // Look ahead far enough to know whether workers pay off; a big tree then streams on to them while the
   // walk goes on, so worker start-up overlaps the walk.
-  const fingerprint = cache ? rulesFingerprint(rules, version) : "";
   const { head, rest } = await lookAhead(walk, jobs > 1 && workerFile ? (options.poolThreshold ?? POOL_THRESHOLD_FILES) : 0);
-  // Workers are sent the rule files as read here: parsing and validating them once saves each worker a third
-  // of its start-up. Any error in them surfaced above, before a worker starts.
+  // Workers are sent the rule set as read here: parsing and validating the rule files once saves each worker a
+  // third of its start-up. Any error in them surfaced above, before a worker starts.
   const workers =
     rest && workerFile
-      ? startWorkers(jobs, workerFile, { config, version, maxFileSize, rulesFingerprint: fingerprint, categories: options.categories ?? [], ...(cache ? { cache: [...cache] } : {}), sources: ruleSources(), ...compileCacheOption() })
+      ? startWorkers(jobs, workerFile, { ruleSet, rulesFingerprint: cache ? scanner.fingerprint : "", maxFileSize, ...(cache ? { cache: [...cache] } : {}), ...compileCacheOption() })
       : undefined;
-  const context = { rules, rulesFingerprint: fingerprint, maxFileSize, ...(cache ? { cache } : {}) };
+  const context = { scanner, maxFileSize, ...(cache ? { cache } : {}) };
   const walked =
     rest && workers
       ? scanInPool(concat(head, rest), workers, (batch) => batch.map((job) => scanOneFile(job, context)))
       : scanInThread(concat(head, walk), context);
   const outcomes = concatOutcomes(walked, () => deferred.map((file) => scanOneFile({ ...jobOf(file), tree }, context)));
 
-  const result: ScanResult = { findings: [], scanned: 0, skipped, rules, base, bytes: 0, cacheHits: 0, ruleErrors: [] };
+  const result: ScanResult = { findings: [], scanned: 0, skipped, rules: [...scanner.rules], base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
   for await (const outcome of outcomes) {
     if (outcome.kind === "skipped") {
@@ -145,13 +146,14 @@ export interface ScanSource {
 
 /** Scans in-memory texts (a library entry point) on the calling thread; no file filter applies. */
 export function scanSources(sources: Iterable<ScanSource>, options: { config?: ScanConfig; rules?: ScanRule[] } = {}): { findings: Finding[]; rules: ScanRule[]; ruleErrors: string[] } {
-  const rules = options.rules ?? loadScanRules(options.config ?? EMPTY_CONFIG);
+  const scanner = options.rules ? new Scanner(options.rules) : Scanner.fromDescription(describeRuleSet(options.config ?? EMPTY_CONFIG));
+  const rules = [...scanner.rules];
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
   for (const source of sources) {
     let found: Finding[];
     try {
-      found = scanText({ path: source.path, text: source.text }, rules, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
+      found = scanner.scan({ path: source.path, text: source.text }, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
     } catch (error) {
       ruleErrors.push(`${source.path}: ${(error as Error)?.message ?? String(error)}`);
       continue;
@@ -254,7 +256,7 @@ interface StartedWorker {
   ready: Promise<boolean>;
 }
 
-function startWorkers(jobs: number, script: string, init: object): StartedWorker[] {
+function startWorkers(jobs: number, script: string, init: WorkerInit): StartedWorker[] {
   return Array.from({ length: jobs }, () => {
     // No inherited execArgv: the parent's loaders or flags (a test runner's, say) must not leak into workers.
     const worker = new Worker(script, { workerData: init, execArgv: [] });

@@ -1,5 +1,3 @@
-import type { ScanRule } from "./rule.js";
-
 /**
  * Bytes to lower-case ASCII: A-Z fold to a-z, bytes of multi-byte UTF-8 characters (and Latin-1 letters)
  * become DEL, which no table keyword contains. A table lookup per byte is cheaper than arithmetic.
@@ -197,19 +195,4 @@ function matchesAt(bytes: Uint8Array, start: number, codes: Uint8Array): boolean
 /** Keywords without letters need no folded copy of the text. */
 function containsFolded(text: string, lowerKeyword: string): boolean {
   return /\p{L}/u.test(lowerKeyword) ? text.toLowerCase().includes(lowerKeyword) : text.includes(lowerKeyword);
-}
-
-const indexes = new WeakMap<readonly ScanRule[], KeywordIndex>();
-
-/**
- * The rules whose keyword prefilter passes for `text` (rules without keywords always pass), in rule order.
- * `bytes`, when given, is the text's encoding as read from disk (saves encoding it again).
- */
-export function rulesForText(rules: readonly ScanRule[], text: string, bytes?: Uint8Array): ScanRule[] {
-  let index = indexes.get(rules);
-  if (!index) {
-    index = new KeywordIndex(rules.map((r) => r.meta.keywords ?? []));
-    indexes.set(rules, index);
-  }
-  return index.passing(text, bytes).map((i) => rules[i]!);
 }

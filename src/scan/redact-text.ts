@@ -1,11 +1,16 @@
 import { redactKnownSecrets } from "../core/redact.js";
-import { rulesForText } from "./keyword-index.js";
-import { loadAllSecretRules } from "./registry.js";
-import type { ScanRule } from "./rule.js";
 import { isCredentialShaped } from "./credential-shape.js";
 import { unescapeText } from "./escaped-text.js";
+import { FileContext } from "./file-context.js";
+import { loadAllSecretRules } from "./registry.js";
+import type { ScanRule } from "./rule.js";
+import { Scanner } from "./scanner.js";
 
-let secretRules: ScanRule[] | undefined;
+/**
+ * The process's redaction scanner, built on first use: redaction runs on hot paths (middleware events,
+ * journals), so its rules and keyword index are compiled once, not per record.
+ */
+let redactionScanner: Scanner | undefined;
 
 /**
  * 64 or more hex digits in a row, with or without 0x: an EVM or raw ed25519 private key in prose ("the deployer
@@ -30,12 +35,10 @@ export function redactSecretsInText(text: string): string {
 
 /** Every secret any rule recognises in `text`, as it appears there. */
 export function secretsInText(text: string): string[] {
-  secretRules ??= loadAllSecretRules();
+  const scanner = (redactionScanner ??= new Scanner(loadAllSecretRules()));
   const secrets: string[] = [];
   const lower = text.toLowerCase();
-  // The scan's keyword prefilter (one index over every rule's keywords), not a loop of includes per rule.
-  const passing = new Set(rulesForText(secretRules, text));
-  const runnable = secretRules.filter((rule) => rule.meta.selfFiltered || passing.has(rule));
+  const runnable = runnableRules(scanner, text);
   collect(runnable, text, text, secrets);
   // Seed phrases typed with capitals: the wordlist is lower case. Same length means the same offsets.
   if (lower !== text && lower.length === text.length) collect(runnable.filter((r) => r.meta.selfFiltered), lower, text, secrets);
@@ -43,16 +46,21 @@ export function secretsInText(text: string): string[] {
   // and redact both the value and the escaped form it has in the record.
   const unescaped = unescapeText(text);
   if (unescaped) {
-    const passingUnescaped = new Set(rulesForText(secretRules, unescaped.text));
-    collect(secretRules.filter((rule) => rule.meta.selfFiltered || passingUnescaped.has(rule)), unescaped.text, text, secrets, unescaped.origin);
+    collect(runnableRules(scanner, unescaped.text), unescaped.text, text, secrets, unescaped.origin);
   }
   for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
   return secrets;
 }
 
+/** The scan's keyword prefilter (file globs ignored: a record is no file), plus the self-filtered rules. */
+function runnableRules(scanner: Scanner, text: string): ScanRule[] {
+  const present = scanner.keywordsPresent(text);
+  return scanner.rules.filter((rule, i) => rule.meta.selfFiltered || present[i] === 1);
+}
+
 /** `origin` maps offsets in `scanned` to offsets in `original` when the two differ in length (unescaping). */
 function collect(rules: ScanRule[], scanned: string, original: string, into: string[], origin?: number[]): void {
-  const file = { path: "record.txt", text: scanned };
+  const file = new FileContext({ path: "record.txt", text: scanned });
   for (const rule of rules) {
     try {
       for (const report of rule.check(file)) {

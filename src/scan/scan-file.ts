@@ -2,12 +2,7 @@ import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Finding } from "../core/finding.js";
-import { applyRules } from "./apply-rules.js";
-import { contextOf } from "./file-context.js";
-import { dedupeFindings } from "./dedupe.js";
-import { rulesForText } from "./keyword-index.js";
-import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
-import type { ScanFile, ScanRule } from "./rule.js";
+import type { Scanner } from "./scanner.js";
 
 export interface FileJob {
   abs: string;
@@ -36,8 +31,7 @@ export const MAX_TEXT_BYTES = 256 * 1024 * 1024;
 const FILE_TIME_BUDGET_MS = 5_000;
 
 export interface ScanFileContext {
-  rules: readonly ScanRule[];
-  rulesFingerprint: string;
+  scanner: Scanner;
   maxFileSize: number;
   cache?: ReadonlyMap<string, Finding[]>;
   /** Per-file budget for all checks together, in milliseconds (default FILE_TIME_BUDGET_MS). */
@@ -112,13 +106,13 @@ export function scanBytes(facts: FileFacts, bytes: Buffer, context: ScanFileCont
     if (bytes.length > MAX_TEXT_BYTES) return { kind: "skipped", rel, reason: tooLarge(bytes.length, context.maxFileSize) };
     if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { kind: "skipped", rel, reason: "binary" };
     // Files judged against the tree are not cached: their findings depend on more than their bytes.
-    const cacheKey = context.cache && !facts.tree ? cacheKeyOf(context.rulesFingerprint, facts, bytes) : undefined;
+    const cacheKey = context.cache && !facts.tree ? cacheKeyOf(context.scanner.fingerprint, facts, bytes) : undefined;
     const hit = cacheKey ? context.cache?.get(cacheKey) : undefined;
     if (hit && cacheKey) return { kind: "scanned", rel, bytes: bytes.length, findings: hit, cacheKey, cached: true };
     const text = decodeText(bytes);
     if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
     const ruleErrors: string[] = [];
-    const findings = scanText({ ...facts, text }, context.rules, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), bytes, context.budgetMs ?? FILE_TIME_BUDGET_MS);
+    const findings = context.scanner.scan({ ...facts, text }, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), context.budgetMs ?? FILE_TIME_BUDGET_MS, bytes);
     return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
   } catch (error) {
     return { kind: "skipped", rel, reason: `could not be scanned (${(error as Error)?.message ?? String(error)})` };
@@ -143,40 +137,6 @@ function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${n} B`;
-}
-
-/**
- * Rules, dedupe and inline ignores over one text: the whole per-file pipeline after reading. `bytes` is the
- * text as read from disk, when there is a file.
- */
-export function scanText(file: ScanFile, rules: readonly ScanRule[], onRuleError?: (ruleId: string, error: unknown) => void, bytes?: Uint8Array, budgetMs?: number): Finding[] {
-  const context = contextOf(file);
-  const { text } = context;
-  // One pass finds the rules whose keywords occur; applyRules then only re-confirms those few.
-  const candidates = rulesForText(rules, text, bytes).map(withoutKeywords);
-  const findings = dedupeFindings(applyRules(candidates, context, onRuleError, budgetMs));
-  if (findings.length === 0 || !hasInlineDirective(text)) return findings;
-  const starts = context.lineStarts;
-  const lineText = (line: number) => {
-    const start = starts[line - 1];
-    if (start === undefined) return undefined;
-    const end = starts[line];
-    return text.slice(start, end === undefined ? text.length : end - 1);
-  };
-  return applyInlineIgnores(findings, lineText);
-}
-
-const stripped = new WeakMap<ScanRule, ScanRule>();
-
-/** The same rule without its keywords: the index already checked them, so applyRules need not again. */
-function withoutKeywords(rule: ScanRule): ScanRule {
-  if (!rule.meta.keywords || rule.meta.keywords.length === 0) return rule;
-  let copy = stripped.get(rule);
-  if (!copy) {
-    copy = { meta: { ...rule.meta, keywords: [] }, check: rule.check };
-    stripped.set(rule, copy);
-  }
-  return copy;
 }
 
 function looksMinified(text: string): boolean {

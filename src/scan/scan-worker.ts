@@ -1,36 +1,29 @@
 import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
-import type { ScanConfig } from "./config.js";
-import type { RuleSources } from "./rule-sources.js";
+import type { RuleSetDescription } from "./registry.js";
 import type { FileJob } from "./scan-file.js";
 
-/** A scan worker: builds the rules itself (functions do not cross threads), then scans the files it is sent. */
-interface Init {
-  config: ScanConfig;
-  version: string;
+/** A scan worker: builds its own Scanner from the parent's rule-set description, then scans the files it is sent. */
+export interface WorkerInit {
+  /** The rule set as plain data (functions do not cross threads); the parent already read and validated it. */
+  ruleSet: RuleSetDescription;
+  /** The parent's rules fingerprint (hashing the scan code once is enough). */
+  rulesFingerprint: string;
   maxFileSize: number;
-  categories?: string[];
   cache?: Array<[string, Finding[]]>;
   /** The parent's compiled-code cache directory, when it keeps one (the CLI does). */
   compileCache?: string;
-  /** The rule files as the parent read and validated them. */
-  sources?: RuleSources;
-  /** The parent's rules fingerprint (hashing the scan code once is enough). */
-  rulesFingerprint: string;
 }
 
-const init = workerData as Init;
+const init = workerData as WorkerInit;
 // Workers do not inherit the parent's compile cache; with it, loading the rule modules takes half the time.
 // Enabled before the rule modules are imported, hence the dynamic imports.
 if (init.compileCache) enableCompileCache?.(init.compileCache);
-const { adoptRuleSources, loadScanRules } = await import("./registry.js");
+const { Scanner } = await import("./scanner.js");
 const { scanOneFile } = await import("./scan-file.js");
-if (init.sources) adoptRuleSources(init.sources);
-const rules = loadScanRules(init.config, init.categories);
 const context = {
-  rules,
-  rulesFingerprint: init.rulesFingerprint,
+  scanner: Scanner.fromDescription(init.ruleSet, { fingerprint: init.rulesFingerprint }),
   maxFileSize: init.maxFileSize,
   ...(init.cache ? { cache: new Map(init.cache) } : {}),
 };

@@ -2,13 +2,13 @@ import { UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, type ScanConfig } from "../config.js";
 import { byLocation, type ScanResult } from "../engine.js";
-import { loadScanRules } from "../registry.js";
+import { describeRuleSet } from "../registry.js";
 import type { ScanRule } from "../rule.js";
+import { Scanner } from "../scanner.js";
 import { scanBytes, tooLarge, MAX_TEXT_BYTES, type FileOutcome, type ScanFileContext } from "../scan-file.js";
 import { FileFilter } from "../walk/file-filter.js";
 import { findRepoContext } from "../walk/repo-context.js";
 import type { Skipped } from "../walk/walk.js";
-import { treeMatcher } from "../tree-rules.js";
 import { BlobReader } from "./blob-reader.js";
 import { COMMIT_FORMAT, PatchReader, RawReader, type CommitInfo, type RawChange } from "./diff-parser.js";
 import { gitOutput, gitRecords } from "./git-process.js";
@@ -37,7 +37,6 @@ interface GitScanSetup {
   filter: FileFilter;
   rules: ScanRule[];
   context: ScanFileContext;
-  needsTree: (path: string) => boolean;
   skipped: Skipped[];
   blobs: BlobReader;
 }
@@ -47,9 +46,9 @@ function setUp(options: GitScanCommon): GitScanSetup {
   const skipped: Skipped[] = [];
   const repo = findRepoContext(top, { tracked: false }) ?? { top, globalIgnoreFiles: [] };
   const filter = new FileFilter({ gitignore: options.gitignore ?? true, include: options.config.include, exclude: options.config.exclude, repo }, (path, reason) => skipped.push({ path, reason }));
-  const rules = loadScanRules(options.config, options.categories);
+  const scanner = Scanner.fromDescription(describeRuleSet(options.config, options.categories));
   const maxFileSize = options.maxFileSize ?? options.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  return { top, filter, rules, context: { rules, rulesFingerprint: "", maxFileSize }, needsTree: treeMatcher(rules), skipped, blobs: new BlobReader(top) };
+  return { top, filter, rules: [...scanner.rules], context: { scanner, maxFileSize }, skipped, blobs: new BlobReader(top) };
 }
 
 /**
@@ -163,7 +162,7 @@ async function scanBlob(setup: GitScanSetup, change: RawChange, tree: () => Prom
   // A submodule or an object the clone lacks (a partial clone) has no blob to read.
   if (!blob) return { kind: "skipped", rel: change.path, reason: "no content in this clone (submodule or missing object)" };
   if (!blob.bytes) return { kind: "skipped", rel: change.path, reason: tooLarge(blob.size, setup.context.maxFileSize) };
-  const facts = { path: change.path, tracked: true, ...(setup.needsTree(change.path) ? { tree: await tree() } : {}) };
+  const facts = { path: change.path, tracked: true, ...(setup.context.scanner.needsTree(change.path) ? { tree: await tree() } : {}) };
   return scanBytes(facts, blob.bytes, setup.context);
 }
 

@@ -26,8 +26,6 @@ export interface MisconfigRuleDefinition {
 }
 
 const checkData = schemaCheck(misconfigRuleSchema);
-let cached: MisconfigRuleDefinition[] | undefined;
-let cachedSources: MisconfigRuleSource[] | undefined;
 
 /** One rule file, read and validated: plain data, so a scan worker can be sent it instead of re-reading. */
 export interface MisconfigRuleSource {
@@ -35,33 +33,28 @@ export interface MisconfigRuleSource {
   path: string;
 }
 
+/** Reads and validates every rule file (no cache: a scan reads its rule set once, or takes the build's snapshot). */
 export function loadMisconfigRuleSources(dir = MISCONFIG_RULES_DIR): MisconfigRuleSource[] {
-  if (dir === MISCONFIG_RULES_DIR && cachedSources) return cachedSources;
   const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
   const sources = files.map((name) => {
     const path = join(dir, name);
     return { data: readYamlFile<MisconfigRuleData>(path, checkData).value, path };
   });
-  if (dir === MISCONFIG_RULES_DIR) cachedSources = sources;
   return sources;
 }
 
-/** Takes the catalog's sources as another thread read them (a scan worker skips parsing and validating). */
-export function adoptMisconfigRuleSources(sources: MisconfigRuleSource[]): void {
-  cachedSources = sources;
-  cached = undefined;
-}
-
 export function loadMisconfigRuleDefinitions(dir = MISCONFIG_RULES_DIR): MisconfigRuleDefinition[] {
-  if (dir === MISCONFIG_RULES_DIR && cached) return cached;
-  const definitions = loadMisconfigRuleSources(dir).map(toDefinition);
-  if (dir === MISCONFIG_RULES_DIR) cached = definitions;
-  return definitions;
+  return loadMisconfigRuleSources(dir).map(toDefinition);
 }
 
-/** The scan engine's entry point; the signature is a contract, keep it stable. */
+/** The rules of read rule files (as read here, or as another thread read them). */
+export function compileMisconfigRules(sources: readonly MisconfigRuleSource[]): ScanRule[] {
+  return sources.map((source) => toDefinition(source).rule);
+}
+
+/** Every misconfiguration rule of the catalog on disk. */
 export function loadMisconfigRules(): ScanRule[] {
-  return loadMisconfigRuleDefinitions().map((d) => d.rule);
+  return compileMisconfigRules(loadMisconfigRuleSources());
 }
 
 function toDefinition({ data, path }: MisconfigRuleSource): MisconfigRuleDefinition {

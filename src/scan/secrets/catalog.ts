@@ -18,30 +18,23 @@ export interface LoadedEntry {
   line: number;
 }
 
-let cachedEntries: LoadedEntry[] | undefined;
-
+/** Reads and validates every rule file (no cache: a scan reads its rule set once, or takes the build's snapshot). */
 export function loadSecretRuleEntries(dir = SECRET_RULES_DIR): LoadedEntry[] {
-  if (dir === SECRET_RULES_DIR && cachedEntries) return cachedEntries;
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const entries = files.flatMap((name) => {
     const file = join(dir, name);
     const { value, source } = readYamlFile<{ rules: PatternRuleEntry[] }>(file, checkFile);
     return value.rules.map((entry, i) => ({ entry: { ...entry, source: relative(repoRoot, file) }, file, line: source.lineOf(`/rules/${i}`) }));
   });
-  if (dir === SECRET_RULES_DIR) cachedEntries = entries;
   return entries;
 }
 
-/** Takes the entries as another thread read them (a scan worker skips parsing and validating the YAML). */
-export function adoptSecretRuleEntries(entries: LoadedEntry[]): void {
-  cachedEntries = entries;
-  cached = undefined;
+/** Rampart's own secret rules compiled from their entries (as read here, or as another thread read them). */
+export function compileSecretRules(entries: readonly LoadedEntry[]): ScanRule[] {
+  return entries.map(({ entry, file, line }) => compilePatternRule(entry as unknown as Record<string, unknown>, { file, line }));
 }
 
-let cached: ScanRule[] | undefined;
-
-/** Rampart's own secret rules from rules/secrets/*.yaml, compiled once per process. */
+/** Rampart's own secret rules from rules/secrets/*.yaml. */
 export function loadSecretRules(): ScanRule[] {
-  cached ??= loadSecretRuleEntries().map(({ entry, file, line }) => compilePatternRule(entry as unknown as Record<string, unknown>, { file, line }));
-  return cached;
+  return compileSecretRules(loadSecretRuleEntries());
 }

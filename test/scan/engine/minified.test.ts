@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { scanBytes } from "../../../src/scan/scan-file.js";
+import { Scanner } from "../../../src/scan/scanner.js";
 
-const context = { rules: [], rulesFingerprint: "test", maxFileSize: 10 * 1024 * 1024 };
+const context = { scanner: new Scanner([], { fingerprint: "test" }), maxFileSize: 10 * 1024 * 1024 };
 /** `count` lines of `width` characters, joined by newlines, as file bytes. */
 const lines = (count: number, width: number) => Buffer.from(Array.from({ length: count }, () => "x".repeat(width)).join("\n"));
 

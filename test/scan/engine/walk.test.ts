@@ -6,6 +6,7 @@ import { walkFiles, type Skipped } from "../../../src/scan/walk/walk.js";
 import { scanPaths } from "../../../src/scan/engine.js";
 import { scanOneFile } from "../../../src/scan/scan-file.js";
 import { loadScanRules } from "../../../src/scan/registry.js";
+import { Scanner } from "../../../src/scan/scanner.js";
 import { githubToken, tempDir } from "./fixtures.js";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -120,7 +121,7 @@ describe("scanPaths on awkward files", () => {
 
 describe("scanOneFile", () => {
   it("turns a file that vanished after the walk listed it, or a directory in its place, into a skip", () => {
-    const context = { rules: loadScanRules(), rulesFingerprint: "t", maxFileSize: 1024 };
+    const context = { scanner: new Scanner(loadScanRules(), { fingerprint: "t" }), maxFileSize: 1024 };
     expect(scanOneFile({ abs: join(tmp.dir, "gone.txt"), rel: "gone.txt" }, context)).toEqual({ kind: "skipped", rel: "gone.txt", reason: "unreadable (ENOENT)" });
     mkdirSync(join(tmp.dir, "now-a-dir"));
     expect(scanOneFile({ abs: join(tmp.dir, "now-a-dir"), rel: "now-a-dir" }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
