@@ -1,7 +1,8 @@
 import { creator as recommendPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import { secretLintProfiler } from "@secretlint/profiler";
 import type { Severity } from "../core/severity.js";
-import { lineStarts, position } from "./line-index.js";
+import { contextOf } from "./file-context.js";
+import { position } from "./line-index.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 
 // The profiler defaults to enabled for library callers and is quadratic in file count (secretlint#1653).
@@ -131,8 +132,9 @@ function maskedProps(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 function sourceFor(file: ScanFile) {
-  let starts: number[] | undefined;
-  const lines = () => (starts ??= lineStarts(file.text));
+  // The file context's line index, shared with every other rule of the file.
+  const context = contextOf(file);
+  const lines = () => context.lineStarts;
   const dot = file.path.lastIndexOf(".");
   const indexToPosition = (index: number) => {
     const p = position(lines(), index);
