@@ -6,16 +6,18 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, EMPTY_CONFIG, type ScanConfig } from "./config.js";
+import { FingerprintResolver } from "./fingerprint.js";
 import { describeRuleSet } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
-import { scanOneFile, type FileJob, type FileOutcome } from "./scan-file.js";
+import type { Fragment } from "./fragment.js";
+import { scanFragment, type FileOutcome } from "./scan-file.js";
 import { Scanner } from "./scanner.js";
 import type { WorkerInit } from "./scan-worker.js";
 import { walkAhead } from "./walk-ahead.js";
 import { FileFilter } from "./walk/file-filter.js";
 import { findRepoContext, type RepoContext } from "./walk/repo-context.js";
-import { walkFiles, type Skipped, type WalkedFile } from "./walk/walk.js";
+import { walkFiles, type Skipped } from "./walk/walk.js";
 
 export type { Skipped } from "./walk/walk.js";
 
@@ -91,7 +93,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const scanner = Scanner.fromDescription(ruleSet);
   // Rules that judge a file against the whole tree (ELZ-014) see their files last, once the list is complete.
   const tree: string[] = [];
-  const deferred: WalkedFile[] = [];
+  const deferred: Fragment[] = [];
   const walk = holdBack(walkFiles({ roots, base, gitignore: options.gitignore ?? true, filter }, onSkip), tree, (path) => scanner.needsTree(path), deferred);
 
   const useCache = options.cache ?? true;
@@ -112,12 +114,14 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const context = { scanner, maxFileSize, ...(cache ? { cache } : {}) };
   const walked =
     rest && workers
-      ? scanInPool(concat(head, rest), workers, (batch) => batch.map((job) => scanOneFile(job, context)))
+      ? scanInPool(concat(head, rest), workers, (batch) => batch.map((fragment) => scanFragment(fragment, context)))
       : scanInThread(concat(head, walk), context);
-  const outcomes = concatOutcomes(walked, () => deferred.map((file) => scanOneFile({ ...jobOf(file), tree }, context)));
+  const outcomes = concatOutcomes(walked, () => deferred.map((fragment) => scanFragment({ ...fragment, tree }, context)));
 
   const result: ScanResult = { findings: [], scanned: 0, skipped, rules: [...scanner.rules], base, bytes: 0, cacheHits: 0, ruleErrors: [] };
   const nextCache = new Map<string, Finding[]>();
+  // Random-looking secrets get their salted value tag here, once per distinct value, before anything is cached or reported.
+  const fingerprints = new FingerprintResolver();
   for await (const outcome of outcomes) {
     if (outcome.kind === "skipped") {
       skipped.push({ path: outcome.rel, reason: outcome.reason });
@@ -126,6 +130,7 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
     result.scanned++;
     result.bytes += outcome.bytes;
     if (outcome.cached) result.cacheHits++;
+    fingerprints.resolveAll(outcome.findings, outcome.deferred);
     if (outcome.cacheKey) nextCache.set(outcome.cacheKey, outcome.findings);
     for (const e of outcome.ruleErrors ?? []) result.ruleErrors.push(`${outcome.rel}: ${e}`);
     result.findings.push(...outcome.findings);
@@ -190,8 +195,8 @@ async function baseOf(roots: string[], cwd: string): Promise<string> {
  * Takes up to `threshold` files; `rest` is the still-running walk when there are more (use workers),
  * undefined when the walk ended first (scan on this thread).
  */
-async function lookAhead(walk: AsyncGenerator<WalkedFile>, threshold: number): Promise<{ head: WalkedFile[]; rest?: AsyncGenerator<WalkedFile> }> {
-  const head: WalkedFile[] = [];
+async function lookAhead(walk: AsyncGenerator<Fragment>, threshold: number): Promise<{ head: Fragment[]; rest?: AsyncGenerator<Fragment> }> {
+  const head: Fragment[] = [];
   if (threshold <= 0) return { head };
   while (head.length < threshold) {
     const next = await walk.next();
@@ -201,17 +206,13 @@ async function lookAhead(walk: AsyncGenerator<WalkedFile>, threshold: number): P
   return { head, rest: walk };
 }
 
-async function* concat(head: WalkedFile[], rest: AsyncIterable<WalkedFile>): AsyncGenerator<WalkedFile> {
+async function* concat(head: Fragment[], rest: AsyncIterable<Fragment>): AsyncGenerator<Fragment> {
   yield* head;
   yield* rest;
 }
 
-async function* scanInThread(files: AsyncIterable<WalkedFile>, context: Parameters<typeof scanOneFile>[1]): AsyncGenerator<FileOutcome> {
-  for await (const file of files) yield scanOneFile(jobOf(file), context);
-}
-
-function jobOf(file: WalkedFile): FileJob {
-  return file.tracked === undefined ? { abs: file.abs, rel: file.rel } : { abs: file.abs, rel: file.rel, tracked: file.tracked };
+async function* scanInThread(fragments: AsyncIterable<Fragment>, context: Parameters<typeof scanFragment>[1]): AsyncGenerator<FileOutcome> {
+  for await (const fragment of fragments) yield scanFragment(fragment, context);
 }
 
 /** The repository around the scanned directory, when there is one: its ignore files and tracked files apply. */
@@ -221,11 +222,11 @@ function repoOption(base: string): { repo?: RepoContext } {
 }
 
 /** Passes the walk on, recording every path into `tree` and keeping back the files `needsTree` picks. */
-async function* holdBack(walk: AsyncGenerator<WalkedFile>, tree: string[], needsTree: (rel: string) => boolean, deferred: WalkedFile[]): AsyncGenerator<WalkedFile> {
-  for await (const file of walk) {
-    tree.push(file.rel);
-    if (needsTree(file.rel)) deferred.push(file);
-    else yield file;
+async function* holdBack(walk: AsyncGenerator<Fragment>, tree: string[], needsTree: (rel: string) => boolean, deferred: Fragment[]): AsyncGenerator<Fragment> {
+  for await (const fragment of walk) {
+    tree.push(fragment.path);
+    if (needsTree(fragment.path)) deferred.push(fragment);
+    else yield fragment;
   }
 }
 
@@ -280,14 +281,14 @@ function startWorkers(jobs: number, script: string, init: WorkerInit): StartedWo
  * nothing but findings accumulates. If a worker dies, its batches and any left when no worker remains are
  * scanned on this thread: a crash costs speed, never coverage.
  */
-async function* scanInPool(files: AsyncGenerator<WalkedFile>, started: StartedWorker[], inline: (jobs: FileJob[]) => FileOutcome[]): AsyncGenerator<FileOutcome> {
+async function* scanInPool(files: AsyncGenerator<Fragment>, started: StartedWorker[], inline: (jobs: Fragment[]) => FileOutcome[]): AsyncGenerator<FileOutcome> {
   const queue: FileOutcome[] = [];
   let wake: (() => void) | undefined;
   let walkDone = false;
   let dispatched = 0;
   let completed = 0;
   let nextId = 0;
-  const pending = new Map<number, { worker: Worker; jobs: FileJob[] }>();
+  const pending = new Map<number, { worker: Worker; jobs: Fragment[] }>();
   const alive = new Set<Worker>();
   const workers: Worker[] = [];
   const exited = new Set<Worker>();
@@ -299,15 +300,15 @@ async function* scanInPool(files: AsyncGenerator<WalkedFile>, started: StartedWo
   };
   // The walk runs ahead while the workers start; batches are cut from it in walk order.
   const ahead = walkAhead(files, { limit: WALK_AHEAD_LIMIT, yieldEvery: WALK_YIELD_EVERY });
-  const nextBatch = async (): Promise<FileJob[] | undefined> => {
+  const nextBatch = async (): Promise<Fragment[] | undefined> => {
     if (walkDone) return undefined;
     const batch = await ahead.take(BATCH);
     if (batch) dispatched++;
     else walkDone = true;
     notify();
-    return batch?.map((file) => ({ abs: file.abs, rel: file.rel }));
+    return batch;
   };
-  const runInline = (batch: FileJob[]) => finish(inline(batch));
+  const runInline = (batch: Fragment[]) => finish(inline(batch));
   const feed = async (worker: Worker) => {
     const batch = await nextBatch();
     if (!batch) return;

@@ -1,6 +1,7 @@
 import { createHash, scryptSync } from "node:crypto";
 import type { Node } from "@babel/types";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
+import type { Finding } from "../core/finding.js";
 import type { FileContext } from "./file-context.js";
 import type { ScanReport, ScanRule } from "./rule.js";
 import { isScriptFile } from "./misconfig/file-kinds.js";
@@ -26,55 +27,91 @@ import { walk } from "./misconfig/parsers/script.js";
  */
 export const FINGERPRINT_SCHEME = 2;
 
-export interface FingerprintParts {
+/**
+ * A random-looking secret's fingerprint waiting for its value tag. The scan loop gives such a finding a
+ * provisional fingerprint (equal exactly when the final ones are: same rule, file, place, value and occurrence)
+ * and this; the salted scrypt is paid only for findings that are reported (after dedupe, inline ignores, the
+ * added-lines filter of --diff, history's "introduced here" test), once per distinct value. It holds the raw
+ * value: it lives in memory only, between the scan loop and the report, and is never written anywhere.
+ */
+export interface DeferredFingerprint {
+  ruleId: string;
+  path: string;
   place: string;
-  /** What, besides the place, tells two findings apart; never a guessable secret. */
-  evidence: string;
+  value: string;
+  occurrence: number;
 }
 
 /** Computes each report's fingerprint in file order; one instance per file scan. */
 export class FileFingerprints {
   private readonly seen = new Map<string, number>();
   private placeFinder: PlaceFinder | undefined;
-  /** scrypt costs ~15 ms: a value repeated in the file (same rule) is hashed once; the salt is the same. */
-  private readonly valueTags = new Map<string, string>();
 
   constructor(private readonly file: FileContext) {}
 
-  fingerprint(rule: ScanRule, report: ScanReport): { fingerprint: string; place: string } {
-    const parts = this.partsOf(rule.meta.id, report);
-    const key = `${rule.meta.id}\0${this.file.path}\0${parts.place}\0${parts.evidence}`;
+  fingerprint(rule: ScanRule, report: ScanReport): { fingerprint: string; place: string; deferred?: DeferredFingerprint } {
+    const ruleId = rule.meta.id;
+    const place = this.placeOf(report);
+    const random = report.secret !== undefined && isMachineGenerated(report.secret);
+    // A fast stand-in for the value tag, to count occurrences and tell values apart until the tag is computed.
+    const evidence = random ? `pending:${createHash("sha256").update(report.secret!).digest("hex")}` : "";
+    const key = fingerprintKey(ruleId, this.file.path, place, evidence);
     const occurrence = this.seen.get(key) ?? 0;
     this.seen.set(key, occurrence + 1);
-    const fingerprint = createHash("sha256").update(`v${FINGERPRINT_SCHEME}\0${key}\0${occurrence}`).digest("hex").slice(0, 24);
-    return { fingerprint, place: parts.place };
+    const fingerprint = fingerprintOfKey(key, occurrence);
+    if (!random) return { fingerprint, place };
+    return { fingerprint, place, deferred: { ruleId, path: this.file.path, place, value: report.secret!, occurrence } };
   }
 
-  private valueTag(ruleId: string, value: string): string {
-    const key = `${ruleId}\0${value}`;
-    let tag = this.valueTags.get(key);
-    if (tag === undefined) this.valueTags.set(key, (tag = slowValueTag(ruleId, this.file.path, value)));
-    return tag;
-  }
-
-  private partsOf(ruleId: string, report: ScanReport): FingerprintParts {
+  private placeOf(report: ScanReport): string {
     const finder = (this.placeFinder ??= new PlaceFinder(this.file));
     if (report.secret !== undefined) {
       const structural = finder.yamlPath(report.start);
       const name = assignedName(this.file.text, report.start);
-      const place = [structural, name].filter((p) => p !== "").join(" ");
-      return { place, evidence: isMachineGenerated(report.secret) ? `value:${this.valueTag(ruleId, report.secret)}` : "" };
+      return [structural, name].filter((p) => p !== "").join(" ");
     }
     // No matched text: a misconfiguration's span can hold a weak password (`POSTGRES_PASSWORD=postgres`).
     const structural = finder.yamlPath(report.start) || [finder.functionPath(report.start), assignedName(this.file.text, report.start, false)].filter((p) => p !== "").join(" ");
-    return { place: report.place ?? structural, evidence: "" };
+    return report.place ?? structural;
   }
+}
+
+/**
+ * Final fingerprints for deferred ones, with one scrypt per distinct rule, file and value however many findings
+ * share it: one instance per scan.
+ */
+export class FingerprintResolver {
+  /** scrypt costs ~15 ms; the salt is the rule and the file, so a repeated value is hashed once. */
+  private readonly tags = new Map<string, string>();
+
+  resolve(deferred: DeferredFingerprint): string {
+    const tagKey = `${deferred.ruleId}\0${deferred.path}\0${deferred.value}`;
+    let tag = this.tags.get(tagKey);
+    if (tag === undefined) this.tags.set(tagKey, (tag = slowValueTag(deferred.ruleId, deferred.path, deferred.value)));
+    return fingerprintOfKey(fingerprintKey(deferred.ruleId, deferred.path, deferred.place, `value:${tag}`), deferred.occurrence);
+  }
+
+  /** Gives `findings[index]` its final fingerprint for each deferred entry whose index `keep` accepts. */
+  resolveAll(findings: Finding[], deferred: ReadonlyArray<{ index: number; fingerprint: DeferredFingerprint }> | undefined, keep: (index: number) => boolean = () => true): void {
+    for (const entry of deferred ?? []) {
+      const finding = findings[entry.index];
+      if (finding && keep(entry.index)) finding.fingerprint = this.resolve(entry.fingerprint);
+    }
+  }
+}
+
+function fingerprintKey(ruleId: string, path: string, place: string, evidence: string): string {
+  return `${ruleId}\0${path}\0${place}\0${evidence}`;
+}
+
+function fingerprintOfKey(key: string, occurrence: number): string {
+  return createHash("sha256").update(`v${FINGERPRINT_SCHEME}\0${key}\0${occurrence}`).digest("hex").slice(0, 24);
 }
 
 /**
  * scrypt, salted per rule and file: even a value misjudged as random (a long passphrase) costs a guesser
  * milliseconds per try per file, and nothing can be precomputed across repositories. ~15 ms per finding, paid
- * only for random-looking secrets, and cached with the file's findings.
+ * only for random-looking secrets that are reported, and cached with the file's findings.
  */
 function slowValueTag(ruleId: string, path: string, value: string): string {
   return scryptSync(value, `rampart-baseline-v${FINGERPRINT_SCHEME}\0${ruleId}\0${path}`, 16, { N: 4096, r: 8, p: 1 }).toString("hex");

@@ -2,19 +2,21 @@ import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Finding } from "../core/finding.js";
-import type { Scanner } from "./scanner.js";
-
-export interface FileJob {
-  abs: string;
-  rel: string;
-  /** Whether git tracks the file; absent outside a repository. */
-  tracked?: boolean;
-  /** The tree's file list, for files a `needsTree` rule applies to. */
-  tree?: readonly string[];
-}
+import type { Fragment } from "./fragment.js";
+import type { DeferredFingerprints, Scanner } from "./scanner.js";
 
 export type FileOutcome =
-  | { kind: "scanned"; rel: string; bytes: number; findings: Finding[]; cacheKey?: string; cached?: boolean; ruleErrors?: string[] }
+  | {
+      kind: "scanned";
+      rel: string;
+      bytes: number;
+      findings: Finding[];
+      cacheKey?: string;
+      cached?: boolean;
+      ruleErrors?: string[];
+      /** Findings still carrying a provisional fingerprint: whoever reports them resolves these (FingerprintResolver). */
+      deferred?: DeferredFingerprints;
+    }
   | { kind: "skipped"; rel: string; reason: string };
 
 const SNIFF_BYTES = 8192;
@@ -38,35 +40,26 @@ export interface ScanFileContext {
   budgetMs?: number;
 }
 
-/** What a file is, besides its text, for the rules: its path, and repository facts when known. */
-export interface FileFacts {
-  path: string;
-  tracked?: boolean;
-  tree?: readonly string[];
-}
-
 /**
- * Reads, classifies and scans one file. Never throws: every failure becomes a skip with a reason.
- * Synchronous reads on purpose: it runs in a worker (or a CLI with nothing else to do), and one open, fstat,
- * read and close beats the promise API's round trips through the thread pool for many small files.
+ * Reads (when its content is on disk), classifies and scans one fragment. Never throws: every failure becomes a
+ * skip with a reason. Synchronous reads on purpose: it runs in a worker (or a CLI with nothing else to do), and
+ * one open, fstat, read and close beats the promise API's round trips through the thread pool for many small files.
  */
-export function scanOneFile(job: FileJob, context: ScanFileContext): FileOutcome {
+export function scanFragment(fragment: Fragment, context: ScanFileContext): FileOutcome {
+  if (fragment.bytes) return scanBytes(fragment, Buffer.from(fragment.bytes.buffer, fragment.bytes.byteOffset, fragment.bytes.byteLength), context);
+  if (fragment.file === undefined) return { kind: "skipped", rel: fragment.path, reason: "no content" };
   let bytes: Buffer;
   try {
     const limit = Math.min(context.maxFileSize, MAX_TEXT_BYTES);
-    const read = readLimited(job.abs, limit);
-    if (typeof read === "number") return { kind: "skipped", rel: job.rel, reason: tooLarge(read, context.maxFileSize) };
+    const read = readLimited(fragment.file, limit);
+    if (typeof read === "number") return { kind: "skipped", rel: fragment.path, reason: tooLarge(read, context.maxFileSize) };
     bytes = read;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     const reason = code === "EISDIR" || code === "EAGAIN" ? `not a regular file (${code})` : `unreadable (${code})`;
-    return { kind: "skipped", rel: job.rel, reason };
+    return { kind: "skipped", rel: fragment.path, reason };
   }
-  return scanBytes(factsOf(job), bytes, context);
-}
-
-function factsOf(job: FileJob): FileFacts {
-  return { path: job.rel, ...(job.tracked !== undefined ? { tracked: job.tracked } : {}), ...(job.tree ? { tree: job.tree } : {}) };
+  return scanBytes(fragment, bytes, context);
 }
 
 /** The skip reason for a file of `size` bytes over the limit in force. */
@@ -100,7 +93,8 @@ function readLimited(path: string, max: number): Buffer | number {
  * The content checks every mode shares (binary, minified), the cache, then the rules. Never throws: a
  * failure becomes a skip naming the file.
  */
-export function scanBytes(facts: FileFacts, bytes: Buffer, context: ScanFileContext): FileOutcome {
+function scanBytes(fragment: Fragment, bytes: Buffer, context: ScanFileContext): FileOutcome {
+  const facts = { path: fragment.path, ...(fragment.tracked !== undefined ? { tracked: fragment.tracked } : {}), ...(fragment.tree ? { tree: fragment.tree } : {}) };
   const rel = facts.path;
   try {
     if (bytes.length > MAX_TEXT_BYTES) return { kind: "skipped", rel, reason: tooLarge(bytes.length, context.maxFileSize) };
@@ -112,14 +106,15 @@ export function scanBytes(facts: FileFacts, bytes: Buffer, context: ScanFileCont
     const text = decodeText(bytes);
     if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
     const ruleErrors: string[] = [];
-    const findings = context.scanner.scan({ ...facts, text }, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), context.budgetMs ?? FILE_TIME_BUDGET_MS, bytes);
-    return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}) };
+    const deferred: DeferredFingerprints = [];
+    const findings = context.scanner.scan({ ...facts, text }, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), context.budgetMs ?? FILE_TIME_BUDGET_MS, bytes, deferred);
+    return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}), ...(deferred.length > 0 ? { deferred } : {}) };
   } catch (error) {
     return { kind: "skipped", rel, reason: `could not be scanned (${(error as Error)?.message ?? String(error)})` };
   }
 }
 
-function cacheKeyOf(rulesFingerprint: string, facts: FileFacts, bytes: Buffer): string {
+function cacheKeyOf(rulesFingerprint: string, facts: Omit<Fragment, "bytes" | "file">, bytes: Buffer): string {
   const hash = createHash("sha256").update(rulesFingerprint).update("\0").update(facts.path).update("\0");
   hash.update(facts.tracked === undefined ? "?" : facts.tracked ? "t" : "u").update("\0");
   return hash.update(bytes).digest("base64url").slice(0, 27);

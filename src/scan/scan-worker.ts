@@ -2,7 +2,7 @@ import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import type { RuleSetDescription } from "./registry.js";
-import type { FileJob } from "./scan-file.js";
+import type { Fragment } from "./fragment.js";
 
 /** A scan worker: builds its own Scanner from the parent's rule-set description, then scans the files it is sent. */
 export interface WorkerInit {
@@ -21,18 +21,18 @@ const init = workerData as WorkerInit;
 // Enabled before the rule modules are imported, hence the dynamic imports.
 if (init.compileCache) enableCompileCache?.(init.compileCache);
 const { Scanner } = await import("./scanner.js");
-const { scanOneFile } = await import("./scan-file.js");
+const { scanFragment } = await import("./scan-file.js");
 const context = {
   scanner: Scanner.fromDescription(init.ruleSet, { fingerprint: init.rulesFingerprint }),
   maxFileSize: init.maxFileSize,
   ...(init.cache ? { cache: new Map(init.cache) } : {}),
 };
 
-parentPort?.on("message", (message: { id: number; jobs: FileJob[]; close?: boolean }) => {
+parentPort?.on("message", (message: { id: number; jobs: Fragment[]; close?: boolean }) => {
   if (message.close) {
     parentPort?.close();
     return;
   }
-  parentPort?.postMessage({ id: message.id, outcomes: message.jobs.map((job) => scanOneFile(job, context)) });
+  parentPort?.postMessage({ id: message.id, outcomes: message.jobs.map((fragment) => scanFragment(fragment, context)) });
 });
 parentPort?.postMessage({ ready: true });

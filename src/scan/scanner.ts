@@ -3,7 +3,7 @@ import type { Finding } from "../core/finding.js";
 import { redactSecret } from "../core/redact.js";
 import { dedupeFindings } from "./dedupe.js";
 import { contextOf, type FileContext } from "./file-context.js";
-import { FileFingerprints } from "./fingerprint.js";
+import { FileFingerprints, FingerprintResolver, type DeferredFingerprint } from "./fingerprint.js";
 import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
 import { KeywordIndex } from "./keyword-index.js";
 import { position } from "./line-index.js";
@@ -14,6 +14,9 @@ import { isPlaceholder } from "./secrets/placeholder.js";
 export type { RuleSetDescription } from "./registry.js";
 
 type GlobMatcher = (path: string) => boolean;
+
+/** Findings whose fingerprint waits for a salted value tag (fingerprint.ts), by their index in the findings. */
+export type DeferredFingerprints = Array<{ index: number; fingerprint: DeferredFingerprint }>;
 
 /**
  * The scan core (gitleaks' detector, ESLint's Linter): built once from a rule set, it owns everything derived
@@ -81,14 +84,37 @@ export class Scanner {
 
   /** Findings of every rule that applies to the file (file globs and keywords), before dedupe and inline ignores. */
   findings(file: ScanFile, onRuleError: (ruleId: string, error: unknown) => void = () => {}, budgetMs = Number.POSITIVE_INFINITY, bytes?: Uint8Array): Finding[] {
-    const context = contextOf(file);
-    return this.#run(context, this.#applicable(context, bytes), onRuleError, budgetMs);
+    const deferred = new Map<string, DeferredFingerprint>();
+    const findings = this.#findings(contextOf(file), onRuleError, budgetMs, bytes, deferred);
+    resolveNow(deferred, findings);
+    return findings;
   }
 
-  /** The whole per-file pipeline after reading: rules, dedupe of overlapping reports, inline ignores. */
-  scan(file: ScanFile, onRuleError?: (ruleId: string, error: unknown) => void, budgetMs?: number, bytes?: Uint8Array): Finding[] {
+  /**
+   * The whole per-file pipeline after reading: rules, dedupe of overlapping reports, inline ignores. With
+   * `deferred`, random-looking secrets keep a provisional fingerprint and are listed there for the caller to
+   * resolve once it knows which findings it reports (FingerprintResolver); without, they are resolved here.
+   */
+  scan(file: ScanFile, onRuleError?: (ruleId: string, error: unknown) => void, budgetMs?: number, bytes?: Uint8Array, deferred?: DeferredFingerprints): Finding[] {
     const context = contextOf(file);
-    const findings = dedupeFindings(this.findings(context, onRuleError, budgetMs, bytes));
+    const pending = new Map<string, DeferredFingerprint>();
+    const findings = this.#withoutIgnored(context, dedupeFindings(this.#findings(context, onRuleError, budgetMs, bytes, pending)));
+    if (!deferred) {
+      resolveNow(pending, findings);
+      return findings;
+    }
+    findings.forEach((finding, index) => {
+      const fingerprint = pending.get(finding.fingerprint);
+      if (fingerprint) deferred.push({ index, fingerprint });
+    });
+    return findings;
+  }
+
+  #findings(file: FileContext, onRuleError: (ruleId: string, error: unknown) => void = () => {}, budgetMs = Number.POSITIVE_INFINITY, bytes: Uint8Array | undefined, deferred: Map<string, DeferredFingerprint>): Finding[] {
+    return this.#run(file, this.#applicable(file, bytes), onRuleError, budgetMs, deferred);
+  }
+
+  #withoutIgnored(context: FileContext, findings: Finding[]): Finding[] {
     if (findings.length === 0 || !hasInlineDirective(context.text)) return findings;
     const starts = context.lineStarts;
     const lineText = (line: number) => {
@@ -113,7 +139,7 @@ export class Scanner {
     return this.#index.passing(file.text, bytes).filter(inFiles);
   }
 
-  #run(file: FileContext, applicable: number[], onRuleError: (ruleId: string, error: unknown) => void, budgetMs: number): Finding[] {
+  #run(file: FileContext, applicable: number[], onRuleError: (ruleId: string, error: unknown) => void, budgetMs: number, deferred: Map<string, DeferredFingerprint>): Finding[] {
     const timed = budgetMs !== Number.POSITIVE_INFINITY;
     const started = timed ? performance.now() : 0;
     const findings: Finding[] = [];
@@ -136,7 +162,7 @@ export class Scanner {
       }
       for (const report of reports) {
         if (isDocumentationValue(rule, report)) continue;
-        findings.push(toFinding(rule, file, report, (fingerprints ??= new FileFingerprints(file))));
+        findings.push(toFinding(rule, file, report, (fingerprints ??= new FileFingerprints(file)), deferred));
       }
     }
     return findings;
@@ -170,11 +196,21 @@ export function compileGlobs(globs: readonly string[]): GlobMatcher {
   return (path) => included(path) && !excluded(path);
 }
 
-function toFinding(rule: ScanRule, file: FileContext, report: ScanReport, fingerprints: FileFingerprints): Finding {
+/** Gives findings with a provisional fingerprint (a key of `deferred`; unique within a file) their final one. */
+function resolveNow(deferred: Map<string, DeferredFingerprint>, findings: readonly Finding[]): void {
+  if (deferred.size === 0) return;
+  const resolver = new FingerprintResolver();
+  for (const finding of findings) {
+    const fingerprint = deferred.get(finding.fingerprint);
+    if (fingerprint) finding.fingerprint = resolver.resolve(fingerprint);
+  }
+}
+
+function toFinding(rule: ScanRule, file: FileContext, report: ScanReport, fingerprints: FileFingerprints, deferred: Map<string, DeferredFingerprint>): Finding {
   const lines = file.lineStarts;
   const start = position(lines, report.start);
   const end = position(lines, Math.max(report.start, report.end - 1));
-  const { fingerprint, place } = fingerprints.fingerprint(rule, report);
+  const { fingerprint, place, deferred: pending } = fingerprints.fingerprint(rule, report);
   const finding: Finding = {
     ruleId: rule.meta.id,
     category: rule.meta.category === "detect" ? "misconfig" : rule.meta.category,
@@ -192,5 +228,6 @@ function toFinding(rule: ScanRule, file: FileContext, report: ScanReport, finger
   if (report.secret !== undefined) finding.redacted = redactSecret(report.secret);
   if (report.tags && report.tags.length > 0) finding.tags = [...report.tags];
   if (rule.meta.remediation) finding.remediation = rule.meta.remediation;
+  if (pending) deferred.set(fingerprint, pending);
   return finding;
 }

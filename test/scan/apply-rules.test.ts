@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { applyRules, fingerprintOf, matchesGlobs } from "../../src/scan/apply-rules.js";
 import { lineStarts, position } from "../../src/scan/line-index.js";
+import { FingerprintResolver } from "../../src/scan/fingerprint.js";
 import type { ScanRule } from "../../src/scan/rule.js";
+import { Scanner, type DeferredFingerprints } from "../../src/scan/scanner.js";
 
 const tokenRule: ScanRule = {
   meta: { id: "test-token", category: "secret", severity: "high", description: "test token", source: "test", keywords: ["tok_"] },
@@ -70,5 +72,32 @@ describe("placeholders", () => {
   it("are never secret findings, whichever rule matched them", () => {
     const text = "A=tok_xxxxxxxxxxxxxxxxxxxx\nB=tok_abcdefghijklmnopqrst\n";
     expect(applyRules([tokenRule], { path: "x", text })).toEqual([]);
+  });
+});
+
+describe("deferred value tags", () => {
+  const text = "A=tok_q8zr2lmx0vkp7tnb4wyc\nB=tok_q8zr2lmx0vkp7tnb4wyc // rampart:ignore test data\nC=tok_m3kd9wq1xz7vb2hn5tpa\n";
+
+  it("leave a random token's salted tag to the caller, who gets the fingerprint an immediate scan gives", () => {
+    const scanner = new Scanner([tokenRule]);
+    const deferred: DeferredFingerprints = [];
+    const provisional = scanner.scan({ path: "f.env", text }, undefined, undefined, undefined, deferred);
+    const immediate = scanner.scan({ path: "f.env", text });
+    // The ignored line's finding is gone before any tag is computed: two findings, two deferred tags.
+    expect(provisional.map((f) => f.line)).toEqual([1, 3]);
+    expect(deferred.map((d) => d.index)).toEqual([0, 1]);
+    expect(provisional.map((f) => f.fingerprint)).not.toEqual(immediate.map((f) => f.fingerprint));
+    const resolver = new FingerprintResolver();
+    resolver.resolveAll(provisional, deferred);
+    expect(provisional.map((f) => f.fingerprint)).toEqual(immediate.map((f) => f.fingerprint));
+  });
+
+  it("resolve only the findings the caller keeps", () => {
+    const deferred: DeferredFingerprints = [];
+    const findings = new Scanner([tokenRule]).scan({ path: "f.env", text }, undefined, undefined, undefined, deferred);
+    const before = findings.map((f) => f.fingerprint);
+    new FingerprintResolver().resolveAll(findings, deferred, (i) => i === 1);
+    expect(findings[0]!.fingerprint).toBe(before[0]);
+    expect(findings[1]!.fingerprint).not.toBe(before[1]);
   });
 });

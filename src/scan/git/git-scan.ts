@@ -2,10 +2,11 @@ import { UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, type ScanConfig } from "../config.js";
 import { byLocation, type ScanResult } from "../engine.js";
+import { FingerprintResolver } from "../fingerprint.js";
 import { describeRuleSet } from "../registry.js";
 import type { ScanRule } from "../rule.js";
 import { Scanner } from "../scanner.js";
-import { scanBytes, tooLarge, MAX_TEXT_BYTES, type FileOutcome, type ScanFileContext } from "../scan-file.js";
+import { scanFragment, tooLarge, MAX_TEXT_BYTES, type FileOutcome, type ScanFileContext } from "../scan-file.js";
 import { FileFilter } from "../walk/file-filter.js";
 import { findRepoContext } from "../walk/repo-context.js";
 import type { Skipped } from "../walk/walk.js";
@@ -69,6 +70,7 @@ export async function scanChanges(options: ChangesOptions): Promise<ScanResult> 
   const tree = lazyTree(top, setup.filter, options.base === undefined ? undefined : "HEAD");
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
+  const fingerprints = new FingerprintResolver();
   let scanned = 0;
   let bytes = 0;
   try {
@@ -85,7 +87,9 @@ export async function scanChanges(options: ChangesOptions): Promise<ScanResult> 
       for (const e of outcome.ruleErrors ?? []) ruleErrors.push(`${change.path}: ${e}`);
       // Patch and raw listing come from the same diff, file for file; a file with no added lines adds nothing.
       const added = patch.added[index] ?? new Set<number>();
-      findings.push(...outcome.findings.filter((f) => added.has(f.line)));
+      const onAddedLine = (i: number) => added.has(outcome.findings[i]!.line);
+      fingerprints.resolveAll(outcome.findings, outcome.deferred, onAddedLine);
+      findings.push(...outcome.findings.filter((_, i) => onAddedLine(i)));
     }
   } finally {
     setup.blobs.close();
@@ -108,6 +112,7 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
   const setup = setUp(options);
   const { top, skipped } = setup;
   const seen = new Set<string>();
+  const fingerprints = new FingerprintResolver();
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
   const perCommit: Array<{ commit: CommitInfo; changes: RawChange[] }> = [];
@@ -127,10 +132,17 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
       }
       bytes += outcome.bytes;
       for (const e of outcome.ruleErrors ?? []) ruleErrors.push(`${change.path} (commit ${commit.commit.slice(0, 12)}): ${e}`);
+      // Provisional fingerprints compare exactly as final ones do: only introduced findings pay for a value tag.
       const before = outcome.findings.length > 0 ? await findingsBefore(setup, change, tree) : new Set<string>();
-      for (const f of outcome.findings) {
-        if (seen.has(f.fingerprint) || before.has(f.fingerprint)) continue;
+      const introduced = new Set<number>();
+      outcome.findings.forEach((f, i) => {
+        if (seen.has(f.fingerprint) || before.has(f.fingerprint)) return;
         seen.add(f.fingerprint);
+        introduced.add(i);
+      });
+      fingerprints.resolveAll(outcome.findings, outcome.deferred, (i) => introduced.has(i));
+      for (const i of introduced) {
+        const f = outcome.findings[i]!;
         findings.push({ ...f, commit: commit.commit, ...(commit.author ? { author: commit.author } : {}), ...(commit.date ? { date: commit.date } : {}) });
       }
     }
@@ -162,8 +174,7 @@ async function scanBlob(setup: GitScanSetup, change: RawChange, tree: () => Prom
   // A submodule or an object the clone lacks (a partial clone) has no blob to read.
   if (!blob) return { kind: "skipped", rel: change.path, reason: "no content in this clone (submodule or missing object)" };
   if (!blob.bytes) return { kind: "skipped", rel: change.path, reason: tooLarge(blob.size, setup.context.maxFileSize) };
-  const facts = { path: change.path, tracked: true, ...(setup.context.scanner.needsTree(change.path) ? { tree: await tree() } : {}) };
-  return scanBytes(facts, blob.bytes, setup.context);
+  return scanFragment({ path: change.path, bytes: blob.bytes, tracked: true, ...(setup.context.scanner.needsTree(change.path) ? { tree: await tree() } : {}) }, setup.context);
 }
 
 /**

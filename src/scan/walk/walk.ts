@@ -1,3 +1,4 @@
+import type { Fragment } from "../fragment.js";
 import { readdirSync, type Dirent } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { relative, sep } from "node:path";
@@ -18,14 +19,6 @@ export interface WalkOptions {
   repo?: RepoContext;
   /** A filter built by the caller (it is shared with other modes); otherwise one is built from the options above. */
   filter?: FileFilter;
-}
-
-export interface WalkedFile {
-  abs: string;
-  /** Relative to `base`, `/` separators. */
-  rel: string;
-  /** Whether git tracks the file; absent outside a repository. */
-  tracked?: boolean;
 }
 
 export interface Skipped {
@@ -53,7 +46,7 @@ interface Frame {
  * loops become skips. The walk keeps its own stack of directories: nested `yield*` generators cost every
  * file one hop per directory level, which on a deep tree was a good part of the walk.
  */
-export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) => void): AsyncGenerator<WalkedFile> {
+export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) => void): AsyncGenerator<Fragment> {
   const ignoreNames = [GITIGNORE, RAMPARTIGNORE];
   const filter =
     options.filter ??
@@ -107,7 +100,7 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
    * What to do with one entry: a file to yield, a directory to descend into, or nothing (skipped). `rel` is
    * relative to `base`; `relOf` turns a walk-relative path into it without path.relative per entry.
    */
-  async function visit(abs: string, walkRel: string, rel: string, kind: Entry["kind"], stack: IgnoreStack): Promise<WalkedFile | "dir" | undefined> {
+  async function visit(abs: string, walkRel: string, rel: string, kind: Entry["kind"], stack: IgnoreStack): Promise<Fragment | "dir" | undefined> {
     const topRel = topRelOf(walkRel);
     const verdict = filter.judge(topRel, rel, kind === "dir", stack);
     if (!verdict.scan) {
@@ -138,10 +131,10 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       }
     }
     const tracked = filter.tracked(topRel);
-    return tracked === undefined ? { abs, rel } : { abs, rel, tracked };
+    return tracked === undefined ? { path: rel, file: abs } : { path: rel, file: abs, tracked };
   }
 
-  async function* walkTree(root: string): AsyncGenerator<WalkedFile> {
+  async function* walkTree(root: string): AsyncGenerator<Fragment> {
     const rootRel = toRel(root);
     const relOf = (walkRel: string) => (rootRel === "." ? walkRel : `${rootRel}/${walkRel}`);
     top = repo?.top ?? root;

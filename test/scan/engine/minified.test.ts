@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scanBytes } from "../../../src/scan/scan-file.js";
+import { scanFragment } from "../../../src/scan/scan-file.js";
 import { Scanner } from "../../../src/scan/scanner.js";
 
 const context = { scanner: new Scanner([], { fingerprint: "test" }), maxFileSize: 10 * 1024 * 1024 };
@@ -8,14 +8,14 @@ const lines = (count: number, width: number) => Buffer.from(Array.from({ length:
 
 describe("minified or generated files", () => {
   it("are skipped when the average line is longer than 1,000 characters (newlines counted), and scanned otherwise", () => {
-    expect(scanBytes({ path: "a.js" }, lines(8, 1000), context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/minified/) });
-    expect(scanBytes({ path: "b.js" }, lines(8, 999), context)).toMatchObject({ kind: "scanned" });
-    expect(scanBytes({ path: "c.js" }, lines(5000, 40), context)).toMatchObject({ kind: "scanned" });
-    expect(scanBytes({ path: "d.js" }, Buffer.from("y".repeat(200_000)), context)).toMatchObject({ kind: "skipped" });
+    expect(scanFragment({ path: "a.js", bytes: lines(8, 1000) }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/minified/) });
+    expect(scanFragment({ path: "b.js", bytes: lines(8, 999) }, context)).toMatchObject({ kind: "scanned" });
+    expect(scanFragment({ path: "c.js", bytes: lines(5000, 40) }, context)).toMatchObject({ kind: "scanned" });
+    expect(scanFragment({ path: "d.js", bytes: Buffer.from("y".repeat(200_000)) }, context)).toMatchObject({ kind: "skipped" });
   });
 
   it("weigh the whole file: short lines first do not hide a long tail", () => {
     const mixed = Buffer.concat([lines(3, 10), Buffer.from("\n"), Buffer.from("z".repeat(50_000))]);
-    expect(scanBytes({ path: "e.js" }, mixed, context)).toMatchObject({ kind: "skipped" });
+    expect(scanFragment({ path: "e.js", bytes: mixed }, context)).toMatchObject({ kind: "skipped" });
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { walkFiles, type Skipped } from "../../../src/scan/walk/walk.js";
 import { scanPaths } from "../../../src/scan/engine.js";
-import { scanOneFile } from "../../../src/scan/scan-file.js";
+import { scanFragment } from "../../../src/scan/scan-file.js";
 import { loadScanRules } from "../../../src/scan/registry.js";
 import { Scanner } from "../../../src/scan/scanner.js";
 import { githubToken, tempDir } from "./fixtures.js";
@@ -16,7 +16,7 @@ afterEach(() => tmp.cleanup());
 async function walk(dir: string, extra: Partial<Parameters<typeof walkFiles>[0]> = {}) {
   const skipped: Skipped[] = [];
   const files: string[] = [];
-  for await (const f of walkFiles({ roots: [dir], base: dir, gitignore: true, ...extra }, (s) => skipped.push(s))) files.push(f.rel);
+  for await (const f of walkFiles({ roots: [dir], base: dir, gitignore: true, ...extra }, (s) => skipped.push(s))) files.push(f.path);
   return { files: files.sort(), skipped };
 }
 
@@ -119,13 +119,13 @@ describe("scanPaths on awkward files", () => {
   });
 });
 
-describe("scanOneFile", () => {
+describe("scanFragment", () => {
   it("turns a file that vanished after the walk listed it, or a directory in its place, into a skip", () => {
     const context = { scanner: new Scanner(loadScanRules(), { fingerprint: "t" }), maxFileSize: 1024 };
-    expect(scanOneFile({ abs: join(tmp.dir, "gone.txt"), rel: "gone.txt" }, context)).toEqual({ kind: "skipped", rel: "gone.txt", reason: "unreadable (ENOENT)" });
+    expect(scanFragment({ path: "gone.txt", file: join(tmp.dir, "gone.txt") }, context)).toEqual({ kind: "skipped", rel: "gone.txt", reason: "unreadable (ENOENT)" });
     mkdirSync(join(tmp.dir, "now-a-dir"));
-    expect(scanOneFile({ abs: join(tmp.dir, "now-a-dir"), rel: "now-a-dir" }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
+    expect(scanFragment({ path: "now-a-dir", file: join(tmp.dir, "now-a-dir") }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
     execFileSync("mkfifo", [join(tmp.dir, "fifo")]);
-    expect(scanOneFile({ abs: join(tmp.dir, "fifo"), rel: "fifo" }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
+    expect(scanFragment({ path: "fifo", file: join(tmp.dir, "fifo") }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
   });
 });
