@@ -255,6 +255,23 @@ export async function closeApps(apps: AppInstance[]): Promise<void> {
   }
 }
 
+/**
+ * When each instance first enforces a block on `ip`, checked every millisecond from the call on: the moment the
+ * block arrives, not when a test gets round to looking (its own waits would add their lag on a busy machine).
+ * Undefined for an instance that has not seen it within `timeoutMs`.
+ */
+export async function whenBlocked(apps: AppInstance[], ip: string, timeoutMs = 5000): Promise<Array<number | undefined>> {
+  const seen: Array<number | undefined> = apps.map(() => undefined);
+  const until = performance.now() + timeoutMs;
+  while (seen.includes(undefined) && performance.now() < until) {
+    apps.forEach((app, i) => {
+      if (seen[i] === undefined && app.middleware.guard.blocked({ ip })) seen[i] = performance.now();
+    });
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return seen;
+}
+
 /** A GET with an API key from a given client address (the apps trust X-Forwarded-For from loopback). */
 export async function get(app: AppInstance, key: string, ip?: string): Promise<number> {
   const headers: Record<string, string> = { "x-api-key": key };
