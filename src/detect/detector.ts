@@ -211,11 +211,13 @@ export class Detector {
   }
 
   private triggersFor(event: AccessEvent): TriggerSet {
-    // A number, not a string built per event: status (0-999 from any app) times the few auth results.
-    const key = event.status * 16 + (event.auth === undefined ? 15 : AUTH_RESULTS.indexOf(event.auth) & 15);
+    // A number, not a string built per event: status (0-999 from any app) times the few auth results, and
+    // whether the event has a user agent, a body excerpt and a principal (triggers that need one are not tried).
+    const has = (event.userAgent !== undefined ? 1 : 0) | (event.body !== undefined ? 2 : 0) | (event.principal ? 4 : 0);
+    const key = (event.status * 16 + (event.auth === undefined ? 15 : AUTH_RESULTS.indexOf(event.auth) & 15)) * 8 + has;
     let set = this.triggerSets.get(key);
     if (set) return set;
-    const possible = this.triggers.filter((t) => admits(t.trigger.match, event.status, event.auth));
+    const possible = this.triggers.filter((t) => admits(t.trigger.match, event.status, event.auth, has));
     set = { threshold: possible.filter((t) => t.trigger.kind === "threshold"), baseline: possible.filter((t) => t.trigger.kind === "baseline") };
     // Statuses are numbers a client cannot choose freely (the app answers them), and auth results a fixed
     // set; still, keep the memo bounded.
@@ -474,10 +476,16 @@ export function pairKey(event: Pick<AccessEvent, "ip" | "principal">): string | 
   return flatKey("pn:", boundedKey(event.principal), "@", networkKey(event.ip));
 }
 
-/** Whether a trigger's status and auth filters let an event with these values through (the rest is checked per event). */
-function admits(match: ThresholdTrigger["match"], status: number, auth: string | undefined): boolean {
+/**
+ * Whether a trigger's status and auth filters let an event with these values through, and the event has the
+ * user agent, body and principal the trigger needs (`has`: bits 1, 2, 4); the rest is checked per event.
+ */
+function admits(match: ThresholdTrigger["match"], status: number, auth: string | undefined, has: number): boolean {
   if (match.status && !match.status.includes(status)) return false;
   if (match.auth && (auth === undefined || !(match.auth as readonly string[]).includes(auth))) return false;
+  if (match.userAgent && !(has & 1)) return false;
+  if (match.body && !(has & 2)) return false;
+  if (match.requirePrincipal && !(has & 4)) return false;
   return true;
 }
 
