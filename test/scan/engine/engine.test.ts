@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -34,6 +35,21 @@ describe("scanPaths", () => {
     expect(pooled.findings).toEqual(single.findings);
     expect(pooled.scanned).toBe(260);
     expect(pooled.skipped).toEqual(single.skipped);
+  });
+
+  it("tells worker threads whether git tracks a file: an untracked env file is not reported as committed", async () => {
+    plantTree(20);
+    const env = `DATABASE_PASSWORD=${randomChars(24)}\n`;
+    tmp.write("deploy/.env.production", env);
+    execFileSync("git", ["init", "-q"], { cwd: tmp.dir });
+    execFileSync("git", ["add", "."], { cwd: tmp.dir });
+    execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "init"], { cwd: tmp.dir });
+    tmp.write("local/.env.production", env);
+    const committed = (result: Awaited<ReturnType<typeof scanPaths>>) => result.findings.filter((f) => f.ruleId === "env-file-committed").map((f) => f.path);
+    const single = await scanPaths({ cwd: tmp.dir, jobs: 1, cache: false });
+    const pooled = await scanPaths({ cwd: tmp.dir, jobs: 2, cache: false, poolThreshold: 1 });
+    expect(committed(single)).toEqual(["deploy/.env.production"]);
+    expect(committed(pooled)).toEqual(["deploy/.env.production"]);
   });
 
   it("serves an unchanged rescan from the content-hash cache, and rescans a changed file", async () => {
