@@ -45,6 +45,8 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const batch = new EventBatch(guard);
   // Called once per finished response that passed through this middleware (see watchFinish).
   const authPaths = options.authPaths ?? DEFAULT_AUTH_PATHS;
+  // No proxy trusted (the default): the address is the TCP peer's, and no forwarding header needs reading.
+  const peerOnly = (options.trustProxy ?? false) === false;
   // The secret rules are only loaded when events leave the process.
   if (options.onEvent) loadRedactor(guard);
   const record = (res: ServerResponse, pending: Pending, aborted?: boolean): void => {
@@ -64,7 +66,7 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const middleware = ((req, res, next) => {
     let ip = "unknown";
     try {
-      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || guard.clientAddress({ peer: peerOf(req), forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || clientAddressOf(guard, req, peerOnly);
       const early = safeIdentify(options, req, guard);
       watchFinish(res, { req, ip, early, record });
       watchAbort(req, res);
@@ -259,6 +261,13 @@ function announcedOnChannel(res: object): boolean {
     lastPrototype = prototype;
   }
   return lastAnnounced;
+}
+
+/** The client address under the guard's trust-proxy setting; with no proxy trusted, the headers are not read. */
+function clientAddressOf(guard: Guard, req: IncomingMessage, peerOnly: boolean): string {
+  const peer = peerOf(req);
+  if (peerOnly) return guard.clientAddress({ peer });
+  return guard.clientAddress({ peer, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
 }
 
 const PEER = Symbol("rampart.peer");
