@@ -3,6 +3,7 @@ import type { Finding } from "../../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, type ScanConfig } from "../config.js";
 import { byLocation, type ScanResult } from "../engine.js";
 import { FingerprintResolver } from "../fingerprint.js";
+import type { Fragment } from "../fragment.js";
 import { describeRuleSet } from "../registry.js";
 import type { ScanRule } from "../rule.js";
 import { Scanner } from "../scanner.js";
@@ -167,6 +168,17 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
 
 /** One changed file through the filter, the size cap and the shared content checks; undefined when ignored. */
 async function scanBlob(setup: GitScanSetup, change: RawChange, tree: () => Promise<string[]>): Promise<FileOutcome | undefined> {
+  const fragment = await fragmentOf(setup, change, tree);
+  if (fragment === undefined || "kind" in fragment) return fragment;
+  return scanFragment(fragment, setup.context);
+}
+
+/**
+ * The git sources' side: a changed path as a fragment, as the walk yields one for a file on disk (the blob's
+ * bytes, tracked, the tree's list when a rule needs it), or the skip that stops it first; undefined when the
+ * file filter ignores the path silently.
+ */
+async function fragmentOf(setup: GitScanSetup, change: RawChange, tree: () => Promise<string[]>): Promise<Fragment | FileOutcome | undefined> {
   const verdict = setup.filter.judgeTracked(change.path);
   if (!verdict.scan) return verdict.reason ? { kind: "skipped", rel: change.path, reason: verdict.reason } : undefined;
   const limit = Math.min(setup.context.maxFileSize, MAX_TEXT_BYTES);
@@ -174,7 +186,7 @@ async function scanBlob(setup: GitScanSetup, change: RawChange, tree: () => Prom
   // A submodule or an object the clone lacks (a partial clone) has no blob to read.
   if (!blob) return { kind: "skipped", rel: change.path, reason: "no content in this clone (submodule or missing object)" };
   if (!blob.bytes) return { kind: "skipped", rel: change.path, reason: tooLarge(blob.size, setup.context.maxFileSize) };
-  return scanFragment({ path: change.path, bytes: blob.bytes, tracked: true, ...(setup.context.scanner.needsTree(change.path) ? { tree: await tree() } : {}) }, setup.context);
+  return { path: change.path, bytes: blob.bytes, tracked: true, ...(setup.context.scanner.needsTree(change.path) ? { tree: await tree() } : {}) };
 }
 
 /**
