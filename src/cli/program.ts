@@ -105,7 +105,7 @@ export function buildProgram(context: CommandContext, registrars: readonly Regis
       writeErr,
     });
   for (const register of registrars) register(program, context);
-  program.commands.forEach((c) => inheritParseBehaviour(c, context, writeErr));
+  for (const c of program.commands) inheritParseBehaviour(c, context, writeErr);
   return program;
 }
 
@@ -114,5 +114,6 @@ function inheritParseBehaviour(command: Command, context: CommandContext, writeE
     writeOut: (s) => context.io.stdout.write(s),
     writeErr,
   });
-  command.commands.forEach((c) => inheritParseBehaviour(c, context, writeErr));
+  for (const c of command.commands) inheritParseBehaviour(c, context, writeErr);
+
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, renameSync, rmSync, type Stats, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { ConfigError, RampartError } from "./errors.js";
 
@@ -83,7 +83,8 @@ export function assertNoSymlinkBelow(root: string, rel: string): void {
   let current = root;
   for (const [index, part] of parts.entries()) {
     current = join(current, part);
-    let info;
+    let info: Stats;
+
     try {
       info = lstatSync(current);
     } catch {

@@ -93,8 +93,10 @@ export function schemaCheck(schema: AnySchema): (source: YamlSource) => YamlProb
   // made every CLI start (even --version) pay for schemas the command never reads.
   let compiled: ReturnType<Ajv["compile"]> | undefined;
   return (source) => {
-    const validate = (compiled ??= ajv().compile(schema));
+    compiled ??= ajv().compile(schema);
+    const validate = compiled;
     if (validate(source.value)) return [];
+
     return (validate.errors ?? []).map((e) => ({
       file: source.file,
       line: source.lineOf(e.keyword === "additionalProperties" ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath),

@@ -170,7 +170,10 @@ export class Detector {
       const hit = this.hitOf(t, event, at);
       const counted = hit && this.countLocally(hit);
       const alert = counted && this.decide(hit, counted);
-      if (alert) (alerts ??= []).push(alert);
+      if (alert) {
+        alerts ??= [];
+        alerts.push(alert);
+      }
     }
     // Almost every event raises nothing: share one empty result instead of allocating one per event.
     return this.baselineAlerts(set, event, at, alerts) ?? NO_ALERTS;
@@ -389,7 +392,10 @@ export class Detector {
   private baselineAlerts(set: TriggerSet, event: AccessEvent, at: number, alerts: Alert[] | undefined): Alert[] | undefined {
     for (const t of set.baseline) {
       const alert = this.baselineOf(t, event, at);
-      if (alert) (alerts ??= []).push(alert);
+      if (alert) {
+        alerts ??= [];
+        alerts.push(alert);
+      }
     }
     return alerts;
   }

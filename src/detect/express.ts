@@ -150,7 +150,7 @@ const DEFAULT_AUTH_PATHS = ["/api/", "/auth/", "/login"];
  * carry credentials or go to authentication and API paths, so the page where a person fixes a key stays open.
  */
 function refused<B extends { scope?: string }>(block: B | undefined, req: IncomingMessage, authPaths: readonly string[]): B | undefined {
-  if (!block || block.scope !== "auth") return block;
+  if (block?.scope !== "auth") return block;
   if (req.headers.authorization || req.headers["x-api-key"]) return block;
   const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? "/";
   return authPaths.some((p) => url.startsWith(p)) ? block : undefined;
@@ -163,7 +163,9 @@ const waiting: Array<() => void> = [];
 const MAX_WAITING = 1024;
 
 function loadRedactor(guard: Guard): void {
-  loading ??= import("../scan/redact-text.js").then(
+  if (loading) return;
+  loading = import("../scan/redact-text.js").then(
+
     (m) => {
       redactor = m.redactSecretsInText;
     },

@@ -73,7 +73,8 @@ function validateCluster(fields: Record<string, unknown>): void {
   for (const key of Object.keys(fields)) if (key !== "cluster") throw storeError(`unknown option store.redis.${key} (a cluster takes only cluster: [urls]; put the password in the URLs)`);
   const nodes = fields.cluster;
   if (!Array.isArray(nodes) || nodes.length === 0) throw storeError("store.redis.cluster must be a non-empty list of redis:// or rediss:// node URLs");
-  nodes.forEach((url, i) => validateUrl(url, `store.redis.cluster[${i}]`));
+  for (const [i, url] of nodes.entries()) validateUrl(url, `store.redis.cluster[${i}]`);
+
   const schemes = new Set(nodes.map((url: string) => url.slice(0, url.indexOf(":"))));
   if (schemes.size > 1) throw storeError("store.redis.cluster mixes redis:// and rediss:// nodes; a cluster uses TLS on every node or on none");
 }

@@ -8,6 +8,7 @@ export function terminalSafe(text: string): string {
 }
 
 // C0 controls (but tab), DEL, C1 controls, and the Unicode bidi embedding/override/isolate characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matches the control characters that must not reach a terminal raw
 const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, "g");
 

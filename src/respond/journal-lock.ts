@@ -17,7 +17,10 @@ export async function withJournalLock<T>(file: string, write: (stillHeld: () => 
   let compromised = false;
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(file, { ...LOCK_OPTIONS, onCompromised: () => void (compromised = true) });
+    release = await lockfile.lock(file, { ...LOCK_OPTIONS, onCompromised: () => {
+      compromised = true;
+    } });
+
   } catch (error) {
     throw new RampartError(`could not lock the journal for writing (${(error as Error).message}); another writer may be stuck: if no rampart incident command is running, remove ${file}.lock and retry`, { file });
   }

@@ -105,7 +105,8 @@ export function readJournal(file: string, options: JournalOptions & { expectHead
   const entries: JournalEntry[] = [];
   const macState = { seen: false };
   // The last piece is either "" after the final newline or a torn entry.
-  lines.slice(0, -1).forEach((raw, i) => checkLine(raw, i + 1, entries, problems, options.key, macState));
+  for (const [i, raw] of lines.slice(0, -1).entries()) checkLine(raw, i + 1, entries, problems, options.key, macState);
+
   if (text.length > 0 && !text.endsWith("\n")) problems.push({ line: lines.length, message: "the last entry is incomplete (torn write, e.g. a crash while appending)" });
   const head = { entries: entries.length, last: entries.at(-1)?.hash ?? "" };
   if (existsSync(file)) problems.push(...headProblems(file, head, options.key));

@@ -9,7 +9,8 @@ export function renderResponseGuide(playbooks: Playbook[]): string {
     lines.push(`## ${p.title}`, "", p.summary, "", "| severity | when |", "|---|---|");
     for (const [level, when] of Object.entries(p.severity)) lines.push(`| ${level} | ${when} |`);
     lines.push("", "| # | phase | step | owner |", "|---|---|---|---|");
-    p.steps.forEach((s, i) => lines.push(`| ${i + 1} | ${s.phase} | ${s.title} | ${s.owner} |`));
+    for (const [i, s] of p.steps.entries()) lines.push(`| ${i + 1} | ${s.phase} | ${s.title} | ${s.owner} |`);
+
     lines.push("");
   }
   return `${lines.join("\n")}`;

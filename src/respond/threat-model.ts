@@ -117,7 +117,8 @@ export function checkThreatModel(dir = THREAT_MODEL_DIR): { model: ThreatModel; 
   const broken = new Set<Control>();
   const assets = new Set(model.assets.map((a) => a.id));
   model.threats.forEach((t, i) => {
-    t.assets.forEach((a, j) => assets.has(a) || problems.push(at(source, `/threats/${i}/assets/${j}`, `threat ${t.id}: unknown asset "${a}"`)));
+    for (const [j, a] of t.assets.entries()) if (!assets.has(a)) problems.push(at(source, `/threats/${i}/assets/${j}`, `threat ${t.id}: unknown asset "${a}"`));
+
     t.controls.forEach((c, j) => {
       const why = unresolved(c, known);
       if (!why) return;

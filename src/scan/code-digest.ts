@@ -18,7 +18,9 @@ let digest: string | undefined;
 
 /** Hash of the scan code (compiled or source, whichever runs) and the rule packages' versions; once per process. */
 export function scanCodeDigest(): string {
-  return (digest ??= createHash("sha256").update(codeDigest(SCAN_CODE_DIR)).update("\0").update(packageVersions(RULE_PACKAGES).join("\n")).digest("hex"));
+  digest ??= createHash("sha256").update(codeDigest(SCAN_CODE_DIR)).update("\0").update(packageVersions(RULE_PACKAGES).join("\n")).digest("hex");
+  return digest;
+
 }
 
 /** Hash of every .js/.ts file below `dir` (names and bytes, in a stable order). */

@@ -366,7 +366,8 @@ async function* scanInPool(files: AsyncGenerator<Fragment>, started: StartedWork
  * Asks workers to finish instead of terminate(): terminating a worker can abort the whole process on some
  * Node builds (a V8 check failure seen under test runners).
  */
-function stopWorkers(workers: readonly Worker[]): Promise<void[]> {
+function stopWorkers(workers: readonly Worker[]): Promise<unknown> {
+
   return Promise.all(
     workers.map(
       (w) =>

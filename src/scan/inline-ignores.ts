@@ -32,7 +32,7 @@ function directiveFor(line: number, lineText: (line: number) => string | undefin
   const here = IGNORE.exec(same);
   if (here && !here[1]) return { reason: reasonOf(here[2] ?? "") };
   const before = line > 1 ? IGNORE.exec(lineText(line - 1) ?? "") : null;
-  if (before && before[1]) return { reason: reasonOf(before[2] ?? "") };
+  if (before?.[1]) return { reason: reasonOf(before[2] ?? "") };
   return undefined;
 }
 

@@ -80,6 +80,7 @@ export class KeywordIndex {
     const key = text.length < 3 ? 0 : trigram(codes[anchor]!, codes[anchor + 1]!, codes[anchor + 2]!);
     // The table holds up to 65,535 trigrams (a custom rule set could bring more).
     const tableFull = this.slotOf[key] === 0 && this.slotKeywords.length >= 0xffff;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of printable ASCII and below, to spot non-ASCII keywords
     if (text.length < 3 || /[^\x00-\x7e]/.test(text) || tableFull) {
       this.others.push(id);
       this.keywordSlot.push(-1);

@@ -13,7 +13,9 @@ const randomToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 3
 const dirs: string[] = [];
 /** Where the generated workflow installs Rampart from (Rampart is not on npm); the runner test installs a real one. */
 const SOURCE = ["--package", `git+https://github.com/example/rampart.git#${"0".repeat(40)}`];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function sampleRepo() {
   const dir = mkdtempSync(join(tmpdir(), "rampart-init-"));
@@ -24,7 +26,10 @@ function sampleRepo() {
     mkdirSync(join(dir, file, ".."), { recursive: true });
     writeFileSync(join(dir, file), text);
   };
-  const commit = (message: string) => (git("add", "-A"), git("commit", "-q", "-m", message));
+  const commit = (message: string) => {
+    git("add", "-A");
+    return git("commit", "-q", "-m", message);
+  };
   write("package.json", `{ "name": "my-agent", "type": "module" }\n`);
   write("src/index.js", `import express from "express";\nconst app = express();\napp.get("/health", (_req, res) => res.send("ok"));\napp.listen(3000, "127.0.0.1");\n`);
   commit("an agent server");

@@ -18,7 +18,7 @@ const dirs: string[] = [];
 let registry: Server | undefined;
 afterAll(() => {
   registry?.close();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const temp = (name: string) => {

@@ -77,7 +77,9 @@ function expectNoSecret(where: string, text: string): void {
 }
 
 const servers: Server[] = [];
-afterAll(() => servers.forEach((s) => s.close()));
+afterAll(() => {
+  for (const s of servers) s.close();
+});
 
 describe("one redaction for every record: each planted secret kind through each path", () => {
   it("has every kind to plant", () => {
@@ -128,13 +130,20 @@ describe("one redaction for every record: each planted secret kind through each 
     const receiver = createServer((req, res) => {
       let text = "";
       req.on("data", (d: Buffer) => (text += d.toString()));
-      req.on("end", () => (bodies.push(text), res.writeHead(204).end()));
+      req.on("end", () => {
+        bodies.push(text);
+        res.writeHead(204).end();
+      });
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     servers.push(receiver);
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     let logged = "";
-    const logger = pino({ level: "info" }, new Writable({ write: (chunk: Buffer, _e, done) => ((logged += chunk.toString()), done()) }));
+    const logger = pino({ level: "info" }, new Writable({ write: (chunk: Buffer, _e, done) => {
+          logged += chunk.toString();
+          done();
+        },
+      }));
     const sinks = (["json", "slack", "discord"] as const).map((format) => webhookSink({ url: hook, format, dedupeWindow: "1s" }));
     const middleware = suspiciousAccess({ logger, sinks });
     const app = express();

@@ -14,13 +14,17 @@ describe("rules that survive one shared server key", () => {
     const benign = ["203.0.113.10", "198.51.100.20", "2001:db8:aa::5", "127.0.0.1", "::1"];
     const alerts = [];
     let t = 0;
+    const advance = (ms: number) => {
+      t += ms;
+      return t;
+    };
     // The UI, the SDK, a monitor and the server itself use the key for ten minutes...
-    for (let minute = 0; minute < 10; minute++) for (const ip of benign) alerts.push(...detector.observe(ok(ip, (t += 1000))));
+    for (let minute = 0; minute < 10; minute++) for (const ip of benign) alerts.push(...detector.observe(ok(ip, advance(1000))));
     expect(alerts).toEqual([]);
     // ...then the stolen key shows up from twelve IPv6 /64s, while the benign clients keep working.
     for (let i = 1; i <= 12; i++) {
-      alerts.push(...detector.observe(ok(`2001:db8:${i}:9::1`, (t += 2000))));
-      for (const ip of benign) alerts.push(...detector.observe(ok(ip, (t += 100))));
+      alerts.push(...detector.observe(ok(`2001:db8:${i}:9::1`, advance(2000))));
+      for (const ip of benign) alerts.push(...detector.observe(ok(ip, advance(100))));
     }
     const sharing = alerts.filter((a) => a.rule === "token-sharing");
     expect(sharing).toHaveLength(1);

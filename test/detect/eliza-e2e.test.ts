@@ -148,8 +148,12 @@ interface ToolRun {
 async function tool(name: string, args: string[], seconds: number): Promise<ToolRun> {
   const child = spawn(name, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HOME: tmpdir() } });
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));
-  child.stderr!.on("data", (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));
+  child.stdout!.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
   const timer = setTimeout(() => child.kill("SIGKILL"), seconds * 1000);
   const [code] = (await once(child, "exit")) as [number | null];
   clearTimeout(timer);
@@ -309,7 +313,9 @@ async function startEliza(out: string): Promise<RunningEliza> {
   });
   cleanups.push(() => child.exitCode === null && child.kill("SIGKILL"));
   let log = "";
-  child.stderr!.on("data", (d: Buffer) => void (log = (log + d.toString()).slice(-4000)));
+  child.stderr!.on("data", (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`elizaOS server did not start in 90 s: ${log}`)), 90_000);
     child.stdout!.on("data", (d: Buffer) => {

@@ -96,8 +96,14 @@ describe("rampart/socket.io: connection auth failures feed the same rules", () =
   function attempt(base: string, token: string): Promise<string> {
     return new Promise((resolve) => {
       const socket = connect(base, { auth: { token }, reconnection: false, transports: ["websocket"] });
-      socket.on("welcome", () => (socket.close(), resolve("connected")));
-      socket.on("connect_error", (error) => (socket.close(), resolve(error.message)));
+      socket.on("welcome", () => {
+        socket.close();
+        resolve("connected");
+      });
+      socket.on("connect_error", (error) => {
+        socket.close();
+        resolve(error.message);
+      });
     });
   }
 

@@ -76,8 +76,8 @@ export function twoHourLog(seed = 7): TwoHourLog {
   // A roaming user on three addresses.
   const roaming = ["203.0.113.50", "198.18.0.77", "2001:db8:77::5"];
   benignPrincipals.add("user:carol");
-  roaming.forEach((ip) => benignIps.add(ip));
-  for (let at = 0, i = 0; at < 2 * HOUR; at += 45_000, i++) {
+  for (const ip of roaming) benignIps.add(ip);
+  for (let at = 0; at < 2 * HOUR; at += 45_000) {
     push(at, { ip: roaming[Math.floor(at / (40 * 60_000))]!, method: "GET", path: "/api/workspaces/acme/agents", status: 200, principal: "user:carol", tenant: "acme", auth: "ok", userAgent: BROWSER });
   }
 

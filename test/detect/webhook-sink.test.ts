@@ -27,7 +27,9 @@ async function receiver(answers: Array<{ status: number; headers?: Record<string
 }
 
 const servers: Server[] = [];
-afterEach(() => servers.splice(0).forEach((s) => s.close()));
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
 
 let seq = 0;
 function alert(over: Partial<Alert> = {}): Alert {
@@ -152,7 +154,7 @@ describe("webhook sinks", () => {
     const middleware = suspiciousAccess({ logger, sinks: [sink] });
     const app = express();
     app.use(middleware);
-    app.use((req, res) => {
+    app.use((_req, res) => {
       res.locals.rampart = { auth: "invalid" };
       res.status(401).end();
     });

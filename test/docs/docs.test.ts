@@ -17,7 +17,9 @@ import { docCommands, docScript, type DocCommand } from "./doc-commands.js";
  */
 const PAGES = ["ci-gate.md", "responder.md", "operator.md", "security-lead.md"];
 const work: string[] = [];
-afterAll(() => work.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of work) rmSync(d, { recursive: true, force: true });
+});
 
 function installThisCheckout(c: DocCommand): DocCommand {
   return { ...c, text: c.text.replace(/npm install (--save-dev )?rampart\b/, (_m, dev: string | undefined) => `npm install ${dev ?? ""}--prefer-offline --no-audit --no-fund "file:${repoRoot}"`) };

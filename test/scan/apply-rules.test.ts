@@ -22,7 +22,11 @@ describe("applyRules", () => {
 
   it("skips rules whose keywords are absent", () => {
     let calls = 0;
-    const counting: ScanRule = { ...tokenRule, check: (f) => (calls++, tokenRule.check(f)) };
+    const counting: ScanRule = { ...tokenRule, check: (f) => {
+        calls++;
+        return tokenRule.check(f);
+      },
+    };
     applyRules([counting], { path: "x.txt", text: "nothing here" });
     expect(calls).toBe(0);
   });

@@ -113,7 +113,7 @@ function walk(schema: Schema, value: unknown, pointer: string, out: string[]): v
   const variants = variantsOf(schema);
   if (Array.isArray(value)) {
     const items = variants.map((v) => v.items).filter((s): s is Schema => Boolean(s));
-    if (items.length > 0) value.forEach((item, i) => walk({ anyOf: items }, item, `${pointer}/${i}`, out));
+    if (items.length > 0) for (const [i, item] of value.entries()) walk({ anyOf: items }, item, `${pointer}/${i}`, out);
     return;
   }
   if (value === null || typeof value !== "object") return;
@@ -121,7 +121,10 @@ function walk(schema: Schema, value: unknown, pointer: string, out: string[]): v
   let open = variants.every((v) => !v.properties && v.additionalProperties === undefined);
   const extra: Schema[] = [];
   for (const v of variants) {
-    for (const [k, s] of Object.entries(v.properties ?? {})) (properties[k] ??= []).push(s);
+    for (const [k, s] of Object.entries(v.properties ?? {})) {
+      properties[k] ??= [];
+      properties[k].push(s);
+    }
     if (v.additionalProperties === true) open = true;
     else if (v.additionalProperties && typeof v.additionalProperties === "object") extra.push(v.additionalProperties);
   }

@@ -32,10 +32,19 @@ export function registerIncident(program: Command, context: CommandContext): voi
     }));
 
   incident.command("note").description("add a note to the timeline (secrets are redacted)").argument("<id>").argument("<text>").option("--dir <dir>", DIR_HELP, "incidents")
-    .action((id: string, text: string, o: { dir: string }) => context.run(async () => (await addNote(dirOf(o), id, text, journal()), ExitCode.clean)));
+    .action((id: string, text: string, o: { dir: string }) =>
+      context.run(async () => {
+        await addNote(dirOf(o), id, text, journal());
+        return ExitCode.clean;
+      }));
 
   incident.command("close").description("close the incident").argument("<id>").option("--note <text>", "closing summary").option("--dir <dir>", DIR_HELP, "incidents")
-    .action((id: string, o: { note?: string; dir: string }) => context.run(async () => (await closeIncident(dirOf(o), id, o.note, journal()), ExitCode.clean)));
+    .action((id: string, o: { note?: string; dir: string }) =>
+      context.run(async () => {
+        await closeIncident(dirOf(o), id, o.note, journal());
+        return ExitCode.clean;
+      }));
+
 
   incident.command("status").description("steps done, what is next, who owns it, elapsed time").argument("<id>").option("--dir <dir>", DIR_HELP, "incidents")
     .action((id: string, o: { dir: string }) => context.run(async () => {

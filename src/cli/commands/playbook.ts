@@ -73,6 +73,7 @@ function parseTextOrJson(format: string): "text" | "json" {
 
 function playbookText(p: Playbook): string {
   const lines = [`${p.title} (${p.id})`, p.summary, "", "Severity:", ...Object.entries(p.severity).map(([k, v]) => `  ${k}: ${v}`), "", "Roles:", ...p.roles.map((r) => `  ${r.id}: ${r.description}`), "", "Steps:"];
-  p.steps.forEach((s, i) => lines.push(`  ${i + 1}. [${s.phase}] ${s.id} — ${s.title} (owner: ${s.owner})${s.run ? `\n     run: ${s.run}` : ""}`));
+  for (const [i, s] of p.steps.entries()) lines.push(`  ${i + 1}. [${s.phase}] ${s.id} — ${s.title} (owner: ${s.owner})${s.run ? `\n     run: ${s.run}` : ""}`);
+
   return `${lines.join("\n")}\n`;
 }

@@ -60,7 +60,12 @@ export class WebhookSink implements AlertSink {
       if (this.closed) return;
       const key = dedupeKey(alert);
       const queued = this.queue.find((p) => dedupeKey(p.alert) === key);
-      if (queued) return void (queued.repeats++, this.stats.deduped++);
+      if (queued) {
+        queued.repeats++;
+        this.stats.deduped++;
+        return;
+      }
+
       if (key === this.inFlight) return void this.stats.deduped++;
       const last = this.lastSent.get(key);
       if (last !== undefined && Date.parse(alert.lastSeen) - last < this.windowMs) return void this.stats.deduped++;

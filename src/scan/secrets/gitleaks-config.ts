@@ -1,7 +1,7 @@
 import { parse } from "smol-toml";
 import { ConfigError } from "../../core/errors.js";
 import { readRegularFile } from "../../core/safe-file.js";
-import { GoRegexError, translateGoRegex } from "./go-regex.js";
+import { GoRegexError, type TranslatedRegex, translateGoRegex } from "./go-regex.js";
 import type { PatternRuleEntry } from "./pattern-rule.js";
 
 /**
@@ -62,7 +62,8 @@ function convertRule(rule: GitleaksRule, index: number, global: GitleaksAllowlis
   if (typeof rule.regex !== "string" || rule.regex.length === 0) {
     throw new ConfigError(`gitleaks rule "${name}" has no regex (path-only rules are not supported); give it a regex or remove it`, where);
   }
-  let translated;
+  let translated: TranslatedRegex;
+
   try {
     translated = translateGoRegex(rule.regex, rule.secretGroup);
     new RegExp(translated.pattern, translated.ignoreCase ? "di" : "d");

@@ -43,7 +43,8 @@ export function translateGoRegex(source: string, secretGroup?: number | "none"):
     .replace(/\(\?P</g, "(?<")
     .replace(/\\z/g, "$")
     .replace(/\\A/g, "^")
-    .replace(/\[:(\^?)([a-z]+):\]/g, (whole, negated: string, name: string) => {
+    .replace(/\[:(\^?)([a-z]+):\]/g, (_whole, negated: string, name: string) => {
+
       const cls = POSIX[name];
       if (cls === undefined) throw new GoRegexError(`unknown POSIX class [:${name}:]`);
       if (negated) throw new GoRegexError(`negated POSIX class [:^${name}:] is not supported`);
@@ -71,7 +72,7 @@ function scopeInlineFlags(pattern: string): string {
 }
 
 /** Calls `visit` with each character outside escapes and bracket classes, from `from` on; stops when it returns true. */
-function scanStructure(pattern: string, from: number, visit: (c: string, i: number) => boolean | void): void {
+function scanStructure(pattern: string, from: number, visit: (c: string, i: number) => boolean | undefined): void {
   let inClass = false;
   for (let i = from; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -108,6 +109,7 @@ function capturingGroups(pattern: string): number[] {
   const out: number[] = [];
   scanStructure(pattern, 0, (c, i) => {
     if (c === "(" && (pattern[i + 1] !== "?" || (pattern[i + 2] === "<" && pattern[i + 3] !== "=" && pattern[i + 3] !== "!"))) out.push(i);
+    return false;
   });
   return out;
 }

@@ -28,12 +28,19 @@ export function runsOf(text: string, { table, length }: RunPrefilter, limit = Nu
   const runs: Array<[number, number]> = [];
   const n = text.length;
   for (let probe = length - 1; probe < n && runs.length < limit; probe += length) {
-    let c = text.charCodeAt(probe);
+    const c = text.charCodeAt(probe);
     if (c >= 128 || table[c] !== 1) continue;
     let left = probe;
-    while (left > 0 && (c = text.charCodeAt(left - 1)) < 128 && table[c] === 1) left--;
+    for (; left > 0; left--) {
+      const before = text.charCodeAt(left - 1);
+      if (before >= 128 || table[before] !== 1) break;
+    }
     let right = probe + 1;
-    while (right < n && (c = text.charCodeAt(right)) < 128 && table[c] === 1) right++;
+    for (; right < n; right++) {
+      const after = text.charCodeAt(right);
+      if (after >= 128 || table[after] !== 1) break;
+    }
+
     if (right - left >= length) runs.push([left, right]);
     probe = right - 1; // the next run starts after this one
   }

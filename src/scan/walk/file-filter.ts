@@ -109,7 +109,9 @@ export class FileFilter {
   private globals(top: string): IgnoreStack {
     const repo = this.options.repo;
     if (!repo || repo.top !== top || !this.options.gitignore) return IgnoreStack.empty();
-    return (this.globalStack ??= IgnoreStack.fromGlobalFiles(repo.globalIgnoreFiles, this.onRefused));
+    this.globalStack ??= IgnoreStack.fromGlobalFiles(repo.globalIgnoreFiles, this.onRefused);
+    return this.globalStack;
+
   }
 }
 

@@ -59,12 +59,12 @@ beforeAll(async () => {
   cacheHome = tempDir();
   const asExample = (e: string | RuleExample): RuleExample => (typeof e === "string" ? { text: e } : e);
   for (const { entry } of loadSecretRuleEntries()) {
-    (entry.examples?.positive ?? []).map(asExample).forEach((e, i) => place(entry.id, true, i, e));
-    (entry.examples?.negative ?? []).map(asExample).forEach((e, i) => place(entry.id, false, i, e));
+    for (const [i, e] of (entry.examples?.positive ?? []).entries()) place(entry.id, true, i, asExample(e));
+    for (const [i, e] of (entry.examples?.negative ?? []).entries()) place(entry.id, false, i, asExample(e));
   }
   for (const definition of loadMisconfigRuleDefinitions()) {
-    definition.positive.forEach((e, i) => place(definition.rule.meta.id, true, i, e));
-    definition.negative.forEach((e, i) => place(definition.rule.meta.id, false, i, e));
+    for (const [i, e] of definition.positive.entries()) place(definition.rule.meta.id, true, i, e);
+    for (const [i, e] of definition.negative.entries()) place(definition.rule.meta.id, false, i, e);
   }
   git("init", "-q", "-b", "main");
   git("commit", "-q", "--allow-empty", "-m", "root");

@@ -24,7 +24,10 @@ describe("long-run prefilter", () => {
   it("agrees with the regex it stands in for on random texts", () => {
     const alphabet = "0123456789abcdefxyz- ";
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let t = 0; t < 300; t++) {
       const text = Array.from({ length: 60 }, () => alphabet[Math.floor(random() * (random() < 0.9 ? 16 : alphabet.length))]).join("");
       expect(hasRun(text, hex), text).toBe(/[0-9a-fA-F]{8}/.test(text));

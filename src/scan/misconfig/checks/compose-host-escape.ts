@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import { isMap, isScalar } from "yaml";
 import type { ScanReport } from "../../rule.js";
-import { mapEntries, pairOf, pairRange, parseYamlSource, rangeOf, scalarText, seqItems, valueOf } from "../parsers/yaml-source.js";
+import { mapEntries, mapValue, pairOf, pairRange, parseYamlSource, rangeOf, scalarText, seqItems } from "../parsers/yaml-source.js";
 
 /**
  * A container that can reach the Docker socket, runs privileged or shares the host's PID namespace
@@ -12,11 +12,11 @@ export function check(file: FileContext): ScanReport[] {
   const doc = file.yaml;
   if (!doc) return [];
   const reports: ScanReport[] = [];
-  for (const { key: name, pair } of mapEntries(valueOf(doc.contents, "services"))) {
+  for (const { key: name, pair } of mapEntries(mapValue(doc.contents, "services"))) {
     const service = pair.value;
     if (!isMap(service)) continue;
-    for (const volume of seqItems(valueOf(service, "volumes"))) {
-      const source = isScalar(volume) ? String(volume.value).split(":")[0] : scalarText(valueOf(volume, "source"));
+    for (const volume of seqItems(mapValue(service, "volumes"))) {
+      const source = isScalar(volume) ? String(volume.value).split(":")[0] : scalarText(mapValue(volume, "source"));
       if (source && /(^|\/)docker\.sock$/.test(source)) {
         const [start, end] = rangeOf(volume);
         reports.push({ message: `service "${name}" mounts the Docker socket: anything running in it controls every container and the host`, start, end });

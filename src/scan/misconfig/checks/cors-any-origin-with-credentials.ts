@@ -60,7 +60,7 @@ function callbackApprovesAll(fn: Node): boolean {
   if (body.length !== 1) return false;
   const statement = body[0]!;
   const call = statement.type === "ExpressionStatement" ? unwrap(statement.expression) : statement.type === "ReturnStatement" && statement.argument ? unwrap(statement.argument) : undefined;
-  if (!call || call.type !== "CallExpression" || unwrap(call.callee as Node).type !== "Identifier" || (unwrap(call.callee as Node) as { name: string }).name !== cbParam.name) return false;
+  if (call?.type !== "CallExpression" || unwrap(call.callee as Node).type !== "Identifier" || (unwrap(call.callee as Node) as { name: string }).name !== cbParam.name) return false;
   const approval = call.arguments[1] ? unwrap(call.arguments[1] as Node) : undefined;
   if (!approval) return false;
   if (isBooleanLiteral(approval, true)) return true;

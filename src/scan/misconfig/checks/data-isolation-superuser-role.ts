@@ -11,7 +11,7 @@ const URL_KEYS = ["POSTGRES_URL", "DATABASE_URL"];
 export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const isolation = entry(scope, "ENABLE_DATA_ISOLATION");
-    if (!isolation || isolation.value.trim().toLowerCase() !== "true") return [];
+    if (isolation?.value.trim().toLowerCase() !== "true") return [];
     return URL_KEYS.flatMap((key) => {
       const url = entry(scope, key);
       if (!url || userOf(url.value) !== "postgres") return [];

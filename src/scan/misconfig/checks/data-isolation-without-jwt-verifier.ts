@@ -8,7 +8,7 @@ const VERIFIERS = ["JWT_SECRET", "JWT_JWKS_URI", "JWT_ED25519_PUBLIC_KEY", "PRIV
 export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const isolation = entry(scope, "ENABLE_DATA_ISOLATION");
-    if (!isolation || isolation.value.trim().toLowerCase() !== "true") return [];
+    if (isolation?.value.trim().toLowerCase() !== "true") return [];
     if (scope.open) return [];
     const configured = VERIFIERS.some((key) => {
       const e = entry(scope, key) ?? entry(scope, `${key}_FILE`);

@@ -11,7 +11,7 @@ import { isLoopbackHost } from "../secret-names.js";
 export function check(file: FileContext): ScanReport[] {
   return envScopes(file).flatMap((scope) => {
     const ui = entry(scope, "ELIZA_UI_ENABLE");
-    if (!ui || ui.value.trim().toLowerCase() !== "true" || !reachable(scope)) return [];
+    if (ui?.value.trim().toLowerCase() !== "true" || !reachable(scope)) return [];
     return [{ message: "ELIZA_UI_ENABLE=true on a server reachable beyond loopback exposes the admin console (agents, secrets, logs); disable it or put it behind an authenticating proxy", start: ui.keyStart, end: ui.valueEnd }];
   });
 }

@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
-import { mapEntries, pairRange, scalarText, valueOf } from "../parsers/yaml-source.js";
+import { mapEntries, mapValue, pairRange, scalarText } from "../parsers/yaml-source.js";
 
 /**
  * ACTIONS_ALLOW_UNSECURE_COMMANDS re-enables `::set-env` / `::add-path`, so any log line a step
@@ -10,7 +10,7 @@ import { mapEntries, pairRange, scalarText, valueOf } from "../parsers/yaml-sour
 export function check(file: FileContext): ScanReport[] {
   const wf = parseWorkflow(file);
   if (!wf) return [];
-  const envs = [valueOf(wf.root, "env"), ...wf.jobs.flatMap((job) => [valueOf(job.node, "env"), ...job.steps.map((step) => valueOf(step.node, "env"))])];
+  const envs = [mapValue(wf.root, "env"), ...wf.jobs.flatMap((job) => [mapValue(job.node, "env"), ...job.steps.map((step) => mapValue(step.node, "env"))])];
   return envs.flatMap((env) =>
     mapEntries(env)
       .filter(({ key, pair }) => key === "ACTIONS_ALLOW_UNSECURE_COMMANDS" && /^(true|1|yes)$/i.test((scalarText(pair.value) ?? "").trim()))

@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { expressionsIn, linesIn, parseWorkflow } from "../parsers/workflow.js";
-import { mapEntries, scalarText, valueOf } from "../parsers/yaml-source.js";
+import { mapEntries, mapValue, scalarText } from "../parsers/yaml-source.js";
 
 const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b|\bsed\s+(-\w*\s+)*-i\b/;
 
@@ -14,12 +14,12 @@ export function check(file: FileContext): ScanReport[] {
   const wf = parseWorkflow(file);
   if (!wf) return [];
   const reports: ScanReport[] = [];
-  const workflowSecrets = secretEnvNames(file.text, valueOf(wf.root, "env"));
+  const workflowSecrets = secretEnvNames(file.text, mapValue(wf.root, "env"));
   for (const job of wf.jobs) {
-    const jobSecrets = new Set([...workflowSecrets, ...secretEnvNames(file.text, valueOf(job.node, "env"))]);
+    const jobSecrets = new Set([...workflowSecrets, ...secretEnvNames(file.text, mapValue(job.node, "env"))]);
     for (const step of job.steps) {
       if (!step.run) continue;
-      const names = new Set([...jobSecrets, ...secretEnvNames(file.text, valueOf(step.node, "env"))]);
+      const names = new Set([...jobSecrets, ...secretEnvNames(file.text, mapValue(step.node, "env"))]);
       for (const { line, start } of linesIn(file.text, step.run.node)) {
         if (!WRITES.test(line) || /::add-mask::/.test(line) || /^\s*#/.test(line)) continue;
         const direct = /\$\{\{\s*secrets\.(?!GITHUB_TOKEN\b)([A-Za-z0-9_]+)/.exec(line);

@@ -2,7 +2,7 @@ import type { FileContext } from "../../file-context.js";
 import type { Severity } from "../../../core/severity.js";
 import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow, type Workflow } from "../parsers/workflow.js";
-import { scalarText, valueOf } from "../parsers/yaml-source.js";
+import { mapValue, scalarText } from "../parsers/yaml-source.js";
 
 /** Leaf fields of github.event that an attacker cannot shape (ids, numbers, hashes, timestamps, fixed enums). */
 const SAFE_LEAF = /^(number|id|node_id|sha|[a-z_]*_sha|before|after|run_id|run_number|run_attempt|workflow_id|check_suite_id|created_at|updated_at|closed_at|merged_at|pushed_at|html_url|url|api_url|state|merged|draft|size|additions|deletions|changed_files|commits|conclusion|status|action|private|fork|forced|deleted|created|login|author_association|type|full_name|default_branch|visibility)$/;
@@ -17,7 +17,7 @@ export function check(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const job of wf.jobs) {
     for (const step of job.steps) {
-      const sinks = [step.run?.node, step.uses && /^actions\/github-script@/i.test(step.uses.value) ? valueOf(step.with, "script") : undefined];
+      const sinks = [step.run?.node, step.uses && /^actions\/github-script@/i.test(step.uses.value) ? mapValue(step.with, "script") : undefined];
       for (const sink of sinks) {
         if (sink === undefined) continue;
         for (const expr of expressionsIn(file.text, sink)) {
@@ -66,8 +66,8 @@ function taintedContext(body: string, wf: Workflow): string | undefined {
 function triggeredBy(tainted: string, wf: Workflow): { severity?: Severity; note: string } {
   const input = /^(?:github\.event\.)?inputs\.([A-Za-z0-9_-]+)$/.exec(tainted)?.[1];
   if (input === undefined) return { note: "" };
-  const dispatch = valueOf(valueOf(wf.on, "workflow_dispatch"), "inputs") !== undefined && valueOf(valueOf(valueOf(wf.on, "workflow_dispatch"), "inputs"), input) !== undefined;
-  const called = valueOf(valueOf(valueOf(wf.on, "workflow_call"), "inputs"), input) !== undefined;
+  const dispatch = mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs") !== undefined && mapValue(mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs"), input) !== undefined;
+  const called = mapValue(mapValue(mapValue(wf.on, "workflow_call"), "inputs"), input) !== undefined;
   if (dispatch || tainted.startsWith("github.event.")) return { severity: "medium", note: " (a workflow_dispatch input: only people with write access can set it)" };
   if (called) return { severity: "low", note: " (a workflow_call input: set by the calling workflows; injectable only if a caller passes untrusted text)" };
   return { severity: "medium", note: "" };
@@ -76,8 +76,8 @@ function triggeredBy(tainted: string, wf: Workflow): { severity?: Severity; note
 /** workflow_dispatch / workflow_call inputs typed boolean, number or choice cannot carry shell syntax. */
 function isTypedInput(wf: Workflow, name: string): boolean {
   for (const trigger of ["workflow_dispatch", "workflow_call"]) {
-    const input = valueOf(valueOf(valueOf(wf.on, trigger), "inputs"), name);
-    const type = scalarText(valueOf(input, "type"));
+    const input = mapValue(mapValue(mapValue(wf.on, trigger), "inputs"), name);
+    const type = scalarText(mapValue(input, "type"));
     if (type === "boolean" || type === "number" || type === "choice" || type === "environment") return true;
   }
   return false;

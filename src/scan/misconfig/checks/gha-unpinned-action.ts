@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
-import { rangeOf, scalarText, valueOf } from "../parsers/yaml-source.js";
+import { mapValue, rangeOf, scalarText } from "../parsers/yaml-source.js";
 
 const FIRST_PARTY = /^(actions|github)\//i;
 const BRANCH = /^(main|master|dev|develop|trunk|beta|latest|next|canary|nightly)$/i;
@@ -34,7 +34,7 @@ export function check(file: FileContext): ScanReport[] {
     });
   };
   for (const job of wf.jobs) {
-    const reusable = valueOf(job.node, "uses");
+    const reusable = mapValue(job.node, "uses");
     const reusableRef = scalarText(reusable);
     if (reusableRef) judge(reusableRef, ...rangeOf(reusable));
     for (const step of job.steps) if (step.uses) judge(step.uses.value, step.uses.start, step.uses.end);

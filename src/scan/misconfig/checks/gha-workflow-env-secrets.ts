@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow } from "../parsers/workflow.js";
-import { mapEntries, pairOf, rangeOf, valueOf } from "../parsers/yaml-source.js";
+import { mapEntries, mapValue, pairOf, rangeOf } from "../parsers/yaml-source.js";
 
 /** Fewer than this many secrets at workflow level is a convenience worth a medium finding only when shared widely. */
 const MANY = 5;
@@ -15,7 +15,7 @@ const FIRST_PARTY = /^(actions|github)\//i;
 export function check(file: FileContext): ScanReport[] {
   const wf = parseWorkflow(file);
   if (!wf) return [];
-  const env = valueOf(wf.root, "env");
+  const env = mapValue(wf.root, "env");
   const secrets = mapEntries(env).filter(({ pair }) => expressionsIn(file.text, pair.value).some((e) => /\bsecrets\.(?!GITHUB_TOKEN\b)/.test(e.body)));
   if (secrets.length < MANY) return [];
   const thirdParty = wf.jobs.flatMap((job) => job.steps.flatMap((s) => (s.uses && !FIRST_PARTY.test(s.uses.value) && !s.uses.value.startsWith("./") ? [s.uses.value] : [])));

@@ -15,7 +15,7 @@ export function check(file: FileContext): ScanReport[] {
     if (!ancestors.some((a) => a.type === "NewExpression" || a.type === "CallExpression" || a.type === "VariableDeclarator")) return;
     const options = resolveObject(node.value as Node, file);
     const origin = objectProperty(options, "origin");
-    if (!origin || origin.type !== "ObjectProperty" || !isWildcard(unwrap(origin.value as Node))) return;
+    if (origin?.type !== "ObjectProperty" || !isWildcard(unwrap(origin.value as Node))) return;
     reports.push({ message: "Socket.IO accepts connections from any origin (cors.origin '*'): list the web origins that may connect", ...span(origin) });
   });
   return reports;

@@ -38,7 +38,7 @@ function importedName(node: Node): string | undefined {
 }
 
 function isRequireSocketIo(node: Node | null | undefined): boolean {
-  if (!node || node.type !== "CallExpression") return false;
+  if (node?.type !== "CallExpression") return false;
   const arg = node.arguments[0];
   return node.callee.type === "Identifier" && node.callee.name === "require" && arg?.type === "StringLiteral" && arg.value === "socket.io";
 }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Document, type Pair } from "yaml";
 import { isLoopbackHost } from "../secret-names.js";
-import { mapEntries, pairOf, rangeOf, scalarText, seqItems, valueOf } from "./yaml-source.js";
+import { mapEntries, mapValue, pairOf, rangeOf, scalarText, seqItems } from "./yaml-source.js";
 
 /** One compose service with what the rules read from it, each piece with its source range. */
 export interface ComposeService {
@@ -35,33 +35,33 @@ export interface PublishedPort {
 /** The services of a compose file's document (a file context's `yaml` view). */
 export function composeServices(doc: Document | undefined): ComposeService[] {
   if (!doc) return [];
-  const services = valueOf(doc.contents, "services");
+  const services = mapValue(doc.contents, "services");
   return mapEntries(services).flatMap(({ key, pair }) => (isMap(pair.value) ? [toService(key, pair)] : []));
 }
 
 function toService(name: string, pair: Pair): ComposeService {
   const node = pair.value;
-  const imageNode = valueOf(node, "image");
+  const imageNode = mapValue(node, "image");
   const image = scalarText(imageNode);
   const [imageStart, imageEnd] = rangeOf(imageNode);
-  const commandNode = valueOf(node, "command");
+  const commandNode = mapValue(node, "command");
   const command = isSeq(commandNode) ? commandNode.items.map((i) => scalarText(i) ?? "").join(" ") : (scalarText(commandNode) ?? "");
   return {
     name,
     nameStart: rangeOf(pair.key)[0],
     ...(image !== undefined ? { image: { value: image, start: imageStart, end: imageEnd } } : {}),
-    env: environmentOf(valueOf(node, "environment")),
+    env: environmentOf(mapValue(node, "environment")),
     hasEnvFile: pairOf(node, "env_file") !== undefined,
-    ports: portsOf(valueOf(node, "ports")),
+    ports: portsOf(mapValue(node, "ports")),
     command,
-    containerName: scalarText(valueOf(node, "container_name")) ?? "",
-    ...buildOf(valueOf(node, "build")),
+    containerName: scalarText(mapValue(node, "container_name")) ?? "",
+    ...buildOf(mapValue(node, "build")),
   };
 }
 
 function buildOf(node: unknown): { build?: string } {
   if (node === undefined || node === null) return {};
-  const context = isMap(node) ? (scalarText(valueOf(node, "context")) ?? ".") : scalarText(node);
+  const context = isMap(node) ? (scalarText(mapValue(node, "context")) ?? ".") : scalarText(node);
   return context === undefined ? {} : { build: context };
 }
 
@@ -90,11 +90,11 @@ function portsOf(node: unknown): PublishedPort[] {
     const [start, end] = rangeOf(item);
     if (isScalar(item)) return [parseShortPort(String(item.value), start, end)];
     if (isMap(item)) {
-      const published = scalarText(valueOf(item, "published"));
+      const published = scalarText(mapValue(item, "published"));
       return [{
-        hostIp: scalarText(valueOf(item, "host_ip")),
+        hostIp: scalarText(mapValue(item, "host_ip")),
         hostPort: published,
-        containerPort: scalarText(valueOf(item, "target")) ?? "",
+        containerPort: scalarText(mapValue(item, "target")) ?? "",
         start,
         end,
       }];

@@ -172,7 +172,7 @@ export function isEnvObject(node: Node): boolean {
 
 /** Object property by name within an object expression. */
 export function objectProperty(node: Node | null | undefined, name: string): Node | undefined {
-  if (!node || node.type !== "ObjectExpression") return undefined;
+  if (node?.type !== "ObjectExpression") return undefined;
   for (const prop of node.properties) {
     if (prop.type === "ObjectProperty" && propertyName(prop.key, prop.computed) === name) return prop;
   }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Pair } from "yaml";
 import type { FileContext } from "../../file-context.js";
-import { mapEntries, pairOf, rangeOf, scalarText, seqItems, sourceOf, valueOf } from "./yaml-source.js";
+import { mapEntries, mapValue, pairOf, rangeOf, scalarText, seqItems, sourceOf } from "./yaml-source.js";
 
 /** A GitHub Actions workflow read structurally, with source offsets for every piece the rules report on. */
 export interface Workflow {
@@ -34,14 +34,14 @@ export function parseWorkflow(file: FileContext): Workflow | undefined {
   const { text, yaml: doc } = file;
   if (!doc || !isMap(doc.contents)) return undefined;
   const root = doc.contents;
-  const on = valueOf(root, "on") ?? valueOf(root, "true");
+  const on = mapValue(root, "on") ?? mapValue(root, "true");
   return {
     text,
     triggers: triggersOf(on),
     root,
     on,
     permissions: pairOf(root, "permissions"),
-    jobs: mapEntries(valueOf(root, "jobs")).map(({ key, pair }) => toJob(key, pair)),
+    jobs: mapEntries(mapValue(root, "jobs")).map(({ key, pair }) => toJob(key, pair)),
   };
 }
 
@@ -60,20 +60,20 @@ function toJob(id: string, pair: Pair): WorkflowJob {
     keyEnd,
     node,
     permissions: pairOf(node, "permissions"),
-    steps: seqItems(valueOf(node, "steps")).map(toStep),
+    steps: seqItems(mapValue(node, "steps")).map(toStep),
   };
 }
 
 function toStep(node: unknown): WorkflowStep {
-  const usesNode = valueOf(node, "uses");
+  const usesNode = mapValue(node, "uses");
   const uses = scalarText(usesNode);
   const [start, end] = rangeOf(usesNode);
-  const runNode = valueOf(node, "run");
+  const runNode = mapValue(node, "run");
   return {
     node,
     ...(uses !== undefined ? { uses: { value: uses, start, end } } : {}),
     ...(runNode !== undefined ? { run: { node: runNode } } : {}),
-    with: valueOf(node, "with"),
+    with: mapValue(node, "with"),
   };
 }
 
@@ -113,7 +113,7 @@ export const PRIVILEGED_PR_TRIGGERS = ["pull_request_target", "workflow_run"];
  * that came from a push. Such jobs never see a fork's code or a fork's trigger.
  */
 export function isForkGuarded(job: WorkflowJob): boolean {
-  const condition = scalarText(valueOf(job.node, "if")) ?? "";
+  const condition = scalarText(mapValue(job.node, "if")) ?? "";
   return (
     /pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/.test(condition) ||
     /pull_request\.head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork/.test(condition) ||

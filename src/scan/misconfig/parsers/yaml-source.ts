@@ -29,7 +29,7 @@ export function pairOf(node: unknown, key: string): Pair | undefined {
   return node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
 }
 
-export function valueOf(node: unknown, key: string): unknown {
+export function mapValue(node: unknown, key: string): unknown {
   return pairOf(node, key)?.value ?? undefined;
 }
 
