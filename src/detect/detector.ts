@@ -1,3 +1,4 @@
+import { parseDuration } from "../core/duration.js";
 import type { Severity } from "../core/severity.js";
 import type { Alert } from "./alert.js";
 import { boundedKey, flatKey } from "./bounded-key.js";
@@ -9,7 +10,7 @@ import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } fr
 import { compileMatch, type EventPredicate } from "./match.js";
 import { objectIdsOf } from "./object-id.js";
 import { sourceList } from "./source-list.js";
-import { parseDuration, type BaselineTrigger, type BlockScope, type DetectRule, type DistinctField, type SubjectType, type ThresholdTrigger } from "./rule.js";
+import type { BaselineTrigger, BlockScope, DetectRule, DistinctField, SubjectType, ThresholdTrigger } from "./rule.js";
 
 export type Mode = "monitor" | "enforce";
 
@@ -144,7 +145,7 @@ export class Detector {
             triggerIndex,
             trigger,
             matches: predicateOf(trigger.match),
-            windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window) : 60_000,
+            windowMs: trigger.kind === "threshold" ? parseDuration(trigger.window, "window", { file: rule.file }) : 60_000,
             severity: trigger.severity ?? rule.severity,
             keys: new Map<string, string>(),
             keyOf: stateKeyBuilder(`${rule.id}#${triggerIndex}|`, trigger.subject),
@@ -156,7 +157,7 @@ export class Detector {
     this.blocks = new BoundedTable(cap, (b) => b.until);
     this.offences = new BoundedTable(cap, (o) => o.level + 1);
     this.allowIp = sourceList(options.allow?.ips ?? [], "detect options allow.ips");
-    this.maxBlockMs = parseDuration(options.maxBlock ?? "24h");
+    this.maxBlockMs = parseDuration(options.maxBlock ?? "24h", "maxBlock", { file: "detect options" });
   }
 
   /** Feeds one event; returns the alerts it raised (do not modify the array). Uses only local state. */
@@ -291,7 +292,7 @@ export class Detector {
   private blockPair(t: CompiledTrigger, event: AccessEvent, at: number): { key: string; ms: number } | undefined {
     const key = pairKey(event);
     if (!key) return undefined;
-    const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor));
+    const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor, "response.blockFor", { file: t.rule.file }));
     this.blocks.set(key, { until: at + ms, status: t.rule.response.status, rule: t.rule.id, scope: "pair" });
     return { key, ms };
   }
@@ -321,7 +322,7 @@ export class Detector {
     if (keys.length === 0) return alert;
     let longest = 0;
     for (const key of keys) {
-      const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor));
+      const ms = this.escalate(key, at, parseDuration(t.rule.response.blockFor, "response.blockFor", { file: t.rule.file }));
       longest = Math.max(longest, ms);
       this.setBlock(key, { until: at + ms, status: t.rule.response.status, rule: t.rule.id, ...(scope === "auth" ? { scope } : {}) });
     }

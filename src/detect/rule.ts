@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { durationMs } from "../core/duration.js";
+import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
 import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
@@ -105,7 +105,7 @@ export interface DetectRule {
 }
 
 const severity = { enum: ["info", "low", "medium", "high", "critical"] };
-const duration = { type: "string", pattern: "^[0-9]+(ms|s|m|h|d)$" };
+const duration = { type: "string", pattern: DURATION_PATTERN };
 const strings = { type: "array", items: { type: "string" } };
 const match = {
   type: "object",
@@ -179,13 +179,6 @@ const ruleSchema = {
 };
 const checkRule = schemaCheck(ruleSchema);
 
-/** `10s` → 10000. */
-export function parseDuration(text: string): number {
-  const ms = durationMs(text);
-  if (ms === undefined) throw new ConfigError(`"${text}" is not a duration; write it like 30s, 10m or 1h`, { file: "detect options" });
-  return ms;
-}
-
 export function defaultRulesDir(): string {
   // dist/detect/rule.js and src/detect/rule.ts both sit two levels below the package root.
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "rules", "detect");
@@ -239,6 +232,8 @@ export function loadDetectRules(dir = defaultRulesDir()): DetectRule[] {
   return rules;
 }
 
+const EXAMPLE = { file: "detect rule example" };
+
 /** Turns an example into timestamped events starting at `start`. */
 export function expandExample(example: RuleExample, start = Date.parse("2026-01-01T00:00:00Z")): AccessEvent[] {
   const base: AccessEvent = { time: "", ip: "203.0.113.10", method: "GET", path: "/", status: 200 };
@@ -246,8 +241,8 @@ export function expandExample(example: RuleExample, start = Date.parse("2026-01-
   let offset = 0;
   for (const item of example.events) {
     if ("repeat" in item) {
-      if (item.at) offset = parseDuration(item.at);
-      const step = parseDuration(item.every);
+      if (item.at) offset = parseDuration(item.at, "at", EXAMPLE);
+      const step = parseDuration(item.every, "every", EXAMPLE);
       for (let i = 0; i < item.repeat; i++) {
         out.push({ ...base, ...substitute(item.event, i), time: new Date(start + offset).toISOString() });
         offset += step;
@@ -255,7 +250,7 @@ export function expandExample(example: RuleExample, start = Date.parse("2026-01-
       continue;
     }
     const { at, ...fields } = item;
-    if (at) offset = parseDuration(at);
+    if (at) offset = parseDuration(at, "at", EXAMPLE);
     out.push({ ...base, ...fields, time: new Date(start + offset).toISOString() });
   }
   return out;

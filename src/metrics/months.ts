@@ -1,4 +1,3 @@
-import { durationMs } from "../core/duration.js";
 import { UsageError } from "../core/errors.js";
 
 /** A calendar month in UTC, `YYYY-MM`. Months are always UTC so the numbers do not move with the machine's TZ. */
@@ -34,9 +33,3 @@ export function monthsBetween(since: MonthKey, until: MonthKey): MonthKey[] {
   return months;
 }
 
-/** `48h`, `2d`, `90m` → milliseconds. */
-export function parseDuration(value: string, flag: string): number {
-  const ms = durationMs(value);
-  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} takes a duration like 48h, 2d or 90m, not "${value}"`);
-  return ms;
-}

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { durationMs } from "../../core/duration.js";
 import { UsageError } from "../../core/errors.js";
 import { createGitHubClient, DEFAULT_MAX_WAIT_SECONDS, DEFAULT_TIMEOUT_MS, type GitHubClient } from "../../core/github-client.js";
 import type { CliIo } from "../io.js";
@@ -13,8 +14,8 @@ export interface GitHubFlags {
 /** Declares the network limits on a command, so audit, metrics and serve-metrics word them alike. */
 export function withGitHubLimits(command: Command): Command {
   return command
-    .option("--timeout <seconds>", "give up on a GitHub request with no complete answer after this long", String(DEFAULT_TIMEOUT_MS / 1000))
-    .option("--max-wait <seconds>", "longest rate-limit pause to wait out; a longer one ends the run naming the reset time", String(DEFAULT_MAX_WAIT_SECONDS));
+    .option("--timeout <duration>", "give up on a GitHub request with no complete answer after this long (e.g. 30s; a bare number is seconds)", `${DEFAULT_TIMEOUT_MS / 1000}s`)
+    .option("--max-wait <duration>", "longest rate-limit pause to wait out (e.g. 10m); a longer one ends the run naming the reset time", `${DEFAULT_MAX_WAIT_SECONDS}s`);
 }
 
 export function gitHubClientFor(flags: GitHubFlags, io: CliIo): GitHubClient {
@@ -27,8 +28,9 @@ export function gitHubClientFor(flags: GitHubFlags, io: CliIo): GitHubClient {
   });
 }
 
+/** A duration (`30s`, `2m`) or, as these flags took before, a bare number of seconds; at most a day. */
 function seconds(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > 86_400) throw new UsageError(`${flag} takes a number of seconds from ${min} to 86400, not "${value}"`);
-  return n;
+  const ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) * 1000 : durationMs(value);
+  if (ms === undefined || ms < min * 1000 || ms > 86_400_000) throw new UsageError(`${flag} takes a duration from ${min}s to 24h like 30s or 10m (a bare number is seconds), not "${value}"`);
+  return ms / 1000;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
-import { addMonths, parseDuration } from "../../metrics/months.js";
+import { parseDuration } from "../../core/duration.js";
+import { addMonths } from "../../metrics/months.js";
 import type { IssueReportRequest } from "../../metrics/collect.js";
 import type { MetricsConfig } from "../../scan/config.js";
 import { withGitHubLimits } from "./github-options.js";
@@ -46,7 +47,7 @@ export function issueRequest(flags: IssueFlags, config: MetricsConfig, monthCoun
   const target = parseTarget(flags, monthCount);
   return {
     labels: flags.label.length > 0 ? flags.label : (config.issueLabels ?? DEFAULT_LABELS),
-    slaMs: parseDuration(flags.sla ?? config.sla ?? "48h", flags.sla ? "--sla" : "metrics.sla"),
+    slaMs: parseDuration(flags.sla ?? config.sla ?? "48h", flags.sla ? "--sla" : "metrics.sla", { positive: true }),
     ...(target ? { target } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { ExitCode } from "../../core/exit-code.js";
 import { collectIssueReport } from "../../metrics/collect.js";
 import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import type { IssueReport } from "../../metrics/issue-report.js";
-import { parseDuration } from "../../metrics/months.js";
+import { parseDuration } from "../../core/duration.js";
 import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry } from "../../telemetry/otlp-env.js";
 import type { CliIo } from "../io.js";
@@ -38,7 +38,7 @@ async function serve(o: ServeOptions, io: CliIo): Promise<ExitCode> {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port takes a port number from 1 to 65535, not "${o.port}"`);
   const repos = o.issuesRepo.map((r) => parseRepo(r, "--issues-repo"));
-  const refreshMs = parseDuration(o.refresh, "--refresh");
+  const refreshMs = parseDuration(o.refresh, "--refresh", { positive: true });
   const config = loadScanConfig(o.config && resolve(io.cwd, o.config), io.cwd).metrics ?? {};
   const settings = issueRequest(o, config, 12);
   if (repos.length > 0 && !io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("--issues-repo needs GITHUB_TOKEN or GH_TOKEN with read access to the repositories' issues");

@@ -1,5 +1,5 @@
 import { subjectLabel, type Alert } from "../alert.js";
-import { parseDuration } from "../rule.js";
+import { parseDuration } from "../../core/duration.js";
 import { webhookPayload, type SinkFormat } from "./payloads.js";
 
 /** Where alerts go besides the log. `push` must return at once and never throw: it runs in the request path. */
@@ -52,7 +52,7 @@ export class WebhookSink implements AlertSink {
   private closed = false;
 
   constructor(private readonly options: WebhookSinkOptions) {
-    this.windowMs = parseDuration(options.dedupeWindow ?? "10m");
+    this.windowMs = parseDuration(options.dedupeWindow ?? "10m", "dedupeWindow", { file: "webhook sink options" });
   }
 
   push(alert: Alert): void {
