@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { keyedLabel } from "../core/redact.js";
 import { isCredentialShaped } from "../scan/credential-shape.js";
-import type { Alert } from "./alert.js";
+import type { Alert } from "./alert-types.js";
 import { remembered } from "./bounded-memo.js";
 
 /**

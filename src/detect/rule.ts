@@ -1,17 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
 import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
 import type { AccessEvent, AuthResult } from "./event.js";
+import { defaultRulesDir, PATTERN_FIELDS } from "./rule-files.js";
 import { validatePattern } from "./safe-pattern.js";
 
 /** Who a trigger counts per; `server` counts the whole server at once (a spray spread over many sources). */
-/** The match fields that hold regular expressions. */
-export const PATTERN_FIELDS = ["path", "body", "userAgent", "exceptPrincipal"] as const;
-
 export type SubjectType = "ip" | "principal" | "tenant" | "server";
 /**
  * A value counted distinctly per subject: `source` is the address (IPv6 by its /64), `network` the
@@ -178,11 +175,6 @@ const ruleSchema = {
   },
 };
 const checkRule = schemaCheck(ruleSchema);
-
-export function defaultRulesDir(): string {
-  // dist/detect/rule.js and src/detect/rule.ts both sit two levels below the package root.
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "rules", "detect");
-}
 
 export function parseDetectRule(file: string, text: string): DetectRule {
   const { source, problems } = parseYaml(file, text);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { RE2JS } from "re2js";
 import { parse } from "yaml";
 import { ConfigError } from "../core/errors.js";
-import { defaultRulesDir, PATTERN_FIELDS } from "./rule.js";
+import { defaultRulesDir, PATTERN_FIELDS } from "./rule-files.js";
 
 /** What a compiled rule pattern offers the hot path. */
 export interface PatternTest {
