@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { describeError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-code.js";
-import type { Action, CommandContext } from "./command-context.js";
+import type { CommandContext } from "./command-context.js";
 import type { CliIo } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -33,7 +33,6 @@ function registrarsFor(argv: readonly string[]): Promise<Registrar[]> {
   return Promise.all((only ? [only] : Object.values(commands)).map((load) => load()));
 }
 
-export type { Action, CommandContext };
 
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.clean;

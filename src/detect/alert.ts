@@ -2,7 +2,7 @@ import type { Severity } from "../core/severity.js";
 import { redactAlert } from "./alert-redaction.js";
 import type { Alert } from "./alert-types.js";
 
-export type { Action, Alert } from "./alert-types.js";
+export type { Alert } from "./alert-types.js";
 
 const SEVERITY_ID: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 

@@ -51,11 +51,6 @@ export function isDockerfile(path: string): boolean {
   return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/i.test(name) || /\.(dockerfile|containerfile)$/i.test(name);
 }
 
-/** Only the repository root's `.github/workflows` runs: GitHub never runs `packages/x/.github/workflows`. */
-export function isWorkflowFile(path: string): boolean {
-  return /^\.github\/workflows\/[^/]+\.ya?ml$/i.test(path);
-}
-
 export function isScriptFile(path: string): boolean {
   return /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i.test(path) && !/\.d\.[mc]?ts$/i.test(path);
 }

@@ -95,10 +95,6 @@ function isEd25519Keypair(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.subarray(32)).equals(spki.subarray(spki.length - 32));
 }
 
-export function isValidatorName(name: string): boolean {
-  return Object.hasOwn(validators, name);
-}
-
 /**
  * Word to index, built once. @scure/bip39's validateMnemonic re-checks all 2,048 words and looks each word up
  * with indexOf on every call: with up to 65 windows per candidate that was 37 s/MB on a file of wordlist words.

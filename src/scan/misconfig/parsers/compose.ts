@@ -131,6 +131,3 @@ function isPrivateBind(ip: string): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
 }
 
-export function envValue(service: ComposeService, key: string): SourcedEntry | undefined {
-  return service.env.find((e) => e.key === key);
-}

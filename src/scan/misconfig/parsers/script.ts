@@ -8,7 +8,6 @@ import { isDeclarationFile, isTestCode } from "../file-kinds.js";
  * and a small iterative walker that hands each node its ancestors. Nothing is cached here: the per-file
  * context (file-context.ts) parses once and shares the tree among the code rules.
  */
-export type AstNode = Node;
 
 /** TypeScript servers (NestJS and the like) use experimental decorators; without the plugin such a file does not parse at all. */
 function pluginsFor(path: string): ParserPlugin[] {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from "yaml";
 
 /**
  * YAML parsing for workflows and compose files that keeps each node's source range, so checks can
@@ -17,10 +17,6 @@ export function parseYamlSource(text: string): Document | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function asMap(node: unknown): YAMLMap | undefined {
-  return isMap(node) ? node : undefined;
 }
 
 /** The pair whose key is `key` in a map node. */
