@@ -37,37 +37,44 @@ export class FileContext implements ScanFile {
 
   /** Offsets where each line starts; index 0 is line 1. */
   get lineStarts(): number[] {
-    return (this.#lines ??= lineStarts(this.text));
+    this.#lines ??= lineStarts(this.text);
+    return this.#lines;
   }
 
   /** The JS/TS syntax tree; undefined for declaration files, bundles, minified and unparseable files. */
   get ast(): Node | undefined {
-    return (this.#ast ??= { value: parseScript(this.path, this.text) }).value;
+    this.#ast ??= { value: parseScript(this.path, this.text) };
+    return this.#ast.value;
   }
 
   /** The tree in depth-first order with each node's depth, for the code rules that visit every node. */
   get flatAst(): FlatAst | undefined {
-    return (this.#flat ??= { value: this.ast ? flattenAst(this.ast) : undefined }).value;
+    this.#flat ??= { value: this.ast ? flattenAst(this.ast) : undefined };
+    return this.#flat.value;
   }
 
   /** Names bound to an object literal (`const options = { ... }`), first binding per name. */
   get objectBindings(): Map<string, Node> {
-    return (this.#bindings ??= this.ast ? objectBindingsOf(this.ast) : new Map());
+    this.#bindings ??= this.ast ? objectBindingsOf(this.ast) : new Map();
+    return this.#bindings;
   }
 
   /** The YAML document with source ranges; undefined when the text is not valid YAML (or too big to be config). */
   get yaml(): Document | undefined {
-    return (this.#yaml ??= { value: parseYamlSource(this.text) }).value;
+    this.#yaml ??= { value: parseYamlSource(this.text) };
+    return this.#yaml.value;
   }
 
   /** The text read as a dotenv file. */
   get dotenv(): EnvEntry[] {
-    return (this.#dotenv ??= parseDotenv(this.text));
+    this.#dotenv ??= parseDotenv(this.text);
+    return this.#dotenv;
   }
 
   /** The text read as a Dockerfile's instructions. */
   get dockerfile(): DockerInstruction[] {
-    return (this.#dockerfile ??= parseDockerfile(this.text));
+    this.#dockerfile ??= parseDockerfile(this.text);
+    return this.#dockerfile;
   }
 }
 

@@ -42,7 +42,7 @@ export function withGithubStyleChecksum(prefix: string, random30: string): strin
  */
 export function isPypiMacaroon(token: string): boolean {
   const bytes = decodeBase64(token.replace(/^pypi-/, ""));
-  if (!bytes || bytes[0] !== 2) return false;
+  if (bytes?.[0] !== 2) return false;
   const reader = { bytes, at: 1 };
   const head = readSection(reader);
   if (!head) return false;

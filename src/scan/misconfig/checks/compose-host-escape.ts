@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import { isMap, isScalar } from "yaml";
 import type { ScanReport } from "../../rule.js";
-import { mapEntries, mapValue, pairOf, pairRange, parseYamlSource, rangeOf, scalarText, seqItems } from "../parsers/yaml-source.js";
+import { mapEntries, mapValue, pairOf, pairRange, rangeOf, scalarText, seqItems } from "../parsers/yaml-source.js";
 
 /**
  * A container that can reach the Docker socket, runs privileged or shares the host's PID namespace

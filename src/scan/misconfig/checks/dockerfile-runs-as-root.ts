@@ -1,6 +1,5 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
-import { parseDockerfile } from "../parsers/dockerfile.js";
 
 /** Base images that already run as an unprivileged user. */
 const NON_ROOT_BASE = /(:|-)nonroot\b|distroless.*nonroot|^cgr\.dev\/|chainguard/i;

@@ -2,7 +2,6 @@ import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { isDevelopmentEnvFile, isEnvFile, isEnvTemplate, isTestEnvFile } from "../file-kinds.js";
 import { isSecretName } from "../secret-names.js";
-import { parseDotenv } from "../parsers/dotenv.js";
 import { isPlaceholder, isReference } from "../secret-values.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { FileContext } from "../../file-context.js";
 import ignore from "ignore";
-import type { ScanFile, ScanReport } from "../../rule.js";
+import type { ScanReport } from "../../rule.js";
 import { isEnvFile, isEnvTemplate } from "../file-kinds.js";
 import { dirOf } from "../tree.js";
 

@@ -2,7 +2,6 @@ import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { isComposeFile } from "../file-kinds.js";
 import { composeServices } from "../parsers/compose.js";
-import { parseDockerfile } from "../parsers/dockerfile.js";
 
 /** ELZ-036: `:latest` or no tag at all means a different image on every pull. */
 export function check(file: FileContext): ScanReport[] {

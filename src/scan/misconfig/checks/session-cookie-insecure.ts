@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
 import type { ScanReport } from "../../rule.js";
-import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
+import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, visitScript } from "../parsers/script.js";
 
 const SESSION_FACTORIES = new Set(["session", "expressSession", "cookieSession", "fastifySession"]);
 
@@ -36,7 +36,7 @@ export function check(file: FileContext): ScanReport[] {
 
 
 function judge(cookie: Node | undefined, fallback: Node, reports: ScanReport[], what: string): void {
-  if (!cookie || cookie.type !== "ObjectExpression") {
+  if (cookie?.type !== "ObjectExpression") {
     reports.push({ message: `${what} has no cookie options: it is sent without the secure flag; set cookie: { secure: true, httpOnly: true, sameSite: 'lax' }`, ...span(fallback) });
     return;
   }

@@ -3,7 +3,7 @@ import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
 import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvTemplate, isEnvFile, isScriptFile } from "../file-kinds.js";
 import { isScalar, visit } from "yaml";
-import { parseYamlSource, rangeOf, scalarText, sourceOf } from "../parsers/yaml-source.js";
+import { rangeOf, scalarText, sourceOf } from "../parsers/yaml-source.js";
 import { envVarName, isBooleanLiteral, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 
 const ENV_MESSAGE = "NODE_TLS_REJECT_UNAUTHORIZED=0 switches off certificate checks for every HTTPS call the process makes";

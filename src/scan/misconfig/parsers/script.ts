@@ -1,6 +1,5 @@
 import { parse, type ParserPlugin } from "@babel/parser";
 import type { Node } from "@babel/types";
-import type { FileContext } from "../../file-context.js";
 import { isDeclarationFile, isTestCode } from "../file-kinds.js";
 
 /**
@@ -113,11 +112,18 @@ export function flattenAst(ast: Node): FlatAst {
   return { nodes, depths };
 }
 
+/** The parts of the per-file context (file-context.ts, which imports this module) the script helpers read. */
+export interface ScriptContext {
+  readonly path: string;
+  readonly flatAst: FlatAst | undefined;
+  readonly objectBindings: Map<string, Node>;
+}
+
 /**
  * Runs `visit` over the file's tree; an unparseable file yields nothing. Test code is skipped: it
  * never runs in a deployment, and self-signed test servers or `|| 'test-secret'` fallbacks are normal there.
  */
-export function visitScript(file: FileContext, visit: (node: Node, ancestors: readonly Node[]) => void): void {
+export function visitScript(file: ScriptContext, visit: (node: Node, ancestors: readonly Node[]) => void): void {
   if (isTestCode(file.path)) return;
   const flat = file.flatAst;
   if (!flat) return;
@@ -227,7 +233,7 @@ export function containsCall(root: Node, names: readonly string[]): boolean {
  * literal a name is bound to (first `const`/`let`/`var` binding with an object initialiser), so
  * option checks see through one level of indirection.
  */
-export function resolveObject(node: Node | undefined, file: FileContext): Node | undefined {
+export function resolveObject(node: Node | undefined, file: Pick<ScriptContext, "objectBindings">): Node | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type === "ObjectExpression") return n;
