@@ -3,10 +3,11 @@ import { isSecretlintRuleId } from "./secretlint-adapter.js";
 
 /**
  * When a secretlint rule and one of our rules report the same place, keep ours (it knows placeholders,
- * test keys and context). Same place = same file and overlapping line/column span.
+ * test keys and context). Same place = same file and overlapping line/column span. A secretlint finding
+ * on a place one of our rules matched and judged no secret (`dismissedByOurs`) is dropped too.
  */
-export function dedupeFindings(findings: Finding[]): Finding[] {
-  if (findings.length < 2) return findings;
+export function dedupeFindings(findings: Finding[], dismissedByOurs: (f: Finding) => boolean = () => false): Finding[] {
+  if (findings.length === 0) return findings;
   const specific = findings.filter((f) => f.category === "secret" && !f.tags?.includes("generic"));
   const ours = findings.filter((f) => !isSecretlintRuleId(f.ruleId) && !shadowedGeneric(f, specific));
   const out = [...ours];
@@ -17,6 +18,7 @@ export function dedupeFindings(findings: Finding[]): Finding[] {
     if (seen.has(key)) continue;
     seen.add(key);
     if (ours.some((o) => o.category === "secret" && !o.tags?.includes("generic") && overlaps(o, f))) continue;
+    if (dismissedByOurs(f)) continue;
     out.push(f);
   }
   return out.sort((a, b) => a.line - b.line || a.column - b.column);

@@ -62,6 +62,11 @@ export interface ScanRuleMeta extends RuleMeta {
 export interface ScanRule {
   meta: ScanRuleMeta;
   check(file: ScanFile): ScanReport[];
+  /**
+   * Whether the rule matched text overlapping [start, end) of the file and judged it no secret (an allowed
+   * default, an interpolation, too little entropy). Dedupe then drops a secretlint finding on that place.
+   */
+  dismisses?(file: ScanFile, start: number, end: number): boolean;
 }
 
 /** One example a rule carries with it, run as a test. A bare string is `{ text }` scanned as `example.txt`. */

@@ -98,7 +98,8 @@ export class Scanner {
   scan(file: ScanFile, onRuleError?: (ruleId: string, error: unknown) => void, budgetMs?: number, bytes?: Uint8Array, deferred?: DeferredFingerprints): Finding[] {
     const context = contextOf(file);
     const pending = new Map<string, DeferredFingerprint>();
-    const findings = this.#withoutIgnored(context, dedupeFindings(this.#findings(context, onRuleError, budgetMs, bytes, pending)));
+    const found = this.#findings(context, onRuleError, budgetMs, bytes, pending);
+    const findings = this.#withoutIgnored(context, dedupeFindings(found, (f) => this.#dismissed(context, f, bytes)));
     if (!deferred) {
       resolveNow(pending, findings);
       return findings;
@@ -112,6 +113,13 @@ export class Scanner {
 
   #findings(file: FileContext, onRuleError: (ruleId: string, error: unknown) => void = () => {}, budgetMs = Number.POSITIVE_INFINITY, bytes: Uint8Array | undefined, deferred: Map<string, DeferredFingerprint>): Finding[] {
     return this.#run(file, this.#applicable(file, bytes), onRuleError, budgetMs, deferred);
+  }
+
+  /** Whether one of our rules that applies here matched the finding's place and judged it no secret (dedupe.ts). */
+  #dismissed(context: FileContext, finding: Finding, bytes: Uint8Array | undefined): boolean {
+    const start = (context.lineStarts[finding.line - 1] ?? 0) + finding.column - 1;
+    const end = (context.lineStarts[finding.endLine - 1] ?? 0) + (finding.endColumn ?? finding.column + 1) - 1;
+    return this.#applicable(context, bytes).some((index) => this.rules[index]?.dismisses?.(context, start, end) === true);
   }
 
   #withoutIgnored(context: FileContext, findings: Finding[]): Finding[] {

@@ -110,6 +110,15 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       if (entry.requiresRun?.matchInside) return matchInRuns(regex, file.text, run, entry, skip, testKeys);
       return hasRun(file.text, run) ? matchAll(regex, file.text, 0, entry, skip, testKeys) : [];
     },
+    dismisses: (file, start, end) => {
+      if (!pathAllowed(file.path)) return false;
+      // The lines around the place: the pattern sees there what the check saw.
+      const from = file.text.lastIndexOf("\n", start - 1) + 1;
+      const next = file.text.indexOf("\n", end);
+      const dismissed: Array<[number, number]> = [];
+      matchAll(regex, file.text.slice(from, next === -1 ? file.text.length : next), from, entry, skip, testKeys, dismissed);
+      return dismissed.some(([s, e]) => s < end && start < e);
+    },
   };
 }
 
@@ -140,14 +149,20 @@ function matchInRuns(regex: RegExp, text: string, run: RunPrefilter, entry: Patt
   return reports;
 }
 
-/** Reports for every match in `text`, with offsets shifted by `offset` (where `text` sits in the file). */
-function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, skip: Skips, testKeys: Map<string, string>): ScanReport[] {
+/**
+ * Reports for every match in `text`, with offsets shifted by `offset` (where `text` sits in the file). Matches
+ * judged no secret (an ignored name, an allowed value, too little entropy) go to `dismissed` when given.
+ */
+function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, skip: Skips, testKeys: Map<string, string>, dismissed?: Array<[number, number]>): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const m of text.matchAll(regex)) {
     const span = m.indices?.groups?.secret ?? m.indices?.[0];
     if (!span) continue;
     const name = m.groups?.name;
-    if (name !== undefined && skip.ignoreNames.some((r) => r.test(name))) continue;
+    if (name !== undefined && skip.ignoreNames.some((r) => r.test(name))) {
+      dismissed?.push([offset + span[0], offset + span[1]]);
+      continue;
+    }
     const matched = text.slice(span[0], span[1]);
     const verdict = entry.validate ? validators[entry.validate]?.(matched) : matched;
     if (verdict === undefined) continue;
@@ -155,6 +170,7 @@ function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRul
     const start = span[0] + Math.max(0, matched.indexOf(secret));
     const report = judge(secret, entry, skip.allow, testKeys, typeof verdict === "string" ? undefined : verdict);
     if (report) reports.push({ ...report, start: offset + start, end: offset + start + secret.length, secret });
+    else dismissed?.push([offset + span[0], offset + span[1]]);
   }
   return reports;
 }
