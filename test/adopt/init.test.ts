@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { builtBin, runCli, spawnCli } from "../support/cli.js";
+import { builtBin, runCli, spawnCli, testCacheHome } from "../support/cli.js";
 import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -50,7 +50,7 @@ function runGateStep(repo: string, baseRef: string) {
   const workflow = parse(readFileSync(join(repo, ".github/workflows/rampart.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }> };
   const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.name === "Rampart gate");
   expect(step?.run).toContain("rampart scan");
-  const result = spawnSync("bash", ["-e", "-c", step!.run!], { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${binDir()}:${process.env.PATH}`, BASE_REF: baseRef, NO_COLOR: "1", CI: "true" } });
+  const result = spawnSync("bash", ["-e", "-c", step!.run!], { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${binDir()}:${process.env.PATH}`, BASE_REF: baseRef, NO_COLOR: "1", CI: "true", XDG_CACHE_HOME: testCacheHome() } });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 

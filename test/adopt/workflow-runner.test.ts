@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot, runCli } from "../support/cli.js";
+import { repoRoot, runCli, testCacheHome } from "../support/cli.js";
 
 /**
  * The workflow `rampart init` writes, run step by step the way a GitHub runner runs it: `run:` steps in bash with
@@ -101,7 +101,7 @@ describe("the generated workflow on a runner", () => {
     mkdirSync(runnerTemp);
     const githubPath = join(work, "github-path");
     writeFileSync(githubPath, "");
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true", GITHUB_ACTIONS: "true", RUNNER_TEMP: runnerTemp, GITHUB_PATH: githubPath, GITHUB_EVENT_NAME: "push", npm_config_registry: await registryWithoutRampart(asked), npm_config_prefer_offline: "true" };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true", GITHUB_ACTIONS: "true", RUNNER_TEMP: runnerTemp, GITHUB_PATH: githubPath, GITHUB_EVENT_NAME: "push", XDG_CACHE_HOME: testCacheHome(), npm_config_registry: await registryWithoutRampart(asked), npm_config_prefer_offline: "true" };
     delete baseEnv.npm_config_prefix;
     const envNow = () => ({ ...baseEnv, PATH: [...readFileSync(githubPath, "utf8").split("\n").filter(Boolean).reverse(), process.env.PATH].join(":") });
 

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { notFound, startGitHubStandin, type GitHubStandin, type StandinRoute } from "../support/github-standin.js";
+import { describe, expect, it } from "vitest";
+import { notFound, standinPerTest, type GitHubStandin, type StandinRoute } from "../support/github-standin.js";
 import { orgRoutes } from "../support/github-org-fixture.js";
 import { runCli } from "../support/cli.js";
 
-let standin: GitHubStandin | undefined;
-afterEach(async () => {
-  const violations = standin?.violations ?? [];
-  await standin?.close();
-  standin = undefined;
-  expect(violations, "a fixture served a field GitHub's description does not have").toEqual([]);
-});
+const startStandin = standinPerTest();
+let standin: GitHubStandin;
 
 async function audit(routes: StandinRoute[], args: string[] = []) {
-  standin = await startGitHubStandin(routes);
+  standin = await startStandin(routes);
   return runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "json", ...args], { env: { GITHUB_TOKEN: "test-token" } });
 }
 
@@ -21,7 +16,7 @@ const ids = (stdout: string) => (JSON.parse(stdout).findings as Array<{ ruleId: 
 describe("rampart audit github", () => {
   it("reports every listed bad setting across paginated repos, waiting out a secondary rate limit", async () => {
     const repos = [{ name: "api", secure: false }, { name: "web", secure: false }, { name: "docs", secure: false }];
-    standin = await startGitHubStandin(orgRoutes("acme", false, repos));
+    standin = await startStandin(orgRoutes("acme", false, repos));
     standin.secondaryRateLimitOnce("/repos/acme/web/hooks", 1);
     const result = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "json"], { env: { GITHUB_TOKEN: "test-token" } });
     expect(result.code).toBe(1);
@@ -48,7 +43,7 @@ describe("rampart audit github", () => {
     const unknown = ids(result.stdout).filter((f) => f.tags?.includes("unknown"));
     expect(new Set(unknown.map((f) => f.ruleId))).toEqual(new Set(["github-org-2fa-not-required", "github-members-without-2fa", "github-workflow-token-can-write", "github-default-branch-unprotected", "github-secret-scanning-off", "github-deploy-key-write", "github-outside-collaborator-admin", "github-webhook-insecure", "github-org-webhook-insecure", "github-no-security-policy"]));
     expect(unknown.every((f) => f.severity === "info" && /the token needs .+/.test(f.message))).toBe(true);
-    const text = await runCli(["audit", "github", "--org", "acme", "--api-url", standin!.url, "--format", "text"], { env: { GITHUB_TOKEN: "t" } });
+    const text = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "text"], { env: { GITHUB_TOKEN: "t" } });
     expect(text.stdout).toContain("unknown: could not read");
   });
 

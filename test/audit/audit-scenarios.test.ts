@@ -1,25 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { example, exampleItems, listingWith, orgRoutes } from "../support/github-org-fixture.js";
-import { forbidden, notFound, paginated, startGitHubStandin, type GitHubStandin, type StandinOptions, type StandinRoute } from "../support/github-standin.js";
+import { forbidden, notFound, paginated, standinPerTest, type GitHubStandin, type StandinOptions, type StandinRoute } from "../support/github-standin.js";
 import { runCli } from "../support/cli.js";
 
 /**
  * Verdicts checked against GitHub's own description: a well-configured org built from the description's example
  * responses, with one setting changed per scenario. Each scenario was a wrong verdict before.
  */
-let standin: GitHubStandin | undefined;
-afterEach(async () => {
-  const violations = standin?.violations ?? [];
-  await standin?.close();
-  standin = undefined;
-  expect(violations, "a scenario served a field GitHub's description does not have").toEqual([]);
-});
+const startStandin = standinPerTest();
+let standin: GitHubStandin;
 
 type Finding = { ruleId: string; path: string; severity: string; tags?: string[]; message: string };
 const TOKEN = "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB";
 
 async function audit(overrides: StandinRoute[], args: string[] = [], options: StandinOptions = {}) {
-  standin = await startGitHubStandin([...overrides, ...orgRoutes("acme", true, [{ name: "api", secure: true }])], options);
+  standin = await startStandin([...overrides, ...orgRoutes("acme", true, [{ name: "api", secure: true }])], options);
   const result = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "json", ...args], { env: { GITHUB_TOKEN: TOKEN } });
   const findings: Finding[] = result.code === 2 ? [] : (JSON.parse(result.stdout).findings as Finding[]);
   return { ...result, findings, of: (rule: string) => findings.filter((f) => f.ruleId === rule) };
@@ -38,7 +33,7 @@ describe("audit github: the baseline scenario", () => {
   });
 
   it("an org that is nothing but GitHub's example responses is audited without a crash", async () => {
-    standin = await startGitHubStandin([], { described: true });
+    standin = await startStandin([], { described: true });
     const r = await runCli(["audit", "github", "--org", "octocat", "--api-url", standin.url, "--format", "json"], { env: { GITHUB_TOKEN: TOKEN } });
     expect(r.stderr).not.toMatch(/TypeError|Cannot read|is not a function/);
     expect(r.code).toBe(1);
@@ -80,7 +75,7 @@ describe("audit github: branch protection from rulesets and classic protection",
   it("reads every page of the branch's rules", async () => {
     const filler = Array.from({ length: 30 }, () => rule("required_signatures"));
     const r = await audit([unprotected, { path: `${base}/rules/branches/main`, reply: paginated([...filler, prRule(1), rule("non_fast_forward"), rule("deletion")], 30, 30) }]);
-    expect(standin!.requests.some((q) => q.startsWith(`GET ${base}/rules/branches/main`) && q.includes("page=2"))).toBe(true);
+    expect(standin.requests.some((q) => q.startsWith(`GET ${base}/rules/branches/main`) && q.includes("page=2"))).toBe(true);
     expect(r.of("github-default-branch-unprotected")).toEqual([]);
   });
 
@@ -157,7 +152,7 @@ describe("audit github: one failure does not end the audit", () => {
   });
 
   it("--org works for a user account through /users/{username}/repos", async () => {
-    standin = await startGitHubStandin([
+    standin = await startStandin([
       { path: "/orgs/mona", reply: notFound() },
       { path: "/users/mona", reply: ok(example("/users/{username}", { login: "mona", type: "User" })) },
       { path: "/users/mona/repos", reply: paginated(exampleItems("/users/{username}/repos", { name: "api", full_name: "mona/api", archived: false })) },
@@ -179,7 +174,7 @@ describe("audit github: one failure does not end the audit", () => {
 
 describe("audit github: a network that misbehaves", () => {
   it("gives up on a silent API after --timeout", async () => {
-    standin = await startGitHubStandin([], { silent: "all" });
+    standin = await startStandin([], { silent: "all" });
     const started = Date.now();
     const r = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--timeout", "1"], { env: { GITHUB_TOKEN: TOKEN } });
     expect(Date.now() - started).toBeLessThan(8_000);
@@ -193,7 +188,7 @@ describe("audit github: a network that misbehaves", () => {
     ["a null body", { status: 200, body: null }, "/rules/branches/main"],
   ] as const) {
     it(`names the endpoint on ${name}, without a JS error`, async () => {
-      standin = await startGitHubStandin([{ path: `${base}${endpoint}`, reply }, ...orgRoutes("acme", true, [{ name: "api", secure: true }])]);
+      standin = await startStandin([{ path: `${base}${endpoint}`, reply }, ...orgRoutes("acme", true, [{ name: "api", secure: true }])]);
       const r = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url], { env: { GITHUB_TOKEN: TOKEN } });
       standin.violations.length = 0;
       expect(r.code).toBe(2);
@@ -203,7 +198,7 @@ describe("audit github: a network that misbehaves", () => {
   }
 
   it("never prints the token when an error body echoes the Authorization header", async () => {
-    standin = await startGitHubStandin([{ path: "/orgs/acme/repos", reply: (req) => ({ status: 400, body: { message: `Bad request; you sent Authorization: ${req.headers.authorization}` } }) }, ...orgRoutes("acme", true, [])]);
+    standin = await startStandin([{ path: "/orgs/acme/repos", reply: (req) => ({ status: 400, body: { message: `Bad request; you sent Authorization: ${req.headers.authorization}` } }) }, ...orgRoutes("acme", true, [])]);
     const r = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url], { env: { GITHUB_TOKEN: TOKEN } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Bad request");

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/cli.js";
+import { repoRoot, testCacheHome } from "../support/cli.js";
 import { issueRoutes } from "../support/github-issue-fixture.js";
 import { orgRoutes } from "../support/github-org-fixture.js";
 import { startGitHubStandin } from "../support/github-standin.js";
@@ -30,7 +30,7 @@ async function runPage(page: string, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), `rampart-doc-${page.replace(/\W/g, "-")}-`));
   work.push(dir);
   // Asynchronous on purpose: the GitHub stand-in answers from this process while the page runs.
-  const result = await runBash(docScript(commands), dir, { ...process.env, CI: "true", NO_COLOR: "1", GIT_AUTHOR_NAME: "Docs Reader", GIT_AUTHOR_EMAIL: "reader@example.com", GIT_COMMITTER_NAME: "Docs Reader", GIT_COMMITTER_EMAIL: "reader@example.com", ...env });
+  const result = await runBash(docScript(commands), dir, { ...process.env, CI: "true", NO_COLOR: "1", XDG_CACHE_HOME: testCacheHome(), GIT_AUTHOR_NAME: "Docs Reader", GIT_AUTHOR_EMAIL: "reader@example.com", GIT_COMMITTER_NAME: "Docs Reader", GIT_COMMITTER_EMAIL: "reader@example.com", ...env });
   const output = result.output;
   const failed = /@@ step (\d+) exited/.exec(output);
   const where = failed ? `${page}:${commands[Number(failed[1])]!.line}: ${commands[Number(failed[1])]!.text}` : "";

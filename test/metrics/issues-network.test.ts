@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { EXPECTED_MONTHS, issueRoutes } from "../support/github-issue-fixture.js";
-import { startGitHubStandin, type GitHubStandin, type StandinRoute } from "../support/github-standin.js";
+import { standinPerTest, type GitHubStandin, type StandinRoute } from "../support/github-standin.js";
 
 /** `metrics issues` against an API that misbehaves: each case ended in a JS error, a hang or silent zeros before. */
-let standin: GitHubStandin | undefined;
-afterEach(async () => {
-  const violations = standin?.violations ?? [];
-  await standin?.close();
-  standin = undefined;
-  expect(violations, "a fixture served a field GitHub's description does not have").toEqual([]);
-});
+const startStandin = standinPerTest();
+let standin: GitHubStandin;
 
 const TOKEN = "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB";
 const RANGE = ["metrics", "issues", "--repo", "acme/agent", "--label", "security", "--label", "vulnerability", "--since", "2026-01", "--until", "2026-06"];
 
 async function issues(overrides: StandinRoute[], args: string[] = []) {
-  standin = await startGitHubStandin([...overrides, ...issueRoutes({ advisories: "two-in-february" })]);
+  standin = await startStandin([...overrides, ...issueRoutes({ advisories: "two-in-february" })]);
   return runCli([...RANGE, "--api-url", standin.url, ...args], { env: { GITHUB_TOKEN: TOKEN } });
 }
 
@@ -26,8 +21,8 @@ describe("metrics issues over a real HTTP stand-in", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).months).toEqual(EXPECTED_MONTHS);
-    expect(standin!.requests.filter((q) => /\/issues\/\d+\/comments/.test(q))).toEqual([]);
-    expect(standin!.requests.filter((q) => q.startsWith("GET /repos/acme/agent/issues/comments?")).every((q) => q.includes("since=2026-01-01T00%3A00%3A00.000Z"))).toBe(true);
+    expect(standin.requests.filter((q) => /\/issues\/\d+\/comments/.test(q))).toEqual([]);
+    expect(standin.requests.filter((q) => q.startsWith("GET /repos/acme/agent/issues/comments?")).every((q) => q.includes("since=2026-01-01T00%3A00%3A00.000Z"))).toBe(true);
   });
 
   it("a null body is exit 2 naming the endpoint, never months of zeros", async () => {
@@ -35,12 +30,12 @@ describe("metrics issues over a real HTTP stand-in", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("GET /repos/acme/agent/issues");
-    standin!.violations.length = 0;
+    standin.violations.length = 0;
   });
 
   it("wrongly typed comments are exit 2 naming the endpoint, without a JS error", async () => {
     const r = await issues([{ path: "/repos/acme/agent/issues/comments", reply: { status: 200, body: { comments: [] } } }]);
-    standin!.violations.length = 0;
+    standin.violations.length = 0;
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("GET /repos/acme/agent/issues/comments");
     expect(r.stderr).not.toMatch(/TypeError|Cannot (read|use)|is not a function/);
@@ -54,7 +49,7 @@ describe("metrics issues over a real HTTP stand-in", () => {
   });
 
   it("gives up on a server that sends headers and then nothing, after --timeout", async () => {
-    standin = await startGitHubStandin(issueRoutes({ advisories: "two-in-february" }), { silent: "headers" });
+    standin = await startStandin(issueRoutes({ advisories: "two-in-february" }), { silent: "headers" });
     const started = Date.now();
     const r = await runCli([...RANGE, "--api-url", standin.url, "--timeout", "1"], { env: { GITHUB_TOKEN: TOKEN } });
     expect(Date.now() - started).toBeLessThan(8_000);

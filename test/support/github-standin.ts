@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, expect } from "vitest";
 import { exampleOf, operationOf, paginates, templateOf, unknownFields } from "./github-description.js";
 
 /**
@@ -36,6 +37,25 @@ export interface StandinOptions {
   described?: boolean;
   /** Answer with headers and then never finish (or never answer at all), to test timeouts. */
   silent?: "headers" | "all";
+}
+
+/**
+ * One stand-in per test: the returned function starts it (closing any earlier one of the same test), and after
+ * each test it is closed and the test fails if a fixture served a field GitHub's description does not have.
+ */
+export function standinPerTest(): (routes: StandinRoute[], options?: StandinOptions) => Promise<GitHubStandin> {
+  let running: GitHubStandin[] = [];
+  afterEach(async () => {
+    const stopped = running;
+    running = [];
+    await Promise.all(stopped.map((s) => s.close()));
+    expect(stopped.flatMap((s) => s.violations), "a fixture served a field GitHub's description does not have").toEqual([]);
+  });
+  return async (routes, options) => {
+    const standin = await startGitHubStandin(routes, options);
+    running.push(standin);
+    return standin;
+  };
 }
 
 export async function startGitHubStandin(routes: StandinRoute[], options: StandinOptions = {}): Promise<GitHubStandin> {
