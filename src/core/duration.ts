@@ -4,9 +4,8 @@ import { ConfigError, UsageError } from "./errors.js";
  * The one duration syntax (`250ms`, `10s`, `5m`, `48h`, `1.5d`) for rule files, config files, library options
  * and CLI flags. JSON schemas of config and rule files use the pattern; code reads values with `parseDuration`.
  */
-export const DURATION_PATTERN = "^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)$";
-
-const DURATION = new RegExp(DURATION_PATTERN);
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+export const DURATION_PATTERN = DURATION.source;
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `10s`, `48h`, `1.5d` → milliseconds; undefined when the text is not a duration. */
