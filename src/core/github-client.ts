@@ -49,7 +49,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     return retryCount < maxRetries;
   };
   const client: Octokit = new RampartOctokit({
-    baseUrl: baseUrl.replace(/\/+$/, ""),
+    baseUrl: withoutTrailingSlashes(baseUrl),
     ...(token ? { auth: token } : {}),
     userAgent: "rampart",
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
@@ -86,4 +86,10 @@ function assertUrl(baseUrl: string): void {
   } catch {
     throw new UsageError(`GitHub API URL "${baseUrl}" is not a URL; pass --api-url https://api.github.com or your GHES URL ending in /api/v3`);
   }
+}
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === "/") end--;
+  return url.slice(0, end);
 }

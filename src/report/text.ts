@@ -70,7 +70,8 @@ export function skippedSummary(skipped: ReadonlyArray<{ reason: string }>, paint
   if (skipped.length === 0) return [];
   const reasons = new Map<string, number>();
   for (const s of skipped) {
-    const reason = s.reason.replace(/\s*\(.*$/s, "");
+    const paren = s.reason.indexOf("(");
+    const reason = paren === -1 ? s.reason : s.reason.slice(0, paren).trimEnd();
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const rows = [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `  ${String(n).padStart(5)}  ${terminalSafe(reason)}`);

@@ -1,6 +1,6 @@
 import type { Finding } from "../core/finding.js";
 
-const IGNORE = /rampart:ignore(-next-line)?\b(.*)$/;
+const IGNORE = /rampart:ignore(-next-line)?\b/;
 const GITLEAKS_ALLOW = /gitleaks:allow/;
 
 /** What a `rampart:ignore` comment says about one line. */
@@ -30,9 +30,10 @@ function directiveFor(line: number, lineText: (line: number) => string | undefin
   const same = lineText(line) ?? "";
   if (GITLEAKS_ALLOW.test(same)) return "allow";
   const here = IGNORE.exec(same);
-  if (here && !here[1]) return { reason: reasonOf(here[2] ?? "") };
-  const before = line > 1 ? IGNORE.exec(lineText(line - 1) ?? "") : null;
-  if (before?.[1]) return { reason: reasonOf(before[2] ?? "") };
+  if (here && !here[1]) return { reason: reasonOf(same.slice(here.index + here[0].length)) };
+  const previous = line > 1 ? (lineText(line - 1) ?? "") : "";
+  const before = IGNORE.exec(previous);
+  if (before?.[1]) return { reason: reasonOf(previous.slice(before.index + before[0].length)) };
   return undefined;
 }
 

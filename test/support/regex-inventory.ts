@@ -71,7 +71,7 @@ export function ruleRegexes(): { sites: RegexSite[]; unknownFolders: string[] } 
   return { sites, unknownFolders };
 }
 
-/** Every regex literal in the TypeScript files under `dir` (the code that runs on requests and log lines). */
+/** Every regex literal in the TypeScript files under `dir`. */
 export function sourceRegexLiterals(dir: string): RegexSite[] {
   const sites: RegexSite[] = [];
   for (const path of tsFiles(dir)) {

@@ -9,7 +9,7 @@ import type { ComposeService } from "./parsers/compose.js";
 export function isAgentService(service: ComposeService): boolean {
   if (isSupportingService(service)) return false;
   if (/eliza/i.test(service.image?.value ?? "")) return true;
-  if (/\beliza(os)?\b[^|;&]*\b(start|dev)\b|@elizaos\/(cli|server)/i.test(service.command)) return true;
+  if (runsElizaServer(service.command)) return true;
   if (service.env.some((e) => AGENT_SERVER_VARS.test(e.key))) return true;
   if (service.image !== undefined) return false;
   // Built from source: the unnamed deployment shape (`build: .` with SERVER_HOST=0.0.0.0 on "3000:3000"), or
@@ -32,4 +32,14 @@ const AGENT_SERVER_VARS = /^(ELIZA_SERVER_AUTH_TOKEN|ELIZA_UI_ENABLE|REMOTE_CHAR
 
 function isServerBinding(entry: SourcedEntry): boolean {
   return entry.key === "SERVER_HOST" || entry.key === "SERVER_PORT";
+}
+
+/** `elizaos start`, `bunx @elizaos/cli dev`, `eliza start`: the server command, judged per shell command (split at `|`, `;` and `&`). */
+function runsElizaServer(command: string): boolean {
+  if (/@elizaos\/(cli|server)/i.test(command)) return true;
+  return command.split(/[|;&]/).some((part) => {
+    // From the first `eliza`/`elizaos` word on, so each part is read once (no quadratic rescans).
+    const at = part.search(/\beliza(os)?\b/i);
+    return at !== -1 && /\b(start|dev)\b/i.test(part.slice(at));
+  });
 }

@@ -43,7 +43,21 @@ export function isDeclarationFile(path: string): boolean {
 
 /** `docker-compose.yml`, `compose.prod.yaml`, `tee-docker-compose.yaml`, `docker-compose-dev.yml`. */
 export function isComposeFile(path: string): boolean {
-  return /(^|[.\-_])(docker-)?compose([.\-_][\w.-]*)?\.ya?ml$/i.test(base(path));
+  const name = base(path).toLowerCase();
+  const suffix = /\.ya?ml$/.exec(name);
+  if (!suffix) return false;
+  const stem = name.slice(0, suffix.index);
+  // What may follow `compose`: nothing, or a separator and then only word characters, dots and dashes.
+  let lastOdd = -1;
+  for (let i = 0; i < stem.length; i++) if (!/[\w.-]/.test(stem[i]!)) lastOdd = i;
+  for (let at = stem.indexOf("compose"); at !== -1; at = stem.indexOf("compose", at + 1)) {
+    const before = stem.startsWith("docker-", at - 7) ? at - 7 : at;
+    const startsWord = before === 0 || ".-_".includes(stem[before - 1]!) || at === 0 || ".-_".includes(stem[at - 1]!);
+    const after = at + 7;
+    const endsWell = after === stem.length || (".-_".includes(stem[after]!) && after + 1 > lastOdd);
+    if (startsWord && endsWell) return true;
+  }
+  return false;
 }
 
 export function isDockerfile(path: string): boolean {

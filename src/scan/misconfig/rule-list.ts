@@ -8,7 +8,13 @@ import type { RuleMeta } from "../../core/finding.js";
 export const RULE_LIST_START = "<!-- rules:start -->";
 export const RULE_LIST_END = "<!-- rules:end -->";
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ").trim();
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, "\\|")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .join(" ");
 
 export function renderRuleTable(rules: readonly RuleMeta[]): string {
   const counts = new Map<string, number>();

@@ -121,7 +121,9 @@ function translateOrFail(source: string, name: string, what: string, where: { fi
 
 /** Rampart rule ids are lower-case words joined by dashes. */
 function slug(id: string): string {
-  const s = id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const dashed = id.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  // Runs are single dashes now: drop one at either end.
+  const s = dashed.slice(dashed.startsWith("-") ? 1 : 0, dashed.endsWith("-") ? -1 : undefined);
   return s.length > 0 ? s : "gitleaks-rule";
 }
 

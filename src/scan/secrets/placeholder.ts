@@ -3,7 +3,7 @@
  * templates and env indirection never fail a gate.
  */
 const PLACEHOLDER_WORDS =
-  /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^>]*>|xxx|\*{3,}|\.{3}|…/i;
+  /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^<>]*>|xxx|\*{3,}|\.{3}|…/i;
 /**
  * Made-up token bodies in docs and other scanners' samples: `…TokenHere`, `RANDOMSTRINGHERE`, a prefix typed
  * twice (`xoxb-xoxb-…`), `my-bot-token`. A random tail ends in "here" about once in a million tokens.

@@ -64,7 +64,7 @@ function newSets(negative: boolean): Sets {
 /** Plain rules are recognised conservatively; anything unusual (escapes, classes, `**`) stays a pattern. */
 function classify(raw: string): Rule | undefined {
   if (raw.includes("\\")) return { kind: "pattern", negative: raw.startsWith("!") };
-  let line = raw.replace(/\s+$/, "");
+  let line = raw.trimEnd();
   if (line === "" || line.startsWith("#")) return undefined;
   const negative = line.startsWith("!");
   if (negative) line = line.slice(1);

@@ -2,7 +2,14 @@ import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 
 /** Base images that already run as an unprivileged user. */
-const NON_ROOT_BASE = /(:|-)nonroot\b|distroless.*nonroot|^cgr\.dev\/|chainguard/i;
+const NON_ROOT_BASE = /(:|-)nonroot\b|^cgr\.dev\/|chainguard/i;
+
+/** Images that run as a non-root user by default: `…:nonroot`, distroless `…nonroot`, Chainguard's. */
+function isNonRootBase(image: string): boolean {
+  if (NON_ROOT_BASE.test(image)) return true;
+  const distroless = image.search(/distroless/i);
+  return distroless !== -1 && /nonroot/i.test(image.slice(distroless));
+}
 
 /**
  * The final stage runs as root (no USER, or USER root/0): code execution in the agent (a plugin,
@@ -17,7 +24,7 @@ export function check(file: FileContext): ScanReport[] {
   if (lastFrom === -1) return [];
   const from = instructions[lastFrom]!;
   const image = from.args.split(/\s+/).find((w) => !w.startsWith("--")) ?? "";
-  if (NON_ROOT_BASE.test(image) || image === "scratch") return [];
+  if (isNonRootBase(image) || image === "scratch") return [];
   const users = instructions.slice(lastFrom + 1).filter((i) => i.keyword === "USER");
   const last = users.at(-1);
   if (last && !/^(root|0)(:|$)/.test(last.args.trim())) return [];

@@ -21,5 +21,5 @@ export function check(file: FileContext): ScanReport[] {
 
 /** An author_association test, a collaborator-permission lookup, or a permission-check action. */
 function isGated(jobSource: string): boolean {
-  return /author_association|collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|check-user-permission|actor-permission|has-permission/i.test(jobSource);
+  return /author_association|collaborators\/[^\s/]*\/permission|getCollaboratorPermissionLevel|check-user-permission|actor-permission|has-permission/i.test(jobSource);
 }

@@ -30,7 +30,7 @@ export function check(file: FileContext): ScanReport[] {
       }
       if (step.run) {
         for (const { line, start } of linesIn(file.text, step.run.node)) {
-          if (/\bgh\s+pr\s+checkout\b|git\s+fetch\b.*\bpull\/|git\s+checkout\b.*\$\{\{\s*github\.(head_ref|event\.pull_request\.head)/.test(line)) {
+          if (fetchesPullRequest(line)) {
             const at = start + line.search(/\S/);
             reports.push({ message: `job "${job.id}" fetches the pull request's code under ${trigger}, which runs with repository secrets and a write token`, start: at, end: start + line.length });
           }
@@ -39,4 +39,17 @@ export function check(file: FileContext): ScanReport[] {
     }
   }
   return reports;
+}
+
+/**
+ * `gh pr checkout`, `git fetch … pull/…`, `git checkout … ${{ github.head_ref }}`. What follows `git fetch` or
+ * `git checkout` is searched from its first occurrence on, once (`git\s+fetch\b.*\bpull\/` rescanned the line
+ * from every occurrence: quadratic).
+ */
+function fetchesPullRequest(line: string): boolean {
+  if (/\bgh\s+pr\s+checkout\b/.test(line)) return true;
+  const fetch = line.search(/git\s+fetch\b/);
+  if (fetch !== -1 && /\bpull\//.test(line.slice(fetch))) return true;
+  const checkout = line.search(/git\s+checkout\b/);
+  return checkout !== -1 && /\$\{\{\s*github\.(head_ref|event\.pull_request\.head)/.test(line.slice(checkout));
 }

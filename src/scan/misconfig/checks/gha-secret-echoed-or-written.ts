@@ -3,7 +3,22 @@ import type { ScanReport } from "../../rule.js";
 import { expressionsIn, linesIn, parseWorkflow } from "../parsers/workflow.js";
 import { mapEntries, mapValue, scalarText } from "../parsers/yaml-source.js";
 
-const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b|\bsed\s+(-\w*\s+)*-i\b/;
+const WRITES = /\b(echo|printf|cat|tee)\b|>>?|\bset\s+-x\b/;
+
+/** `sed -i`, `sed -E -i`: the flags after each `sed` are read once, left to right (a regex with `(-\w*\s+)*` was quadratic). */
+function editsInPlace(line: string): boolean {
+  const flag = /-\w*\s+/y;
+  for (const m of line.matchAll(/\bsed\s+/g)) {
+    let at = m.index + m[0].length;
+    for (;;) {
+      if (line.startsWith("-i", at) && !/\w/.test(line[at + 2] ?? "")) return true;
+      flag.lastIndex = at;
+      if (!flag.exec(line)) break;
+      at = flag.lastIndex;
+    }
+  }
+  return false;
+}
 
 /**
  * GHA012: a secret echoed, printed or redirected into a file leaves the masked log and lands in
@@ -21,7 +36,7 @@ export function check(file: FileContext): ScanReport[] {
       if (!step.run) continue;
       const names = new Set([...jobSecrets, ...secretEnvNames(file.text, mapValue(step.node, "env"))]);
       for (const { line, start } of linesIn(file.text, step.run.node)) {
-        if (!WRITES.test(line) || /::add-mask::/.test(line) || /^\s*#/.test(line)) continue;
+        if (!(WRITES.test(line) || editsInPlace(line)) || /::add-mask::/.test(line) || /^\s*#/.test(line)) continue;
         const direct = /\$\{\{\s*secrets\.(?!GITHUB_TOKEN\b)([A-Za-z0-9_]+)/.exec(line);
         const viaEnv = [...names].find((n) => new RegExp(`\\$\\{?${n}\\b|\\$\\{\\{\\s*env\\.${n}\\b`).test(line));
         const secret = direct?.[1] ?? viaEnv;
@@ -41,7 +56,7 @@ function isNotSensitive(name: string): boolean {
 
 /** Where a line writes: `> file`, `>> file`, `tee [-a] file`, `-o file`, `--output file`. */
 function writeTarget(line: string): string | undefined {
-  return /(?:>>?|\btee\s+(?:-a\s+)?|\s-o\s+|--output[=\s]+)\s*["']?([^\s"';|&]+)/.exec(line)?.[1];
+  return /(?:>>?\s*|\btee\s+(?:-a\s+)?|\s-o\s+|--output[=\s]+)["']?([^\s"';|&]+)/.exec(line)?.[1];
 }
 
 /**
@@ -51,7 +66,7 @@ function writeTarget(line: string): string | undefined {
 function isNecessaryFile(name: string, line: string): boolean {
   if (!/CERT|P12|PFX|PROVISION|PROFILE|SSH|GPG|PGP|PEM|KEYSTORE|JKS|KEYCHAIN|SIGNING|PRIVATE_KEY|KEY_FILE|DEPLOY_KEY/.test(name)) return false;
   // `echo -n "$CERT" | \` continues into `base64 --decode -o file` on the next line.
-  if (/\|\s*\\?\s*$/.test(line)) return true;
+  if (endsInPipe(line)) return true;
   const target = writeTarget(line);
   return target !== undefined && !/^\/dev\/(stdout|stderr)$/.test(target);
 }
@@ -72,4 +87,11 @@ function secretEnvNames(text: string, env: unknown): string[] {
     if (/secrets\.GITHUB_TOKEN\b|github\.token\b/.test(value) && !/secrets\.(?!GITHUB_TOKEN\b)/.test(value)) return [];
     return expressionsIn(text, pair.value).some((e) => /\bsecrets\./.test(e.body)) ? [key] : [];
   });
+}
+
+/** The line ends in `|` (optionally continued with `\`). */
+function endsInPipe(line: string): boolean {
+  let end = line.trimEnd();
+  if (end.endsWith("\\")) end = end.slice(0, -1).trimEnd();
+  return end.endsWith("|");
 }

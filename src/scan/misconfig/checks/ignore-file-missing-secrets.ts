@@ -11,7 +11,7 @@ export function isSensitivePath(path: string): boolean {
   if (name === ".envrc" || name === ".dev.vars") return true;
   if (/\.(pem|key|p12|pfx|jks|keystore|ppk)$/.test(name) && !/\.pub(\.pem)?$/.test(name) && !name.includes("public")) return true;
   if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(name)) return true;
-  if (/wallet.*\.json$|keypair.*\.json$|^service-account.*\.json$|^credentials\.json$|\.secret\.json$/.test(name)) return true;
+  if (name.endsWith(".json") && (name.includes("wallet") || name.includes("keypair") || name.startsWith("service-account") || name === "credentials.json" || name.endsWith(".secret.json"))) return true;
   return /(^|\/)\.eliza\/|(^|\/)\.elizadb\//.test(path.toLowerCase());
 }
 

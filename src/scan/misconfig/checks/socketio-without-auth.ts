@@ -4,7 +4,7 @@ import type { ScanReport } from "../../rule.js";
 import { calleeName, span, visitScript } from "../parsers/script.js";
 
 /** Anything that authenticates a socket: a middleware (or the HTTP session shared through io.engine.use), a handshake read, or allowRequest. */
-const SOCKET_AUTH = /\bhandshake\s*\.\s*(?:auth|headers|query)\b|\ballowRequest\b|\.engine\s*\.\s*use\s*\(|\b(?:io|socketServer|socketIO|socketIo|server)\s*\.\s*use\s*\(|\.use\s*\(\s*(?:async\s+)?\(?\s*socket\b/;
+const SOCKET_AUTH = /\bhandshake\s*\.\s*(?:auth|headers|query)\b|\ballowRequest\b|\.engine\s*\.\s*use\s*\(|\b(?:io|socketServer|socketIO|socketIo|server)\s*\.\s*use\s*\(|\.use\s*\(\s*(?:async\s+)?(?:\(\s*)?socket\b/;
 
 /**
  * The HTTP API checks ELIZA_SERVER_AUTH_TOKEN, but a Socket.IO server with no middleware accepts every

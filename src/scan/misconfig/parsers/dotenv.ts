@@ -42,7 +42,7 @@ export function parseDotenv(text: string): EnvEntry[] {
     }
     const rest = text.slice(rawStart, lineEnd);
     const comment = rest.search(/[ \t]#/);
-    const raw = (comment === -1 ? rest : rest.slice(0, comment)).replace(/[ \t\r]+$/, "");
+    const raw = trimBlanksEnd(comment === -1 ? rest : rest.slice(0, comment));
     entries.push({ key, value: raw, keyStart, valueStart: rawStart, valueEnd: rawStart + raw.length, quoted: false });
     offset = lineEnd + 1;
   }
@@ -52,4 +52,11 @@ export function parseDotenv(text: string): EnvEntry[] {
 function endOfLine(text: string, from: number): number {
   const end = text.indexOf("\n", from);
   return end === -1 ? text.length : end;
+}
+
+/** Drops trailing spaces, tabs and carriage returns (not other whitespace, which a value may keep). */
+function trimBlanksEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t" || text[end - 1] === "\r")) end--;
+  return text.slice(0, end);
 }

@@ -88,8 +88,13 @@ export interface Expression {
 export function expressionsIn(text: string, node: unknown): Expression[] {
   const { raw, start } = sourceOf(text, node);
   const out: Expression[] = [];
-  const re = /\$\{\{([\s\S]*?)\}\}/g;
-  for (let m = re.exec(raw); m; m = re.exec(raw)) out.push({ body: (m[1] ?? "").trim(), start: start + m.index, end: start + m.index + m[0].length });
+  // indexOf, not a lazy regex: an unclosed `${{` would make the regex rescan the rest from every later one.
+  for (let open = raw.indexOf("${{"); open !== -1; ) {
+    const close = raw.indexOf("}}", open + 3);
+    if (close === -1) break;
+    out.push({ body: raw.slice(open + 3, close).trim(), start: start + open, end: start + close + 2 });
+    open = raw.indexOf("${{", close + 2);
+  }
   return out;
 }
 
