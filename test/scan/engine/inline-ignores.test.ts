@@ -26,6 +26,11 @@ describe("inline ignores", () => {
     expect(scan(`const t = "${githubToken()}";\n// rampart:ignore-next-line too late\n`)).toHaveLength(1);
   });
 
+  it("reads the directive on a CRLF line (Windows checkouts) too", () => {
+    expect(scan(`const t = "${githubToken()}"; // rampart:ignore revoked test token\r\nconst u = 1;\r\n`)).toEqual([]);
+    expect(scan(`# rampart:ignore-next-line fixture\r\nTOKEN=${githubToken()}\r\n`)).toEqual([]);
+  });
+
   it("honours gitleaks:allow for migrating users", () => {
     expect(scan(`const t = "${githubToken()}"; // gitleaks:allow\n`)).toEqual([]);
   });
