@@ -110,18 +110,24 @@ export class SharedState implements StoreListener {
     const answers: Array<SharedCount | undefined> = new Array(due.length);
     let failure: unknown;
     let late = false;
+    const failed = (error: unknown) => {
+      failure ??= error;
+    };
     const settled = due.map((hit, i) =>
-      this.store.count(hit).then(
-        (counted) => (late ? this.answeredLate(hit, counted) : void (answers[i] = counted)),
-        (error: unknown) => void (failure ??= error),
-      ),
+      this.store.count(hit).then((counted) => {
+        if (late) this.answeredLate(hit, counted);
+        else answers[i] = counted;
+      }, failed),
     );
-    await this.within(Promise.all(settled)).catch((error: unknown) => void (failure ??= error));
+    await this.within(Promise.all(settled)).catch(failed);
     late = true;
     const unanswered = due.filter((_, i) => answers[i] === undefined);
     if (unanswered.length > 0) this.down(failure);
     else if (outages === this.outages) this.up();
-    due.forEach((hit, i) => answers[i] && this.decideShared(hit, answers[i]));
+    for (const [i, hit] of due.entries()) {
+      const counted = answers[i];
+      if (counted) this.decideShared(hit, counted);
+    }
     if (unanswered.length === 0) return;
     // Unreachable or too slow: these are counted locally so nothing is lost, and requests go on being served.
     if (replay) for (const hit of unanswered) this.keepForLater(hit);
