@@ -64,7 +64,8 @@ export class FileFingerprints {
   }
 
   private placeOf(report: ScanReport): string {
-    const finder = (this.placeFinder ??= new PlaceFinder(this.file));
+    this.placeFinder ??= new PlaceFinder(this.file);
+    const finder = this.placeFinder;
     if (report.secret !== undefined) {
       const structural = finder.yamlPath(report.start);
       const name = assignedName(this.file.text, report.start);
@@ -87,7 +88,10 @@ export class FingerprintResolver {
   resolve(deferred: DeferredFingerprint): string {
     const tagKey = `${deferred.ruleId}\0${deferred.path}\0${deferred.value}`;
     let tag = this.tags.get(tagKey);
-    if (tag === undefined) this.tags.set(tagKey, (tag = slowValueTag(deferred.ruleId, deferred.path, deferred.value)));
+    if (tag === undefined) {
+      tag = slowValueTag(deferred.ruleId, deferred.path, deferred.value);
+      this.tags.set(tagKey, tag);
+    }
     return fingerprintOfKey(fingerprintKey(deferred.ruleId, deferred.path, deferred.place, `value:${tag}`), deferred.occurrence);
   }
 

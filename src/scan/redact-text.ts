@@ -35,7 +35,8 @@ export function redactSecretsInText(text: string): string {
 
 /** Every secret any rule recognises in `text`, as it appears there. */
 export function secretsInText(text: string): string[] {
-  const scanner = (redactionScanner ??= new Scanner(loadAllSecretRules()));
+  redactionScanner ??= new Scanner(loadAllSecretRules());
+  const scanner = redactionScanner;
   const secrets: string[] = [];
   const lower = text.toLowerCase();
   const runnable = runnableRules(scanner, text);

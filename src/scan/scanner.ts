@@ -63,7 +63,8 @@ export class Scanner {
 
   /** Changes whenever the rules, their settings, the scan code or a rule package changes: the rescan cache key. */
   get fingerprint(): string {
-    return (this.#fingerprint ??= rulesFingerprint(this.rules, this.#version));
+    this.#fingerprint ??= rulesFingerprint(this.rules, this.#version);
+    return this.#fingerprint;
   }
 
   /** Whether some rule judges this path against the whole tree: such files are scanned once the tree is known. */
@@ -170,7 +171,8 @@ export class Scanner {
       }
       for (const report of reports) {
         if (isDocumentationValue(rule, report)) continue;
-        findings.push(toFinding(rule, file, report, (fingerprints ??= new FileFingerprints(file)), deferred));
+        fingerprints ??= new FileFingerprints(file);
+        findings.push(toFinding(rule, file, report, fingerprints, deferred));
       }
     }
     return findings;
