@@ -94,8 +94,8 @@ function gitleaksSamples(dir) {
 async function gitleaksMeasure(dir) {
   const { tps, fps } = gitleaksSamples(dir);
   const files = new Map();
-  tps.forEach((s, i) => files.set(`tp/${s.file}-${i}.txt`, `${s.text}\n`));
-  fps.forEach((s, i) => files.set(`fp/${s.file}-${i}.txt`, `${s.text}\n`));
+  for (const [i, s] of tps.entries()) files.set(`tp/${s.file}-${i}.txt`, `${s.text}\n`);
+  for (const [i, s] of fps.entries()) files.set(`fp/${s.file}-${i}.txt`, `${s.text}\n`);
   const result = await scanTree(files);
   const flagged = new Set(result.findings.map((f) => f.path));
   const gated = new Set(result.findings.filter((f) => ["high", "critical"].includes(f.severity)).map((f) => f.path));
