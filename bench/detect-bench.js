@@ -25,14 +25,15 @@ const WINDOW_MS = 1500;
 const WARMUP_SECONDS = 1;
 const ADDRESSES = Number(process.env.RAMPART_BENCH_ADDRESSES ?? 1_000_000);
 
-
 async function main() {
   if (!existsSync(dist)) {
     console.error("dist/ is missing; run `npm run build` first");
     process.exit(2);
   }
   const pinned = PIN ? "servers on core 0, load generator on core 1 (taskset)" : "no taskset: servers and load generator share the cores";
-  console.log(`throughput (Express 5, ${CONNECTIONS} keep-alive connections per server pipelining ${DEPTH} requests each, ${WARMUP_SECONDS}s warm-up then ${SECONDS}s measured; ${pinned}):`);
+  console.log(
+    `throughput (Express 5, ${CONNECTIONS} keep-alive connections per server pipelining ${DEPTH} requests each, ${WARMUP_SECONDS}s warm-up then ${SECONDS}s measured; ${pinned}):`,
+  );
   console.log(`  ${APPS.agent.title}:`);
   const ratio = await sideBySide("agent");
   await oneAtATime("agent");
@@ -41,7 +42,9 @@ async function main() {
   const redis = await redisStore();
   const memoryMet = await memoryCases();
   const ok = ratio >= 0.9 && memoryMet && (!redis || (redis.ratio >= 0.85 && redis.extraCommands === 0));
-  console.log(`agent server app ${(ratio * 100).toFixed(1)}%, bare route ${(bare * 100).toFixed(1)}% (worst case)${redis ? `, Redis store ${(redis.ratio * 100).toFixed(1)}% of in-memory` : ""}`);
+  console.log(
+    `agent server app ${(ratio * 100).toFixed(1)}%, bare route ${(bare * 100).toFixed(1)}% (worst case)${redis ? `, Redis store ${(redis.ratio * 100).toFixed(1)}% of in-memory` : ""}`,
+  );
   console.log(ok ? "detect bench: both targets met" : "detect bench: a target was missed");
 }
 
@@ -57,7 +60,9 @@ async function sideBySide(app) {
   const together = [];
   for (let round = 0; round < ROUNDS_TOGETHER; round++) together.push(await measureSideBySide(app));
   const ratios = together.map((r) => r.with.rate / r.without.rate);
-  console.log(`    side by side, ${ROUNDS_TOGETHER} rounds: without ${median(together.map((r) => r.without.rate)).toFixed(0)} req/s, with ${median(together.map((r) => r.with.rate)).toFixed(0)} req/s (medians; the two share one core)`);
+  console.log(
+    `    side by side, ${ROUNDS_TOGETHER} rounds: without ${median(together.map((r) => r.without.rate)).toFixed(0)} req/s, with ${median(together.map((r) => r.with.rate)).toFixed(0)} req/s (medians; the two share one core)`,
+  );
   console.log(`      server CPU per request: without ${cpuOf(together, "without").toFixed(1)} us, with ${cpuOf(together, "with").toFixed(1)} us`);
   console.log(`      per-round ratios: ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}`);
   const ratio = median(ratios);
@@ -83,14 +88,18 @@ async function oneAtATime(app) {
   }
   for (const server of Object.values(servers)) server.child.kill();
   const pairRatios = pairs.map((p) => p.with / p.without);
-  console.log(`    one at a time, ${ROUNDS} alternating pairs of ${WINDOW_MS / 1000}s windows: without ${median(pairs.map((p) => p.without)).toFixed(0)} req/s, with ${median(pairs.map((p) => p.with)).toFixed(0)} req/s (medians)`);
+  console.log(
+    `    one at a time, ${ROUNDS} alternating pairs of ${WINDOW_MS / 1000}s windows: without ${median(pairs.map((p) => p.without)).toFixed(0)} req/s, with ${median(pairs.map((p) => p.with)).toFixed(0)} req/s (medians)`,
+  );
   console.log(`      per-pair ratios: ${pairRatios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; median ${(median(pairRatios) * 100).toFixed(1)}%`);
 }
 
 /** Both servers at once, each loaded by its own set of connections from the same client. */
 async function measureSideBySide(app, modes = ["without", "with"], extra = []) {
   const servers = await Promise.all(modes.map((mode) => startServer(mode, app, extra)));
-  const done = await Promise.all(servers.map((server) => pipelinedLoad(server.port, APPS[app].request, WARMUP_SECONDS * 1000, SECONDS * 1000, () => server.child.send("mark"))));
+  const done = await Promise.all(
+    servers.map((server) => pipelinedLoad(server.port, APPS[app].request, WARMUP_SECONDS * 1000, SECONDS * 1000, () => server.child.send("mark"))),
+  );
   const result = {};
   for (let i = 0; i < modes.length; i++) result[modes[i]] = await finishServer(servers[i], done[i]);
   return result;
@@ -120,23 +129,51 @@ async function redisStore() {
       const before = redisCommands(port);
       rounds.push(await measureSideBySide(app, ["with", "redis"], [`redis://127.0.0.1:${port}`]));
       const after = redisCommands(port);
-      commands.push(Object.fromEntries(Object.entries(after).map(([name, calls]) => [name, calls - (before[name] ?? 0)]).filter(([name, calls]) => calls > 0 && name !== "info")));
+      commands.push(
+        Object.fromEntries(
+          Object.entries(after)
+            .map(([name, calls]) => [name, calls - (before[name] ?? 0)])
+            .filter(([name, calls]) => calls > 0 && name !== "info"),
+        ),
+      );
     }
     const ratios = rounds.map((r) => r.redis.rate / r.with.rate);
     const served = rounds.reduce((n, r) => n + r.redis.served, 0);
     const ratio = median(ratios);
-    console.log(`    side by side, ${ROUNDS_TOGETHER} rounds: in-memory ${median(rounds.map((r) => r.with.rate)).toFixed(0)} req/s, Redis store ${median(rounds.map((r) => r.redis.rate)).toFixed(0)} req/s (medians)`);
-    console.log(`      per-round ratios: ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; ratio (median): ${(ratio * 100).toFixed(1)}% (target >= 85%)`);
-    console.log(`      server CPU per request: in-memory ${cpuOf(rounds, "with").toFixed(1)} us, Redis store ${cpuOf(rounds, "redis").toFixed(1)} us (medians)`);
-    const cost = commandCost(sumCommands(commands), rounds.reduce((n, r) => n + r.redis.rejected, 0));
-    console.log(`      commands the app sent to Redis, all rounds with their warm-ups: ${cost.counting.toLocaleString("en")} counting script calls for ${cost.failedLogins.toLocaleString("en")} failed logins (${HITS_PER_FAILED_LOGIN} counted hits each: ${cost.expected.toLocaleString("en")}),`);
-    console.log(`      and the store's start-up: ${cost.reads} reads of the block index (a script), ${cost.other} other commands (${JSON.stringify(cost.otherByName)})`);
+    console.log(
+      `    side by side, ${ROUNDS_TOGETHER} rounds: in-memory ${median(rounds.map((r) => r.with.rate)).toFixed(0)} req/s, Redis store ${median(rounds.map((r) => r.redis.rate)).toFixed(0)} req/s (medians)`,
+    );
+    console.log(
+      `      per-round ratios: ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(", ")}; ratio (median): ${(ratio * 100).toFixed(1)}% (target >= 85%)`,
+    );
+    console.log(
+      `      server CPU per request: in-memory ${cpuOf(rounds, "with").toFixed(1)} us, Redis store ${cpuOf(rounds, "redis").toFixed(1)} us (medians)`,
+    );
+    const cost = commandCost(
+      sumCommands(commands),
+      rounds.reduce((n, r) => n + r.redis.rejected, 0),
+    );
+    console.log(
+      `      commands the app sent to Redis, all rounds with their warm-ups: ${cost.counting.toLocaleString("en")} counting script calls for ${cost.failedLogins.toLocaleString("en")} failed logins (${HITS_PER_FAILED_LOGIN} counted hits each: ${cost.expected.toLocaleString("en")}),`,
+    );
+    console.log(
+      `      and the store's start-up: ${cost.reads} reads of the block index (a script), ${cost.other} other commands (${JSON.stringify(cost.otherByName)})`,
+    );
     const outages = rounds.reduce((n, r) => n + r.redis.outages, 0);
-    console.log(`      for ${served.toLocaleString("en")} measured requests; commands beyond one script call per counted hit and the start-up: ${cost.counting - cost.expected} (target: 0, none for a request no rule counts)`);
-    if (outages > 0) console.log(`      (the store was slower than its 150 ms timeout ${outages} times on this busy machine: those stretches were counted locally and sent on recovery, before the statistics were read)`);
+    console.log(
+      `      for ${served.toLocaleString("en")} measured requests; commands beyond one script call per counted hit and the start-up: ${cost.counting - cost.expected} (target: 0, none for a request no rule counts)`,
+    );
+    if (outages > 0)
+      console.log(
+        `      (the store was slower than its 150 ms timeout ${outages} times on this busy machine: those stretches were counted locally and sent on recovery, before the statistics were read)`,
+      );
     const memory = await redisMemory(port);
-    console.log(`    Redis memory (INFO memory used_memory) for ${memory.subjects.toLocaleString("en")} subjects counted once each (one brute-force failure from each of as many addresses):`);
-    console.log(`      ${(memory.bytes / 1e6).toFixed(1)} MB for ${memory.keys.toLocaleString("en")} keys, ${Math.round(memory.bytes / memory.subjects)} bytes per subject, ${((memory.bytes / memory.subjects) * 1e6 / 1e6).toFixed(0)} MB per million subjects; ${memory.rate.toFixed(0)} counted events/s from one process`);
+    console.log(
+      `    Redis memory (INFO memory used_memory) for ${memory.subjects.toLocaleString("en")} subjects counted once each (one brute-force failure from each of as many addresses):`,
+    );
+    console.log(
+      `      ${(memory.bytes / 1e6).toFixed(1)} MB for ${memory.keys.toLocaleString("en")} keys, ${Math.round(memory.bytes / memory.subjects)} bytes per subject, ${(((memory.bytes / memory.subjects) * 1e6) / 1e6).toFixed(0)} MB per million subjects; ${memory.rate.toFixed(0)} counted events/s from one process`,
+    );
     return { ratio, extraCommands: cost.counting - cost.expected, memory };
   } finally {
     redis.kill("SIGKILL");
@@ -157,7 +194,14 @@ function commandCost(sum, failedLogins) {
   const scripts = (sum.evalsha ?? 0) - (sum["evalsha failed"] ?? 0) + (sum.eval ?? 0);
   const reads = sum.zrangebyscore ?? 0;
   const other = Object.entries(sum).filter(([name]) => !SCRIPT_INTERNAL.has(name) && !name.endsWith(" failed") && name !== "evalsha" && name !== "eval");
-  return { counting: scripts - reads, reads, failedLogins, expected: failedLogins * HITS_PER_FAILED_LOGIN, other: other.reduce((n, [, calls]) => n + calls, 0), otherByName: Object.fromEntries(other) };
+  return {
+    counting: scripts - reads,
+    reads,
+    failedLogins,
+    expected: failedLogins * HITS_PER_FAILED_LOGIN,
+    other: other.reduce((n, [, calls]) => n + calls, 0),
+    otherByName: Object.fromEntries(other),
+  };
 }
 
 /**
@@ -170,7 +214,10 @@ async function redisMemory(port) {
   spawnSync("redis-cli", ["-p", String(port), "flushall"]);
   const usedMemory = () => Number(/used_memory:(\d+)/.exec(spawnSync("redis-cli", ["-p", String(port), "info", "memory"], { encoding: "utf8" }).stdout)[1]);
   const store = new RedisStore({ redis: `redis://127.0.0.1:${port}`, timeoutMs: 10_000 });
-  await new Promise((resolve, reject) => store.start({ up: resolve, down: () => undefined, block: () => undefined }) ?? setTimeout(() => reject(new Error("store did not connect")), 10_000));
+  await new Promise(
+    (resolve, reject) =>
+      store.start({ up: resolve, down: () => undefined, block: () => undefined }) ?? setTimeout(() => reject(new Error("store did not connect")), 10_000),
+  );
   const before = usedMemory();
   const started = Date.now();
   const at = Date.now();
@@ -190,7 +237,24 @@ async function redisMemory(port) {
 }
 
 /** Commands our Lua scripts run inside Redis (commandstats counts them too). */
-const SCRIPT_INTERNAL = new Set(["zadd", "zremrangebyscore", "zcard", "zremrangebyrank", "pexpire", "pexpireat", "zrange", "zrevrange", "zrangebyscore", "zscore", "set", "del", "hset", "hdel", "hmget", "publish"]);
+const SCRIPT_INTERNAL = new Set([
+  "zadd",
+  "zremrangebyscore",
+  "zcard",
+  "zremrangebyrank",
+  "pexpire",
+  "pexpireat",
+  "zrange",
+  "zrevrange",
+  "zrangebyscore",
+  "zscore",
+  "set",
+  "del",
+  "hset",
+  "hdel",
+  "hmget",
+  "publish",
+]);
 
 function sumCommands(rounds) {
   const sum = {};
@@ -349,7 +413,14 @@ async function serve(mode, appName, redisUrl) {
   const trust = appName === "counted" ? { trustProxy: "loopback" } : {};
   const middleware = mode === "without" ? undefined : await detectMiddleware(mode === "redis" ? { redis: redisUrl } : undefined, trust);
   const outages = mode === "redis" ? countOutages(middleware) : undefined;
-  if (appName === "agent" || appName === "counted") await agentServer(app, express, middleware, () => served++, () => rejected++);
+  if (appName === "agent" || appName === "counted")
+    await agentServer(
+      app,
+      express,
+      middleware,
+      () => served++,
+      () => rejected++,
+    );
   else {
     if (middleware) app.use(middleware);
     app.get("/api/workspaces/:ws/agents/:id", (req, res) => {
@@ -398,7 +469,11 @@ async function flushCounting(middleware) {
 async function detectMiddleware(store, options = {}) {
   const { suspiciousAccess } = await import(pathToFileURL(dist).href);
   const { pino } = await import("pino");
-  const middleware = suspiciousAccess({ logger: pino({ level: "warn" }, pino.destination(process.env.RAMPART_BENCH_LOG ?? "/dev/null")), ...options, ...(store ? { store } : {}) });
+  const middleware = suspiciousAccess({
+    logger: pino({ level: "warn" }, pino.destination(process.env.RAMPART_BENCH_LOG ?? "/dev/null")),
+    ...options,
+    ...(store ? { store } : {}),
+  });
   // Measure with the store connected, not while it is still counting locally.
   while (middleware.guard.degraded) await new Promise((r) => setTimeout(r, 10));
   return middleware;
@@ -412,7 +487,9 @@ async function agentServer(app, express, middleware, count, reject = () => {}) {
   const digest = (key) => createHash("sha256").update(key).digest();
   // Keys are compared as digests in constant time, as a careful server does.
   const keys = Array.from({ length: CONNECTIONS }, (_, w) => ({ digest: digest(`sk-bench-${w}`), principal: `key:${w}`, tenant: w % 2 ? "acme" : "globex" }));
-  const agents = new Map(Array.from({ length: 50 }, (_, i) => [`a${i}`, { id: `a${i}`, name: `agent ${i}`, status: "active", plugins: ["bootstrap", "openai"] }]));
+  const agents = new Map(
+    Array.from({ length: 50 }, (_, i) => [`a${i}`, { id: `a${i}`, name: `agent ${i}`, status: "active", plugins: ["bootstrap", "openai"] }]),
+  );
   app.use(helmet());
   if (middleware) app.use(middleware);
   // An allow-list, not `origin: true`: reflecting any origin with credentials is the mistake rampart scan reports.
@@ -458,14 +535,21 @@ async function memoryCases() {
   let met = true;
   for (const [kind, title] of [
     ["spray", `${ADDRESSES.toLocaleString("en")} distinct source addresses`],
-    ["long-fields", `${ADDRESSES.toLocaleString("en")} events with 2 KB paths from IPv6 sources (nine distinct 404 paths per /64, 250-character principals and tenants, 512-character user agents)`],
+    [
+      "long-fields",
+      `${ADDRESSES.toLocaleString("en")} events with 2 KB paths from IPv6 sources (nine distinct 404 paths per /64, 250-character principals and tenants, 512-character user agents)`,
+    ],
   ]) {
     const mem = await runChild(["--memory", kind], ["--expose-gc"]);
     const growth = mem.peak - mem.before;
     met &&= growth <= 64;
     console.log(`memory under ${title} (detector fed directly, after GC; heap plus ArrayBuffers):`);
-    console.log(`  heap before: ${mem.before.toFixed(1)} MB, peak: ${mem.peak.toFixed(1)} MB, after: ${mem.after.toFixed(1)} MB, growth: ${growth.toFixed(1)} MB (target <= 64 MB)`);
-    console.log(`  ${mem.events.toLocaleString("en")} events in ${mem.seconds.toFixed(1)} s (${(mem.events / mem.seconds).toFixed(0)} events/s); state entries: ${JSON.stringify(mem.sizes)}`);
+    console.log(
+      `  heap before: ${mem.before.toFixed(1)} MB, peak: ${mem.peak.toFixed(1)} MB, after: ${mem.after.toFixed(1)} MB, growth: ${growth.toFixed(1)} MB (target <= 64 MB)`,
+    );
+    console.log(
+      `  ${mem.events.toLocaleString("en")} events in ${mem.seconds.toFixed(1)} s (${(mem.events / mem.seconds).toFixed(0)} events/s); state entries: ${JSON.stringify(mem.sizes)}`,
+    );
   }
   return met;
 }
@@ -488,7 +572,8 @@ function memoryEvent(kind, n, start) {
     };
   }
   // Spraying: every event from a new address; a mix of failed auth, 404 probes and IPv6.
-  const ip = n % 4 === 3 ? `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::1` : `${10 + (n >> 24)}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  const ip =
+    n % 4 === 3 ? `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::1` : `${10 + (n >> 24)}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
   const kind3 = n % 3;
   return {
     time: new Date(start + n).toISOString(),
@@ -543,16 +628,13 @@ else if (role === "--memory") await memory(process.argv[3] ?? "spray");
 else if (role === "--memory-cases") {
   // Only the two memory cases: `node bench/detect-bench.js --memory-cases`.
   console.log((await memoryCases()) ? "memory: target met" : "memory: target missed");
-}
-else if (role === "--throughput") {
+} else if (role === "--throughput") {
   // Only the side-by-side throughput of both apps: `node bench/detect-bench.js --throughput`.
   const agent = await sideBySide("agent");
   const bare = await sideBySide("bare");
   console.log(`agent server app ${(agent * 100).toFixed(1)}%, bare route ${(bare * 100).toFixed(1)}% (targets >= 90%)`);
-}
-else if (role === "--redis") {
+} else if (role === "--redis") {
   // Only the Redis-store case: `node bench/detect-bench.js --redis`.
   const redis = await redisStore();
   if (redis) console.log(redis.ratio >= 0.85 && redis.extraCommands === 0 ? "Redis store case: target met" : "Redis store case: target missed");
-}
-else await main();
+} else await main();

@@ -13,7 +13,11 @@ const benches = readdirSync(here)
   .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/-bench\.m?js$/, "")))
   .sort();
 if (benches.length === 0) {
-  console.error(`no bench matches ${wanted.join(", ")}; available: ${readdirSync(here).filter((f) => f.includes("-bench.")).join(", ")}`);
+  console.error(
+    `no bench matches ${wanted.join(", ")}; available: ${readdirSync(here)
+      .filter((f) => f.includes("-bench."))
+      .join(", ")}`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -103,7 +103,12 @@ async function main() {
     timed(label, process.execPath, [bin, "scan", corpus, "--format", "json", "--output", join(work, output), ...extra], root);
   // secretlint first, so the rescan cache rampart writes inside the corpus is not part of its input.
   rmSync(cacheDir, { recursive: true, force: true });
-  const sl = timed("secretlint 13 CLI (recommended preset)", join(root, "node_modules", ".bin", "secretlint"), ["**/*", "--format", "json", "--output", join(work, "secretlint.json")], corpus);
+  const sl = timed(
+    "secretlint 13 CLI (recommended preset)",
+    join(root, "node_modules", ".bin", "secretlint"),
+    ["**/*", "--format", "json", "--output", join(work, "secretlint.json")],
+    corpus,
+  );
   const secrets = rampart("rampart scan --category secret (same job as secretlint)", "rampart-secret.json", ["--category", "secret", "--no-cache"]);
   const cold = rampart("rampart scan (all rules, cold: no cache)", "rampart.json", ["--no-cache"]);
   rampart("(cache priming run, not reported)", "rampart-prime.json");
@@ -119,13 +124,21 @@ async function main() {
   console.log(`|---|---:|---:|---:|`);
   for (const r of runs) {
     const failed = r.status !== 0 && r.status !== 1;
-    console.log(`| ${r.label}${failed ? ` (FAILED, exit ${r.status})` : ""} | ${r.wall.toFixed(2)} | ${(mb / r.wall).toFixed(1)} | ${r.rssMb ? r.rssMb.toFixed(0) : "n/a"} |`);
+    console.log(
+      `| ${r.label}${failed ? ` (FAILED, exit ${r.status})` : ""} | ${r.wall.toFixed(2)} | ${(mb / r.wall).toFixed(1)} | ${r.rssMb ? r.rssMb.toFixed(0) : "n/a"} |`,
+    );
   }
   console.log("");
-  console.log(`rules: rampart ${rules.length} (${secretRules} secret, ${rules.length - secretRules} misconfiguration; ${keywords.length} keywords; ${alwaysOn} rules without a keyword prefilter), secretlint recommended preset ${secretlintRules}`);
+  console.log(
+    `rules: rampart ${rules.length} (${secretRules} secret, ${rules.length - secretRules} misconfiguration; ${keywords.length} keywords; ${alwaysOn} rules without a keyword prefilter), secretlint recommended preset ${secretlintRules}`,
+  );
   console.log(`secret scan vs secretlint: ${(sl.wall / secrets.wall).toFixed(1)}x faster (target >= 5x); all rules: ${(sl.wall / cold.wall).toFixed(1)}x`);
-  console.log(`secret scan vs ripgrep: ${(secrets.wall / rg.wall).toFixed(1)}x ripgrep's time (target <= 8x); all rules: ${(cold.wall / rg.wall).toFixed(1)}x; rescan from cache: ${(warm.wall / rg.wall).toFixed(1)}x`);
-  console.log(`rampart findings: ${rampartFindings.findings.length}, scanned ${rampartFindings.summary.scanned} files, skipped ${rampartFindings.summary.skipped.length}`);
+  console.log(
+    `secret scan vs ripgrep: ${(secrets.wall / rg.wall).toFixed(1)}x ripgrep's time (target <= 8x); all rules: ${(cold.wall / rg.wall).toFixed(1)}x; rescan from cache: ${(warm.wall / rg.wall).toFixed(1)}x`,
+  );
+  console.log(
+    `rampart findings: ${rampartFindings.findings.length}, scanned ${rampartFindings.summary.scanned} files, skipped ${rampartFindings.summary.skipped.length}`,
+  );
   if (runs.some((r) => r.status !== 0 && r.status !== 1)) process.exitCode = 1;
   writeFileSync(join(work, "scan-bench.json"), JSON.stringify({ corpus: info, rules: { rampart: rules.length, secretlint: secretlintRules }, runs }, null, 2));
 }

@@ -67,8 +67,11 @@ function plantedAgentRepo() {
 
 /** Go string literals inside the tps/fps slices of gitleaks' rule files. */
 function gitleaksSamples(dir) {
-  const git = (...args) => execFileSync("git", ["--git-dir", existsSync(join(dir, ".git")) ? join(dir, ".git") : dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
-  const files = git("ls-tree", "--name-only", "HEAD", "cmd/generate/config/rules/").split("\n").filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"));
+  const git = (...args) =>
+    execFileSync("git", ["--git-dir", existsSync(join(dir, ".git")) ? join(dir, ".git") : dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const files = git("ls-tree", "--name-only", "HEAD", "cmd/generate/config/rules/")
+    .split("\n")
+    .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"));
   const tps = [];
   const fps = [];
   for (const file of files) {
@@ -100,13 +103,22 @@ async function gitleaksMeasure(dir) {
   const flagged = new Set(result.findings.map((f) => f.path));
   const gated = new Set(result.findings.filter((f) => ["high", "critical"].includes(f.severity)).map((f) => f.path));
   const count = (prefix, set) => [...files.keys()].filter((p) => p.startsWith(prefix) && set.has(p)).length;
-  return { tps: tps.length, fps: fps.length, tpFound: count("tp/", flagged), tpGated: count("tp/", gated), fpFlagged: count("fp/", flagged), fpGated: count("fp/", gated) };
+  return {
+    tps: tps.length,
+    fps: fps.length,
+    tpFound: count("tp/", flagged),
+    tpGated: count("tp/", gated),
+    fpFlagged: count("fp/", flagged),
+    fpGated: count("fp/", gated),
+  };
 }
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 if (!only || only === "corpus") {
   const a = await generatedCorpus();
-  console.log(`(a) generated corpus: ${a.seconds.toFixed(0)} s, ${a.skipped} multi-line examples left out, ${a.overBudget} files over the per-file time budget`);
+  console.log(
+    `(a) generated corpus: ${a.seconds.toFixed(0)} s, ${a.skipped} multi-line examples left out, ${a.overBudget} files over the per-file time budget`,
+  );
   console.log("| family | positives | recall | negatives | flagged | precision |");
   console.log("|---|---:|---:|---:|---:|---:|");
   let total = { tp: 0, pos: 0, fp: 0, neg: 0 };
@@ -115,13 +127,22 @@ if (!only || only === "corpus") {
     total = { tp: total.tp + r.tp, pos: total.pos + r.pos, fp: total.fp + r.fp, neg: total.neg + r.neg };
   }
   console.log(`| **all** | ${total.pos} | ${ratio(total.tp, total.pos)} | ${total.neg} | ${total.fp} | ${ratio(total.tp, total.tp + total.fp)} |`);
-  console.log(`missed by context: ${[...a.missedByContext].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${c} ${n}`).join(", ") || "none"}`);
+  console.log(
+    `missed by context: ${
+      [...a.missedByContext]
+        .sort((x, y) => y[1] - x[1])
+        .map(([c, n]) => `${c} ${n}`)
+        .join(", ") || "none"
+    }`,
+  );
 }
 if (!only || only === "agent") console.log(`(b) planted agent repository: ${plantedAgentRepo()}`);
 const gitleaksDir = process.env.RAMPART_GITLEAKS_DIR;
 if ((!only || only === "gitleaks") && gitleaksDir && existsSync(gitleaksDir)) {
   const g = await gitleaksMeasure(gitleaksDir);
-  console.log(`(c) gitleaks' literal rule samples: recall ${ratio(g.tpFound, g.tps)} (${g.tpFound}/${g.tps}; at or above the default gate ${ratio(g.tpGated, g.tps)}), negatives flagged ${ratio(g.fpFlagged, g.fps)} (${g.fpFlagged}/${g.fps}; at the gate ${ratio(g.fpGated, g.fps)})`);
+  console.log(
+    `(c) gitleaks' literal rule samples: recall ${ratio(g.tpFound, g.tps)} (${g.tpFound}/${g.tps}; at or above the default gate ${ratio(g.tpGated, g.tps)}), negatives flagged ${ratio(g.fpFlagged, g.fps)} (${g.fpFlagged}/${g.fps}; at the gate ${ratio(g.fpGated, g.fps)})`,
+  );
 } else if (!only || only === "gitleaks") {
   console.log("(c) gitleaks' rule samples: skipped (set RAMPART_GITLEAKS_DIR to a gitleaks checkout or git mirror)");
 }

@@ -31,8 +31,14 @@ export interface Placement {
   endColumn: number;
 }
 export const CONTEXTS: CorpusContext[];
-export function corpusCases(entries: Array<{ entry: PatternRuleEntry & { family?: string } }>, rules: ScanRule[]): { positives: CorpusCase[]; negatives: CorpusCase[]; skipped: number };
+export function corpusCases(
+  entries: Array<{ entry: PatternRuleEntry & { family?: string } }>,
+  rules: ScanRule[],
+): { positives: CorpusCase[]; negatives: CorpusCase[]; skipped: number };
 export function contextsFor(c: CorpusCase, negative?: boolean): CorpusContext[];
-export function layOut(cases: CorpusCase[], options?: { negative?: boolean; perFile?: number; pick?: (fits: CorpusContext[], index: number) => CorpusContext[] }): { files: Map<string, string>; placements: Placement[] };
+export function layOut(
+  cases: CorpusCase[],
+  options?: { negative?: boolean; perFile?: number; pick?: (fits: CorpusContext[], index: number) => CorpusContext[] },
+): { files: Map<string, string>; placements: Placement[] };
 export function foundBy(placement: Placement, findings: Finding[]): boolean;
 export function flaggedBy(placement: Placement, findings: Finding[]): boolean;

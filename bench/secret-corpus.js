@@ -38,7 +38,13 @@ export const CONTEXTS = [
   { id: "authorization bearer", file: "api.http", named: false, token68: true, render: (_n, v) => `GET /v1/me\nAuthorization: Bearer ${v}`, line: 2 },
   { id: "curl -H X-Api-Key", file: "call.sh", named: false, token68: true, quote: '"', render: (_n, v) => `curl -H "X-Api-Key: ${v}" https://api.internal/v1` },
   { id: "cli --password", file: "run.sh", named: false, render: (_n, v) => `mysql --user admin --password ${v} --host db` },
-  { id: "cli --requirepass", file: "docker-compose.yaml", named: false, render: (_n, v) => `services:\n  cache:\n    command: redis-server --requirepass ${v}`, line: 3 },
+  {
+    id: "cli --requirepass",
+    file: "docker-compose.yaml",
+    named: false,
+    render: (_n, v) => `services:\n  cache:\n    command: redis-server --requirepass ${v}`,
+    line: 3,
+  },
 ];
 
 const NAME_BEFORE_VALUE = /([A-Za-z_$][\w.$-]*)["'\]]{0,2}[ \t]*(?::=|\?=|\.=|\+=|=>|[:=])[ \t]*["'`]?$/;

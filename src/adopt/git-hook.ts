@@ -18,7 +18,9 @@ export function installPreCommitHook(cwd: string, options: { force?: boolean } =
   const dir = hooksDir(cwd);
   const path = join(dir, "pre-commit");
   if (existsSync(path) && !options.force && !readFileSync(path, "utf8").includes(MARKER)) {
-    throw new RampartError(`${path} already exists and was not written by Rampart; add "npx --no-install rampart scan --staged" to it, or rerun with --force to replace it`);
+    throw new RampartError(
+      `${path} already exists and was not written by Rampart; add "npx --no-install rampart scan --staged" to it, or rerun with --force to replace it`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(path, PRE_COMMIT_HOOK);

@@ -7,7 +7,7 @@ import { writeBaseline } from "../scan/baseline.js";
 import { loadScanConfig } from "../scan/config.js";
 import { scanPaths } from "../scan/engine.js";
 import { configTemplate, INIT_FILES, workflowTemplate } from "./init-templates.js";
-import { skeletonFiles, type SkeletonFile } from "./skeletons.js";
+import { type SkeletonFile, skeletonFiles } from "./skeletons.js";
 
 export interface InitChoices {
   failOn: Severity;
@@ -43,7 +43,9 @@ export async function runInit(root: string, choices: InitChoices, version: strin
   const existing = targets.filter((path) => existsSync(join(root, path)));
   if (existing.length > 0 && !choices.force) {
     const named = existing.length > 4 ? `${existing.slice(0, 4).join(", ")} and ${existing.length - 4} more` : existing.join(", ");
-    throw new RampartError(`${named} already exist${existing.length === 1 ? "s" : ""} in ${root}; nothing was written. Rerun with --force to replace ${existing.length === 1 ? "it" : "them"}, or --no-workflow / --no-baseline / --no-skeletons to skip parts`);
+    throw new RampartError(
+      `${named} already exist${existing.length === 1 ? "s" : ""} in ${root}; nothing was written. Rerun with --force to replace ${existing.length === 1 ? "it" : "them"}, or --no-workflow / --no-baseline / --no-skeletons to skip parts`,
+    );
   }
   // A repository may hold a `.github` (or any other) symlink: nothing is written through one.
   for (const path of targets) assertNoSymlinkBelow(root, path);

@@ -20,8 +20,12 @@ export function installSource(projectRoot: string, explicit: string | undefined)
 }
 
 function checked(spec: string): string {
-  if (/^rampart(@.*)?$/.test(spec.trim())) throw new UsageError(`--package "${spec}" names the npm package "rampart", which is not published; pass a git URL pinned to a commit (git+https://github.com/OWNER/rampart.git#COMMIT) or a tarball URL`);
-  if (!/^(git\+(https|ssh|file):|https:\/\/|github:)/.test(spec)) throw new UsageError(`--package "${spec}" is not a git URL, GitHub shorthand or tarball URL; CI cannot install it`);
+  if (/^rampart(@.*)?$/.test(spec.trim()))
+    throw new UsageError(
+      `--package "${spec}" names the npm package "rampart", which is not published; pass a git URL pinned to a commit (git+https://github.com/OWNER/rampart.git#COMMIT) or a tarball URL`,
+    );
+  if (!/^(git\+(https|ssh|file):|https:\/\/|github:)/.test(spec))
+    throw new UsageError(`--package "${spec}" is not a git URL, GitHub shorthand or tarball URL; CI cannot install it`);
   return spec;
 }
 

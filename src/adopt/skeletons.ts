@@ -37,5 +37,8 @@ function withoutTestControls(text: string): string {
     if (!isSeq(controls)) continue;
     for (const c of controls.items) if (isMap(c) && c.has("test") && c.range) drop.add(lineCounter.linePos(c.range[0]).line);
   }
-  return text.split("\n").filter((_line, i) => !drop.has(i + 1)).join("\n");
+  return text
+    .split("\n")
+    .filter((_line, i) => !drop.has(i + 1))
+    .join("\n");
 }

@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Finding, RuleMeta } from "../core/finding.js";
 import { ConfigError } from "../core/errors.js";
+import type { Finding, RuleMeta } from "../core/finding.js";
+import { describeFailure } from "../core/github-failure.js";
 import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
 import { fingerprintOf } from "../scan/apply-rules.js";
-import { describeFailure } from "../core/github-failure.js";
 import { checks, type Outcome } from "./checks.js";
 import type { OrgSnapshot } from "./snapshot.js";
 
@@ -23,7 +23,14 @@ const schema = {
         type: "object",
         additionalProperties: false,
         required: ["id", "description", "severity", "permission", "remediation"],
-        properties: { id: { type: "string" }, description: { type: "string" }, severity: { enum: ["info", "low", "medium", "high", "critical"] }, permission: { type: "string" }, remediation: { type: "string" }, references: { type: "array", items: { type: "string" } } },
+        properties: {
+          id: { type: "string" },
+          description: { type: "string" },
+          severity: { enum: ["info", "low", "medium", "high", "critical"] },
+          permission: { type: "string" },
+          remediation: { type: "string" },
+          references: { type: "array", items: { type: "string" } },
+        },
       },
     },
   },

@@ -13,7 +13,11 @@ export interface Coverage {
 export function coverageOf(rules: RulesetRule[], classic: ClassicProtection | undefined): Coverage {
   const prRules = rules.filter((r) => r.type === "pull_request");
   const classicReviews = classic?.required_pull_request_reviews;
-  const approvals = Math.max(0, ...prRules.map((r) => r.parameters?.required_approving_review_count ?? 0), classicReviews?.required_approving_review_count ?? 0);
+  const approvals = Math.max(
+    0,
+    ...prRules.map((r) => r.parameters?.required_approving_review_count ?? 0),
+    classicReviews?.required_approving_review_count ?? 0,
+  );
   return {
     pullRequests: prRules.length > 0 || classicReviews !== undefined,
     approvals,

@@ -6,7 +6,10 @@ import type { Hook, OrgSnapshot, RepoSnapshot, Seen } from "./snapshot.js";
 export type Outcome = { subject: string; message: string; unknown?: GitHubFailure };
 type Check = (org: OrgSnapshot) => Outcome[];
 
-const perRepo = (f: (r: RepoSnapshot) => Outcome[]): Check => (org) => org.repos.flatMap(f);
+const perRepo =
+  (f: (r: RepoSnapshot) => Outcome[]): Check =>
+  (org) =>
+    org.repos.flatMap(f);
 
 function unknownOf<T>(subject: string, s: Seen<T>, what: string): Outcome[] | undefined {
   return "unknown" in s ? [{ subject, message: `could not read ${what}`, unknown: s.failure }] : undefined;
@@ -19,10 +22,14 @@ function whenSeen<T>(subject: string, s: Seen<T> | undefined, what: string, judg
 }
 
 const twoFactorRequired: Check = (org) =>
-  whenSeen(org.org, org.twoFactorRequired, "the 2FA requirement", (required) => (required ? [] : [{ subject: org.org, message: `${org.org} does not require two-factor authentication` }]));
+  whenSeen(org.org, org.twoFactorRequired, "the 2FA requirement", (required) =>
+    required ? [] : [{ subject: org.org, message: `${org.org} does not require two-factor authentication` }],
+  );
 
 const membersWithout2fa: Check = (org) =>
-  whenSeen(org.org, org.membersWithout2fa, "members' 2FA status", (logins) => (logins.length > 0 ? [{ subject: org.org, message: `${logins.length} members without 2FA: ${logins.slice(0, 10).join(", ")}` }] : []));
+  whenSeen(org.org, org.membersWithout2fa, "members' 2FA status", (logins) =>
+    logins.length > 0 ? [{ subject: org.org, message: `${logins.length} members without 2FA: ${logins.slice(0, 10).join(", ")}` }] : [],
+  );
 
 function workflowTokenProblems(subject: string, s: OrgSnapshot["workflowPermissions"]): Outcome[] {
   return whenSeen(subject, s, "the default workflow token permissions", (v) => {
@@ -33,7 +40,10 @@ function workflowTokenProblems(subject: string, s: OrgSnapshot["workflowPermissi
   });
 }
 
-const workflowToken: Check = (org) => [...workflowTokenProblems(org.org, org.workflowPermissions), ...org.repos.flatMap((r) => workflowTokenProblems(r.fullName, r.workflowPermissions))];
+const workflowToken: Check = (org) => [
+  ...workflowTokenProblems(org.org, org.workflowPermissions),
+  ...org.repos.flatMap((r) => workflowTokenProblems(r.fullName, r.workflowPermissions)),
+];
 
 /**
  * Rulesets and classic protection together. What could not be read only matters when what could be read leaves
@@ -48,8 +58,16 @@ const branchProtection = perRepo((r) => {
   if (gaps.length === 0) return [];
   const unreadable = "unknown" in r.protection ? r.protection : "unknown" in r.rulesetRules ? r.rulesetRules : undefined;
   const where = `${r.fullName}: ${r.defaultBranch}`;
-  if (unreadable) return [{ subject: r.fullName, message: `could not read all protection of ${r.defaultBranch}; what could be read allows ${gaps.join(", ")}`, unknown: unreadable.failure }];
-  const plan = "value" in r.protection && r.protection.value === "plan" ? " (this repository's plan cannot have branch protection; make it public or upgrade)" : "";
+  if (unreadable)
+    return [
+      {
+        subject: r.fullName,
+        message: `could not read all protection of ${r.defaultBranch}; what could be read allows ${gaps.join(", ")}`,
+        unknown: unreadable.failure,
+      },
+    ];
+  const plan =
+    "value" in r.protection && r.protection.value === "plan" ? " (this repository's plan cannot have branch protection; make it public or upgrade)" : "";
   if (!classic && rules.length === 0) return [{ subject: r.fullName, message: `${where} has no branch protection or ruleset${plan}` }];
   return [{ subject: r.fullName, message: `${where} allows ${gaps.join(", ")}${plan}` }];
 });
@@ -61,13 +79,25 @@ const securityFeatures = perRepo((r) =>
   }),
 );
 
-const deployKeys = perRepo((r) => whenSeen(r.fullName, r.deployKeys, "deploy keys", (keys) => keys.filter((k) => !k.read_only).map((k) => ({ subject: r.fullName, message: `${r.fullName}: deploy key "${k.title ?? "untitled"}" can write` }))));
+const deployKeys = perRepo((r) =>
+  whenSeen(r.fullName, r.deployKeys, "deploy keys", (keys) =>
+    keys.filter((k) => !k.read_only).map((k) => ({ subject: r.fullName, message: `${r.fullName}: deploy key "${k.title ?? "untitled"}" can write` })),
+  ),
+);
 
-const outsideAdmins = perRepo((r) => whenSeen(r.fullName, r.outsideCollaborators, "outside collaborators", (people) => people.filter((c) => c.permissions?.admin).map((c) => ({ subject: r.fullName, message: `${r.fullName}: outside collaborator ${c.login} is an admin` }))));
+const outsideAdmins = perRepo((r) =>
+  whenSeen(r.fullName, r.outsideCollaborators, "outside collaborators", (people) =>
+    people.filter((c) => c.permissions?.admin).map((c) => ({ subject: r.fullName, message: `${r.fullName}: outside collaborator ${c.login} is an admin` })),
+  ),
+);
 
 function hookProblems(subject: string, hooks: Hook[]): Outcome[] {
   return hooks.flatMap((h) => {
-    const gaps = [h.config.url?.startsWith("http://") && "plain http", String(h.config.insecure_ssl) === "1" && "TLS verification off", !h.config.secret && "no secret"].filter(Boolean);
+    const gaps = [
+      h.config.url?.startsWith("http://") && "plain http",
+      String(h.config.insecure_ssl) === "1" && "TLS verification off",
+      !h.config.secret && "no secret",
+    ].filter(Boolean);
     return gaps.length === 0 ? [] : [{ subject, message: `${subject}: webhook ${h.id} (${hostOf(h.config.url)}) has ${gaps.join(", ")}` }];
   });
 }
@@ -77,8 +107,14 @@ const webhooks = perRepo((r) => whenSeen(r.fullName, r.hooks, "webhooks", (hooks
 const orgWebhooks: Check = (org) => whenSeen(org.org, org.hooks, "organization webhooks", (hooks) => hookProblems(org.org, hooks));
 
 const securityPolicy = perRepo((r) => [
-  ...whenSeen(r.fullName, r.securityPolicy, "SECURITY.md (repository contents)", (where) => (where === null ? [{ subject: r.fullName, message: `${r.fullName}: no SECURITY.md (looked in the root, .github/ and docs/, and in the owner's .github repository)` }] : [])),
-  ...whenSeen(r.fullName, r.privateVulnerabilityReporting, "private vulnerability reporting", (enabled) => (enabled ? [] : [{ subject: r.fullName, message: `${r.fullName}: private vulnerability reporting is disabled` }])),
+  ...whenSeen(r.fullName, r.securityPolicy, "SECURITY.md (repository contents)", (where) =>
+    where === null
+      ? [{ subject: r.fullName, message: `${r.fullName}: no SECURITY.md (looked in the root, .github/ and docs/, and in the owner's .github repository)` }]
+      : [],
+  ),
+  ...whenSeen(r.fullName, r.privateVulnerabilityReporting, "private vulnerability reporting", (enabled) =>
+    enabled ? [] : [{ subject: r.fullName, message: `${r.fullName}: private vulnerability reporting is disabled` }],
+  ),
 ]);
 
 /** Hooks may carry credentials in the URL; only the host is shown. */

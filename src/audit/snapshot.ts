@@ -56,7 +56,12 @@ export interface OrgSnapshot {
 const PER_ITEM = new Set(["permission", "plan", "branch-missing", "not-found", "gone"]);
 
 /** Every API call of the audit lives here; rules only read the plain JSON this returns. */
-export async function takeSnapshot(octokit: GitHubClient, org: string, repoNames: string[] = [], onProgress: (m: string) => void = () => {}): Promise<OrgSnapshot> {
+export async function takeSnapshot(
+  octokit: GitHubClient,
+  org: string,
+  repoNames: string[] = [],
+  onProgress: (m: string) => void = () => {},
+): Promise<OrgSnapshot> {
   const orgInfo = await seen(() => getJson<{ two_factor_requirement_enabled?: boolean | null }>(octokit, "GET /orgs/{org}", { org }, shapes.org));
   const account = "unknown" in orgInfo && orgInfo.failure.kind === "not-found" ? await userAccount(octokit, org, orgInfo.failure) : "organization";
   const repos = repoNames.length > 0 ? repoNames : await listRepos(octokit, org, account);
@@ -71,10 +76,16 @@ export async function takeSnapshot(octokit: GitHubClient, org: string, repoNames
   return snapshot;
 }
 
-async function orgSettings(octokit: GitHubClient, org: string, orgInfo: Seen<{ two_factor_requirement_enabled?: boolean | null }>): Promise<Partial<OrgSnapshot>> {
+async function orgSettings(
+  octokit: GitHubClient,
+  org: string,
+  orgInfo: Seen<{ two_factor_requirement_enabled?: boolean | null }>,
+): Promise<Partial<OrgSnapshot>> {
   return {
     twoFactorRequired: twoFactor(orgInfo, org),
-    membersWithout2fa: await seen(async () => (await listAll<{ login: string }>(octokit, "GET /orgs/{org}/members", { org, filter: "2fa_disabled" }, shapes.member)).map((m) => m.login)),
+    membersWithout2fa: await seen(async () =>
+      (await listAll<{ login: string }>(octokit, "GET /orgs/{org}/members", { org, filter: "2fa_disabled" }, shapes.member)).map((m) => m.login),
+    ),
     workflowPermissions: await seen(() => getJson(octokit, "GET /orgs/{org}/actions/permissions/workflow", { org }, shapes.workflowPermissions)),
     hooks: await seen(() => listAll<Hook>(octokit, "GET /orgs/{org}/hooks", { org }, shapes.hook)),
   };
@@ -84,7 +95,9 @@ async function orgSettings(octokit: GitHubClient, org: string, orgInfo: Seen<{ t
 async function userAccount(octokit: GitHubClient, name: string, orgFailure: GitHubFailure): Promise<"user"> {
   const user = await seen(() => getJson<{ type?: string }>(octokit, "GET /users/{username}", { username: name }, shapes.user));
   if ("value" in user && user.value.type !== "Organization") return "user";
-  throw new RampartError(`GitHub has no organization or user "${name}" visible to this token (${orgFailure.endpoint}: 404); check --org and the token's access`);
+  throw new RampartError(
+    `GitHub has no organization or user "${name}" visible to this token (${orgFailure.endpoint}: 404); check --org and the token's access`,
+  );
 }
 
 async function listRepos(octokit: GitHubClient, owner: string, account: OrgSnapshot["account"]): Promise<string[]> {
@@ -103,7 +116,12 @@ function twoFactor(orgInfo: Seen<{ two_factor_requirement_enabled?: boolean | nu
 }
 
 async function repoSnapshot(octokit: GitHubClient, owner: string, repo: string, policies: SecurityPolicyFinder): Promise<RepoSnapshot> {
-  const info = await getJson<{ full_name: string; default_branch: string; security_and_analysis?: Record<string, { status?: string }> | null }>(octokit, "GET /repos/{owner}/{repo}", { owner, repo }, shapes.repo);
+  const info = await getJson<{ full_name: string; default_branch: string; security_and_analysis?: Record<string, { status?: string }> | null }>(
+    octokit,
+    "GET /repos/{owner}/{repo}",
+    { owner, repo },
+    shapes.repo,
+  );
   const branch = info.default_branch;
   const ask = { owner, repo };
   const sa = info.security_and_analysis;
@@ -111,21 +129,31 @@ async function repoSnapshot(octokit: GitHubClient, owner: string, repo: string, 
     fullName: info.full_name,
     defaultBranch: branch,
     // GitHub omits security_and_analysis (or sends null) for tokens without admin rights: unknown, not "off".
-    securityAndAnalysis: sa ? { value: sa } : hidden(`GET /repos/${owner}/${repo}`, `GitHub sent security_and_analysis: ${sa === null ? "null" : "nothing"} (it shows it to admins only)`),
+    securityAndAnalysis: sa
+      ? { value: sa }
+      : hidden(`GET /repos/${owner}/${repo}`, `GitHub sent security_and_analysis: ${sa === null ? "null" : "nothing"} (it shows it to admins only)`),
     protection: await classicProtection(octokit, owner, repo, branch),
     rulesetRules: await seen(() => listAll<RulesetRule>(octokit, "GET /repos/{owner}/{repo}/rules/branches/{branch}", { ...ask, branch }, shapes.rule)),
     workflowPermissions: await seen(() => getJson(octokit, "GET /repos/{owner}/{repo}/actions/permissions/workflow", ask, shapes.workflowPermissions)),
     deployKeys: await seen(() => listAll(octokit, "GET /repos/{owner}/{repo}/keys", ask, shapes.deployKey)),
-    outsideCollaborators: await seen(() => listAll(octokit, "GET /repos/{owner}/{repo}/collaborators", { ...ask, affiliation: "outside" }, shapes.collaborator)),
+    outsideCollaborators: await seen(() =>
+      listAll(octokit, "GET /repos/{owner}/{repo}/collaborators", { ...ask, affiliation: "outside" }, shapes.collaborator),
+    ),
     hooks: await seen(() => listAll<Hook>(octokit, "GET /repos/{owner}/{repo}/hooks", ask, shapes.hook)),
     securityPolicy: await policies.find(owner, repo),
-    privateVulnerabilityReporting: await seen(async () => (await getJson<{ enabled: boolean }>(octokit, "GET /repos/{owner}/{repo}/private-vulnerability-reporting", ask, shapes.privateVulnerabilityReporting)).enabled),
+    privateVulnerabilityReporting: await seen(
+      async () =>
+        (await getJson<{ enabled: boolean }>(octokit, "GET /repos/{owner}/{repo}/private-vulnerability-reporting", ask, shapes.privateVulnerabilityReporting))
+          .enabled,
+    ),
   };
 }
 
 /** 404 "Branch not protected" is an answer (no protection), and so is a plan that cannot protect it at all. */
 async function classicProtection(octokit: GitHubClient, owner: string, repo: string, branch: string): Promise<RepoSnapshot["protection"]> {
-  const s = await seen(() => getJson<ClassicProtection>(octokit, "GET /repos/{owner}/{repo}/branches/{branch}/protection", { owner, repo, branch }, shapes.protection));
+  const s = await seen(() =>
+    getJson<ClassicProtection>(octokit, "GET /repos/{owner}/{repo}/branches/{branch}/protection", { owner, repo, branch }, shapes.protection),
+  );
   if ("value" in s) return s;
   if (s.failure.kind === "not-found" && /not protected/i.test(s.failure.detail)) return { value: "none" };
   if (s.failure.kind === "plan") return { value: "plan" };
@@ -153,7 +181,14 @@ class SecurityPolicyFinder {
   private async inRepo(owner: string, repo: string): Promise<Seen<string | null>> {
     let unknown: Seen<never> | undefined;
     for (const dir of ["", ".github", "docs"]) {
-      const listing = await seen(() => getJson<Array<{ name: string }> | { name: string }>(this.octokit, "GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: dir }, shapes.contents));
+      const listing = await seen(() =>
+        getJson<Array<{ name: string }> | { name: string }>(
+          this.octokit,
+          "GET /repos/{owner}/{repo}/contents/{path}",
+          { owner, repo, path: dir },
+          shapes.contents,
+        ),
+      );
       if ("unknown" in listing) {
         if (listing.failure.kind !== "not-found") unknown ??= listing;
         continue;

@@ -33,7 +33,6 @@ function registrarsFor(argv: readonly string[]): Promise<Registrar[]> {
   return Promise.all((only ? [only] : Object.values(commands)).map((load) => load()));
 }
 
-
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let exitCode: ExitCode = ExitCode.clean;
   const context: CommandContext = {
@@ -93,7 +92,11 @@ function commanderExit(error: CommanderError): ExitCode {
   return error.exitCode === 0 ? ExitCode.clean : ExitCode.error;
 }
 
-export function buildProgram(context: CommandContext, registrars: readonly Registrar[], writeErr: (s: string) => void = (s) => context.io.stderr.write(s)): Command {
+export function buildProgram(
+  context: CommandContext,
+  registrars: readonly Registrar[],
+  writeErr: (s: string) => void = (s) => context.io.stderr.write(s),
+): Command {
   const program = new Command("rampart")
     .description("Security operations for AI-agent platforms: prevent, detect, respond.")
     .version(VERSION, "-V, --version", "print the Rampart version")
@@ -109,10 +112,12 @@ export function buildProgram(context: CommandContext, registrars: readonly Regis
 }
 
 function inheritParseBehaviour(command: Command, context: CommandContext, writeErr: (s: string) => void): void {
-  command.exitOverride().showHelpAfterError("(run with --help for usage)").configureOutput({
-    writeOut: (s) => context.io.stdout.write(s),
-    writeErr,
-  });
+  command
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => context.io.stdout.write(s),
+      writeErr,
+    });
   for (const c of command.commands) inheritParseBehaviour(c, context, writeErr);
-
 }

@@ -1,6 +1,6 @@
-import { Octokit } from "@octokit/rest";
-import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
 import { UsageError } from "./errors.js";
 import { rememberToken } from "./github-failure.js";
 
@@ -70,7 +70,11 @@ function fetchWithTimeout(ms: number): typeof fetch {
     try {
       const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
       const body = await response.arrayBuffer();
-      const whole = new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const whole = new Response(response.status === 204 || response.status === 304 ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
       return Object.defineProperty(whole, "url", { value: response.url }); // error messages name the endpoint from it
     } catch (error) {
       if (!signal.aborted) throw error;

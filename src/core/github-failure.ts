@@ -3,17 +3,7 @@ import { RampartError } from "./errors.js";
 import { redactKnownSecrets } from "./redact.js";
 
 /** Why a GitHub request failed, told apart so each gets the right advice (not always "the token needs …"). */
-export type FailureKind =
-  | "unauthorized"
-  | "permission"
-  | "plan"
-  | "rate-limit"
-  | "branch-missing"
-  | "not-found"
-  | "gone"
-  | "timeout"
-  | "server"
-  | "network";
+export type FailureKind = "unauthorized" | "permission" | "plan" | "rate-limit" | "branch-missing" | "not-found" | "gone" | "timeout" | "server" | "network";
 
 export interface GitHubFailure {
   kind: FailureKind;
@@ -58,7 +48,8 @@ export function failureOf(error: unknown): GitHubFailure {
   const base = { status, endpoint: endpointOf(e), detail };
   if (status === 599) return { ...base, kind: "timeout" };
   if (status === 401) return { ...base, kind: "unauthorized" };
-  if ((status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(detail))) return { ...base, kind: "rate-limit", resetAt: resetOf(headers) };
+  if ((status === 403 || status === 429) && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(detail)))
+    return { ...base, kind: "rate-limit", resetAt: resetOf(headers) };
   if (status === 403 && /upgrade to github pro|make this repository public|not available for this repository/i.test(detail)) return { ...base, kind: "plan" };
   if (status === 404 && /branch not found/i.test(detail)) return { ...base, kind: "branch-missing" };
   if (status === 410) return { ...base, kind: "gone" };
@@ -129,6 +120,7 @@ export function gitHubError(error: unknown, what: string): RampartError {
   if (error instanceof RampartError) return error;
   const failure = failureOf(error);
   if (failure.kind === "unauthorized") return new RampartError("GitHub rejected the token (401); check GITHUB_TOKEN is valid and not expired");
-  if (failure.kind === "network") return new RampartError(`could not reach the GitHub API (${failure.detail}); check --api-url / GITHUB_API_URL and the network`);
+  if (failure.kind === "network")
+    return new RampartError(`could not reach the GitHub API (${failure.detail}); check --api-url / GITHUB_API_URL and the network`);
   return new RampartError(`GitHub could not give the ${what}: ${describeFailure(failure)}`);
 }

@@ -30,8 +30,18 @@ export function checkShape<T>(data: unknown, shape: Shape, endpoint: string): T 
   if (validate(data)) return data as T;
   const e = validate.errors?.[0];
   const where = e?.instancePath ? ` at ${e.instancePath}` : "";
-  const got = data === null ? "null" : typeof data === "string" ? (data === "" ? "an empty body" : "text that is not JSON") : `${where ? "a value that " : "a body that "}${e?.message ?? "does not match"}`;
-  throw new RampartError(`GitHub answered ${endpoint} with ${got}${where}, not what its API documents; check --api-url points at the GitHub REST API (or GHES /api/v3) and retry`, { code: "RAMPART_GITHUB_SHAPE" });
+  const got =
+    data === null
+      ? "null"
+      : typeof data === "string"
+        ? data === ""
+          ? "an empty body"
+          : "text that is not JSON"
+        : `${where ? "a value that " : "a body that "}${e?.message ?? "does not match"}`;
+  throw new RampartError(
+    `GitHub answered ${endpoint} with ${got}${where}, not what its API documents; check --api-url points at the GitHub REST API (or GHES /api/v3) and retry`,
+    { code: "RAMPART_GITHUB_SHAPE" },
+  );
 }
 
 /** One GET, its body checked against `shape`. */
@@ -67,7 +77,9 @@ function nextLink(link: string | undefined, current: string): string | undefined
     } catch {
       // an unparsable link is reported below like a foreign one
     }
-    throw new RampartError(`GitHub's next-page link for ${current} is not on the API's own host; stopped rather than send the token elsewhere`, { code: "RAMPART_GITHUB_SHAPE" });
+    throw new RampartError(`GitHub's next-page link for ${current} is not on the API's own host; stopped rather than send the token elsewhere`, {
+      code: "RAMPART_GITHUB_SHAPE",
+    });
   }
   return undefined;
 }

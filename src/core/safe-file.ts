@@ -32,8 +32,10 @@ export function readRegularFile(file: string, limits: ReadLimits): string {
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) throw new UnsafeFileError("is not a regular file (a FIFO, device or directory); Rampart reads only regular files here, so replace it with one", { file });
-    if (info.size > limits.maxBytes) throw new UnsafeFileError(`is ${info.size} bytes, over the ${limits.maxBytes}-byte limit for this kind of file; shorten it`, { file });
+    if (!info.isFile())
+      throw new UnsafeFileError("is not a regular file (a FIFO, device or directory); Rampart reads only regular files here, so replace it with one", { file });
+    if (info.size > limits.maxBytes)
+      throw new UnsafeFileError(`is ${info.size} bytes, over the ${limits.maxBytes}-byte limit for this kind of file; shorten it`, { file });
     const buffer = Buffer.allocUnsafe(info.size);
     let offset = 0;
     while (offset < info.size) {
@@ -57,7 +59,10 @@ function assertInside(file: string, root: string): void {
   }
   const realRoot = safeRealpath(root);
   if (!isInsideDir(real, realRoot)) {
-    throw new UnsafeFileError(`is a symlink leading out of ${root}; Rampart does not read files outside the scanned tree, so replace the link with a regular file`, { file });
+    throw new UnsafeFileError(
+      `is a symlink leading out of ${root}; Rampart does not read files outside the scanned tree, so replace the link with a regular file`,
+      { file },
+    );
   }
 }
 
@@ -91,7 +96,11 @@ export function assertNoSymlinkBelow(root: string, rel: string): void {
       return; // does not exist yet: created as a real directory or file by the writer
     }
     const last = index === parts.length - 1;
-    if (info.isSymbolicLink()) throw new RampartError(`${current} is a symlink; Rampart does not write through symlinks. Remove the link (or replace it with a real ${last ? "file" : "directory"}) and retry`, { file: current });
+    if (info.isSymbolicLink())
+      throw new RampartError(
+        `${current} is a symlink; Rampart does not write through symlinks. Remove the link (or replace it with a real ${last ? "file" : "directory"}) and retry`,
+        { file: current },
+      );
     if (!last && !info.isDirectory()) throw new RampartError(`${current} is not a directory; remove it and retry`, { file: current });
     if (last && !info.isFile()) throw new RampartError(`${current} is not a regular file; remove it and retry`, { file: current });
   }

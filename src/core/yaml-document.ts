@@ -1,6 +1,6 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { createRequire } from "node:module";
 import type { Ajv, AnySchema, ErrorObject } from "ajv";
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import { ConfigError } from "./errors.js";
 import { readRegularFile } from "./safe-file.js";
 
@@ -67,7 +67,10 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter, file: string): Y
 }
 
 function lineForPointer(doc: Document, lineCounter: LineCounter, pointer: string): number {
-  const path = pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path = pointer
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   // Walk up until a node exists: a missing property is reported on its parent.
   const key = keyNode(doc, path);
   if (key?.range) return lineCounter.linePos(key.range[0]).line;

@@ -42,7 +42,9 @@ export function recordOfRedacted(alert: Alert): Record<string, unknown> {
     action_id: alert.action === "block" ? 2 : 1,
     disposition: alert.action === "block" ? "Blocked" : "Detected",
     ...(alert.subject.ip ? { src_endpoint: { ip: alert.subject.ip } } : {}),
-    ...(alert.sources || alert.networks ? { observables: [...(alert.sources ?? []), ...(alert.networks ?? [])].map((value) => ({ name: "src_endpoint.ip", type_id: 2, value })) } : {}),
+    ...(alert.sources || alert.networks
+      ? { observables: [...(alert.sources ?? []), ...(alert.networks ?? [])].map((value) => ({ name: "src_endpoint.ip", type_id: 2, value })) }
+      : {}),
     ...(alert.subject.principal ? { actor: { user: { uid: alert.subject.principal } } } : {}),
     ...(alert.subject.tenant ? { cloud: { account: { uid: alert.subject.tenant } } } : {}),
   };

@@ -5,12 +5,12 @@ import { boundedKey, flatKey } from "./bounded-key.js";
 import { remembered } from "./bounded-memo.js";
 import { BoundedTable } from "./bounded-table.js";
 import { CountMinSketch } from "./count-min-sketch.js";
-import { MemberWindow } from "./member-window.js";
-import { AUTH_RESULTS, networkKey, normalizeIp, sourceKey, type AccessEvent } from "./event.js";
+import { type AccessEvent, AUTH_RESULTS, networkKey, normalizeIp, sourceKey } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
+import { MemberWindow } from "./member-window.js";
 import { objectIdsOf } from "./object-id.js";
-import { sourceList } from "./source-list.js";
 import type { BaselineTrigger, BlockScope, DetectRule, DistinctField, SubjectType, ThresholdTrigger } from "./rule.js";
+import { sourceList } from "./source-list.js";
 
 export type Mode = "monitor" | "enforce";
 

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { normalizeIp } from "./event.js";
-import { suspiciousAccess, type SuspiciousAccessMiddleware, type SuspiciousAccessOptions } from "./express.js";
+import { type SuspiciousAccessMiddleware, type SuspiciousAccessOptions, suspiciousAccess } from "./express.js";
 import type { Enrich, Enrichment } from "./request-event.js";
 
 /**
@@ -100,5 +100,5 @@ function expressClientAddress(req: IncomingMessage): string | undefined {
   return typeof ip === "string" ? normalizeIp(ip) || undefined : undefined;
 }
 
-export { webhookSink } from "./express.js";
 export type { SuspiciousAccessMiddleware } from "./express.js";
+export { webhookSink } from "./express.js";

@@ -1,9 +1,9 @@
 import { subscribe } from "node:diagnostics_channel";
 import { ServerResponse as HttpServerResponse, type IncomingMessage, type ServerResponse } from "node:http";
-import { Guard, type GuardOptions } from "./guard.js";
-import type { AccessEvent } from "./event.js";
-import { accessEventFrom, type Enrich } from "./request-event.js";
 import { bodyExcerpt } from "./body-excerpt.js";
+import type { AccessEvent } from "./event.js";
+import { Guard, type GuardOptions } from "./guard.js";
+import { accessEventFrom, type Enrich } from "./request-event.js";
 
 export interface SuspiciousAccessOptions extends GuardOptions {
   /**
@@ -107,7 +107,10 @@ class EventBatch {
   private scheduled = false;
   private flushing = false;
 
-  constructor(private readonly guard: Guard, private readonly cap = 1024) {}
+  constructor(
+    private readonly guard: Guard,
+    private readonly cap = 1024,
+  ) {}
 
   add(event: AccessEvent, at: number): void {
     this.events.push(event);
@@ -164,19 +167,20 @@ const MAX_WAITING = 1024;
 
 function loadRedactor(guard: Guard): void {
   if (loading) return;
-  loading = import("../scan/redact-text.js").then(
-
-    (m) => {
-      redactor = m.redactSecretsInText;
-    },
-    (error: unknown) => {
-      guard.fail("redaction", error);
-      // Without a redactor, excerpts are never sent: the events go out without their body.
-      redactor = () => "[body left out: redaction unavailable]";
-    },
-  ).finally(() => {
-    for (const send of waiting.splice(0)) send();
-  });
+  loading = import("../scan/redact-text.js")
+    .then(
+      (m) => {
+        redactor = m.redactSecretsInText;
+      },
+      (error: unknown) => {
+        guard.fail("redaction", error);
+        // Without a redactor, excerpts are never sent: the events go out without their body.
+        redactor = () => "[body left out: redaction unavailable]";
+      },
+    )
+    .finally(() => {
+      for (const send of waiting.splice(0)) send();
+    });
 }
 
 /** Hands the event to `onEvent`, its body excerpt redacted; never throws. */
@@ -329,6 +333,6 @@ function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, gu
   }
 }
 
-export { webhookSink, WebhookSink } from "./sinks/webhook-sink.js";
-export type { AlertSink, SinkStats, WebhookSinkOptions } from "./sinks/webhook-sink.js";
 export type { SinkFormat } from "./sinks/payloads.js";
+export type { AlertSink, SinkStats, WebhookSinkOptions } from "./sinks/webhook-sink.js";
+export { WebhookSink, webhookSink } from "./sinks/webhook-sink.js";

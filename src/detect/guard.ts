@@ -1,15 +1,15 @@
-import { pino, type Logger } from "pino";
 import type { Meter } from "@opentelemetry/api";
-import { alertRecord, type Alert } from "./alert.js";
+import { type Logger, pino } from "pino";
+import { type Alert, alertRecord } from "./alert.js";
 import { recordedErrorText } from "./alert-redaction.js";
-import { clientAddressResolver, type ClientAddressInput, type ForwardedHeader, type TrustProxy } from "./client-ip.js";
-import { Detector, type Block, type DetectorOptions } from "./detector.js";
+import { type ClientAddressInput, clientAddressResolver, type ForwardedHeader, type TrustProxy } from "./client-ip.js";
+import { type Block, Detector, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
-import { loadDetectRules, type DetectRule } from "./rule.js";
 import { createStore } from "./redis-store.js";
+import { type DetectRule, loadDetectRules } from "./rule.js";
 import { SharedState } from "./shared-state.js";
-import type { StoreOption } from "./store-options.js";
 import type { AlertSink } from "./sinks/webhook-sink.js";
+import type { StoreOption } from "./store-options.js";
 import { DetectTelemetry } from "./telemetry.js";
 
 export interface GuardOptions extends DetectorOptions {
@@ -166,4 +166,3 @@ export class Guard {
     await this.shared?.close().catch(() => undefined);
   }
 }
-

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { suspiciousAccess, type SuspiciousAccessOptions } from "./express.js";
+import { type SuspiciousAccessOptions, suspiciousAccess } from "./express.js";
 import type { Guard } from "./guard.js";
 
 export type GuardedListener = RequestListener & { guard: Guard; close(): Promise<void> };
@@ -21,5 +21,5 @@ export function withSuspiciousAccess(handler: (req: IncomingMessage, res: Server
   return listener;
 }
 
-export { suspiciousAccess } from "./express.js";
 export type { SuspiciousAccessOptions } from "./express.js";
+export { suspiciousAccess } from "./express.js";

@@ -1,4 +1,4 @@
-import { isAccessEvent, normalizeIp, type AccessEvent } from "./event.js";
+import { type AccessEvent, isAccessEvent, normalizeIp } from "./event.js";
 import { boundedEvent } from "./field-bounds.js";
 
 /** Parses one log line of any supported format; undefined when it is none of them. Long fields are cut (field-bounds.ts). */
@@ -48,7 +48,20 @@ function fromPinoHttp(value: unknown): AccessEvent | undefined {
 
 // ip ident user [day/Mon/year:hh:mm:ss zone] "METHOD target PROTO" status bytes "referer" "ua"
 const COMBINED = /^(\S+) \S+ (\S+) \[([^\]]+)\] "(\S+) (\S+)(?: [^"]*)?" (\d{3}) (?:\d+|-)(?: "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)")?/;
-const MONTHS: Record<string, string> = { Jan: "01", Feb: "02", Mar: "03", Apr: "04", May: "05", Jun: "06", Jul: "07", Aug: "08", Sep: "09", Oct: "10", Nov: "11", Dec: "12" };
+const MONTHS: Record<string, string> = {
+  Jan: "01",
+  Feb: "02",
+  Mar: "03",
+  Apr: "04",
+  May: "05",
+  Jun: "06",
+  Jul: "07",
+  Aug: "08",
+  Sep: "09",
+  Oct: "10",
+  Nov: "11",
+  Dec: "12",
+};
 
 /** nginx and Apache `combined` (and `common`) access log lines. */
 function parseCombined(text: string): AccessEvent | undefined {

@@ -1,8 +1,8 @@
 import { remembered } from "./bounded-memo.js";
 import type { AccessEvent } from "./event.js";
 import { FIELD_PREFIX, prefixOf } from "./field-bounds.js";
-import { compileSafePattern } from "./safe-pattern.js";
 import type { EventMatch } from "./rule.js";
+import { compileSafePattern } from "./safe-pattern.js";
 import { sourceList } from "./source-list.js";
 
 export type EventPredicate = (event: AccessEvent) => boolean;
@@ -29,7 +29,12 @@ export function compileMatch(match: EventMatch): EventPredicate {
     const pattern = compileSafePattern(match.path);
     const verdicts = new Map<string, boolean>();
     const judge = (path: string) => (isPlainPath(path) ? pattern.test(path) : pathVariants(path).some((v) => pattern.test(v)));
-    checks.push(lastValueCached((e) => e.path, (path) => remembered(verdicts, prefixOf(path, FIELD_PREFIX.path), VERDICT_CAP, judge)));
+    checks.push(
+      lastValueCached(
+        (e) => e.path,
+        (path) => remembered(verdicts, prefixOf(path, FIELD_PREFIX.path), VERDICT_CAP, judge),
+      ),
+    );
   }
   if (match.body) {
     const pattern = compileSafePattern(match.body);
@@ -39,7 +44,12 @@ export function compileMatch(match: EventMatch): EventPredicate {
     const excepted = sourceList(match.exceptSource, "detect rule exceptSource");
     // Every authenticated request asks; the same few addresses keep coming.
     const verdicts = new Map<string, boolean>();
-    checks.push(lastValueCached((e) => e.ip, (ip) => !remembered(verdicts, ip, VERDICT_CAP, excepted)));
+    checks.push(
+      lastValueCached(
+        (e) => e.ip,
+        (ip) => !remembered(verdicts, ip, VERDICT_CAP, excepted),
+      ),
+    );
   }
   if (match.userAgent) {
     const pattern = compileSafePattern(match.userAgent);

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { Block, Hit } from "./detector.js";
-import type { BlockScope } from "./rule.js";
 import { connectRedis, type RedisClient, type RedisConnection } from "./redis-connect.js";
-import { storeKeys, type StoreKeys } from "./redis-keys.js";
-import { validateStoreOption, type RedisStoreOptions } from "./store-options.js";
+import { type StoreKeys, storeKeys } from "./redis-keys.js";
+import type { BlockScope } from "./rule.js";
 import type { DetectStore, SharedCount, StoreListener } from "./store.js";
+import { type RedisStoreOptions, validateStoreOption } from "./store-options.js";
 
 /**
  * One round trip, atomic, one key: drop what left the window, add the hit to the subject's sorted set
@@ -69,7 +69,17 @@ return redis.call('HMGET', KEYS[2], unpack(subjects))
 `;
 
 interface StoreCommands {
-  rampartCount(key: string, alerted: string, at: number, window: number, threshold: number, member: string, keep: number, reset: 0 | 1, name: 0 | 1): Promise<[number, string, number, string[], number]>;
+  rampartCount(
+    key: string,
+    alerted: string,
+    at: number,
+    window: number,
+    threshold: number,
+    member: string,
+    keep: number,
+    reset: 0 | 1,
+    name: 0 | 1,
+  ): Promise<[number, string, number, string[], number]>;
   rampartBlock(untilKey: string, dataKey: string, subject: string, until: number, payload: string, now: number, cap: number, channel: string): Promise<number>;
   rampartActive(untilKey: string, dataKey: string, now: number): Promise<Array<string | null>>;
 }
@@ -165,7 +175,17 @@ export class RedisStore implements DetectStore {
     const member = hit.member ?? this.memberOf(hit);
     // A count that keeps more members than its threshold (pair scope) goes on after an alert; others start over.
     const keep = hit.keep ?? hit.threshold;
-    const [count, first, fresh, named, again] = await this.client.rampartCount(this.keys.counter(hit.key), this.keys.alerted(hit.key), hit.at, hit.windowMs, hit.threshold, member, keep, hit.keep === undefined ? 1 : 0, distinct ? 1 : 0);
+    const [count, first, fresh, named, again] = await this.client.rampartCount(
+      this.keys.counter(hit.key),
+      this.keys.alerted(hit.key),
+      hit.at,
+      hit.windowMs,
+      hit.threshold,
+      member,
+      keep,
+      hit.keep === undefined ? 1 : 0,
+      distinct ? 1 : 0,
+    );
     const counted: SharedCount = { count: Number(count), firstSeen: Number(first) };
     if (again === 1) counted.alertedElsewhere = true;
     if (distinct) counted.fresh = fresh === 1;
@@ -184,7 +204,16 @@ export class RedisStore implements DetectStore {
 
   async setBlock(subject: string, block: Block, now: number): Promise<void> {
     const record: BlockRecord = { s: subject, u: block.until, st: block.status, r: block.rule, ...(block.scope ? { sc: block.scope } : {}) };
-    await this.client.rampartBlock(this.keys.blockUntil, this.keys.blockData, subject, block.until, JSON.stringify(record), now, this.maxBlocks, this.keys.blockChannel);
+    await this.client.rampartBlock(
+      this.keys.blockUntil,
+      this.keys.blockData,
+      subject,
+      block.until,
+      JSON.stringify(record),
+      now,
+      this.maxBlocks,
+      this.keys.blockChannel,
+    );
   }
 
   async resync(): Promise<void> {

@@ -4,7 +4,7 @@ import type { Alert } from "./alert.js";
 import { Detector, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
 import { parseLogLine } from "./log-formats.js";
-import { loadDetectRules, type DetectRule } from "./rule.js";
+import { type DetectRule, loadDetectRules } from "./rule.js";
 
 export interface ReplayProblem {
   file: string;
@@ -45,7 +45,16 @@ export async function replayFiles(files: string[], options: DetectorOptions & { 
   }
   // Logs from several instances interleave; the detector's clock is event time, so sort by it.
   events.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return { alerts: replayEvents(events.map((e) => e.event), options), events: events.length, skipped, problems, files };
+  return {
+    alerts: replayEvents(
+      events.map((e) => e.event),
+      options,
+    ),
+    events: events.length,
+    skipped,
+    problems,
+    files,
+  };
 }
 
 export function replayEvents(events: Iterable<AccessEvent>, options: DetectorOptions & { ruleSet?: DetectRule[] } = {}): Alert[] {
@@ -56,7 +65,10 @@ export function replayEvents(events: Iterable<AccessEvent>, options: DetectorOpt
 }
 
 export function formatReplayText(result: ReplayResult): string {
-  const lines = [`replayed ${result.events} events from ${result.files.length} file(s); ${result.alerts.length} alert(s)` + (result.skipped ? `; ${result.skipped} unreadable line(s) skipped` : "")];
+  const lines = [
+    `replayed ${result.events} events from ${result.files.length} file(s); ${result.alerts.length} alert(s)` +
+      (result.skipped ? `; ${result.skipped} unreadable line(s) skipped` : ""),
+  ];
   const byRule = new Map<string, number>();
   for (const a of result.alerts) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
   for (const [rule, n] of [...byRule].sort()) lines.push(`  ${rule}: ${n}`);

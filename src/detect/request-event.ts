@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AUTH_RESULTS, type AccessEvent, type AuthResult } from "./event.js";
+import { type AccessEvent, AUTH_RESULTS, type AuthResult } from "./event.js";
 import { FIELD_PREFIX, prefixOf } from "./field-bounds.js";
 
 /** What the application may add to an event: identity and why auth failed. */
@@ -16,7 +16,6 @@ export interface Enrichment {
   status?: number;
 }
 export type Enrich = (req: IncomingMessage, res: ServerResponse) => Enrichment | undefined;
-
 
 /** Builds the access event of a finished request. */
 export function accessEventFrom(req: IncomingMessage, res: ServerResponse, ip: string, enrich?: Enrich, early?: Enrichment, at = Date.now()): AccessEvent {

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DURATION_PATTERN, parseDuration } from "../core/duration.js";
 import { ConfigError } from "../core/errors.js";
-import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { Severity } from "../core/severity.js";
+import { parseYaml, schemaCheck } from "../core/yaml-document.js";
 import type { AccessEvent, AuthResult } from "./event.js";
 import { defaultRulesDir, PATTERN_FIELDS } from "./rule-files.js";
 import { validatePattern } from "./safe-pattern.js";
@@ -195,7 +195,10 @@ export function parseDetectRule(file: string, text: string): DetectRule {
     }
     for (const field of PATTERN_FIELDS) for (const p of t.match[field] ?? []) compilePattern(p, file, line);
     if (t.subject === "server" && (t.kind !== "threshold" || t.distinct !== "source")) {
-      throw new ConfigError(`rule ${rule.id}: a server-wide trigger must count distinct sources (distinct: source), so its alert can name them`, { file, line });
+      throw new ConfigError(`rule ${rule.id}: a server-wide trigger must count distinct sources (distinct: source), so its alert can name them`, {
+        file,
+        line,
+      });
     }
   });
   return rule;
@@ -218,7 +221,9 @@ let cached: DetectRule[] | undefined;
 export function loadDetectRules(dir = defaultRulesDir()): DetectRule[] {
   const builtIn = dir === defaultRulesDir();
   if (builtIn && cached) return cached;
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const rules = files.map((f) => parseDetectRule(join(dir, f), readFileSync(join(dir, f), "utf8")));
   if (builtIn) cached = rules;
   return rules;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Alert } from "./alert.js";
-import { pairKey, type Block, type Detector, type Hit } from "./detector.js";
+import { type Block, type Detector, type Hit, pairKey } from "./detector.js";
 import type { AccessEvent } from "./event.js";
 import type { DetectStore, SharedCount, StoreListener } from "./store.js";
 import type { DetectTelemetry } from "./telemetry.js";
@@ -249,7 +249,10 @@ export class SharedState implements StoreListener {
     this.startProbing();
     this.host.telemetry.error("store");
     const message = error instanceof Error ? error.message : String(error);
-    this.host.logger.warn({ component: "store", store: this.store.name, error: message }, "rampart shared store unreachable; counting locally until it is back (requests proceed)");
+    this.host.logger.warn(
+      { component: "store", store: this.store.name, error: message },
+      "rampart shared store unreachable; counting locally until it is back (requests proceed)",
+    );
   }
 
   /** A block from the store (made here or on another instance): enforced from the local table from now on. */

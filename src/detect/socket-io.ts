@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { Guard, type GuardOptions } from "./guard.js";
 import type { AuthResult } from "./event.js";
+import { Guard, type GuardOptions } from "./guard.js";
 
 /** The parts of a Socket.IO socket the hook reads (kept structural so socket.io stays optional). */
 interface HandshakeSocket {

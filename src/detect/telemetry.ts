@@ -1,4 +1,4 @@
-import { metrics, type Attributes, type Counter, type Histogram, type Meter, type ObservableResult, type UpDownCounter } from "@opentelemetry/api";
+import { type Attributes, type Counter, type Histogram, type Meter, metrics, type ObservableResult, type UpDownCounter } from "@opentelemetry/api";
 import { METER_NAME, METRICS } from "../telemetry/metric-names.js";
 import type { Alert } from "./alert.js";
 
@@ -63,8 +63,12 @@ class SharedObservables {
   readonly detectors = new Set<ObservedDetector>();
 
   constructor(meter: Meter) {
-    meter.createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" }).addCallback((result) => this.authAttempts.report(result));
-    meter.createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" }).addCallback((result) => this.decisions.report(result));
+    meter
+      .createObservableCounter(METRICS.authAttempts, { description: "Authentication outcomes seen by the middleware" })
+      .addCallback((result) => this.authAttempts.report(result));
+    meter
+      .createObservableCounter(METRICS.decisions, { description: "Allow or block decisions of the middleware" })
+      .addCallback((result) => this.decisions.report(result));
     meter.createObservableGauge(METRICS.stateEntries, { description: "Entries held in detector state" }).addCallback((result) => {
       for (const [table, size] of sumByKey([...this.detectors].map((d) => d.sizes()))) result.observe(size, { table });
     });
@@ -117,7 +121,10 @@ export class DetectTelemetry {
     this.blocksActive = meter.createUpDownCounter(METRICS.blocksActive, { description: "Subjects currently blocked" });
     this.evictions = meter.createCounter(METRICS.stateEvictions, { description: "Detector state entries dropped to bound memory" });
     this.errors = meter.createCounter(METRICS.detectorErrors, { description: "Detector errors absorbed so the request could proceed" });
-    this.duration = meter.createHistogram(METRICS.checkDuration, { description: "Time the middleware spends looking up blocks before a request proceeds", unit: "s" });
+    this.duration = meter.createHistogram(METRICS.checkDuration, {
+      description: "Time the middleware spends looking up blocks before a request proceeds",
+      unit: "s",
+    });
   }
 
   /** Stops reporting this detector's state (its counts so far stay in the totals). */

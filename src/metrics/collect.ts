@@ -1,7 +1,7 @@
 import type { GitHubClient } from "../core/github-client.js";
 import { fetchSecurityIssues } from "./github-issues.js";
 import { buildIssueReport, type IssueReport } from "./issue-report.js";
-import { monthsBetween, type MonthKey } from "./months.js";
+import { type MonthKey, monthsBetween } from "./months.js";
 
 export interface IssueReportRequest {
   owner: string;

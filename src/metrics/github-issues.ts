@@ -2,7 +2,7 @@ import type { GitHubClient } from "../core/github-client.js";
 import { failureOf, gitHubError } from "../core/github-failure.js";
 import { listAll } from "../core/github-read.js";
 import type { Advisory, SecurityIssue } from "./issue-report.js";
-import { addMonths, monthStart, type MonthKey } from "./months.js";
+import { addMonths, type MonthKey, monthStart } from "./months.js";
 
 export interface IssueQuery {
   owner: string;
@@ -37,8 +37,16 @@ interface CommentItem {
 
 /** The fields read from GitHub's issue and comment lists; anything else in a body is an error naming the endpoint. */
 const user = { type: ["object", "null"], properties: { login: { type: "string" }, type: { type: "string" } } };
-const issueShape = { type: "object", required: ["id", "number", "created_at"], properties: { id: { type: "integer" }, number: { type: "integer" }, created_at: { type: "string" }, closed_at: { type: ["string", "null"] }, user } };
-const commentShape = { type: "object", required: ["created_at", "issue_url"], properties: { created_at: { type: "string" }, issue_url: { type: "string" }, user } };
+const issueShape = {
+  type: "object",
+  required: ["id", "number", "created_at"],
+  properties: { id: { type: "integer" }, number: { type: "integer" }, created_at: { type: "string" }, closed_at: { type: ["string", "null"] }, user },
+};
+const commentShape = {
+  type: "object",
+  required: ["created_at", "issue_url"],
+  properties: { created_at: { type: "string" }, issue_url: { type: "string" }, user },
+};
 const advisoryShape = { type: "object", required: ["created_at"], properties: { created_at: { type: "string" } } };
 
 /**
@@ -59,14 +67,23 @@ export async function fetchSecurityIssues(octokit: GitHubClient, q: IssueQuery):
   const responses = inRange.length === 0 ? new Map<number, string>() : firstResponses(inRange, await listComments(octokit, q));
   const issues = [...byId.values()].map((i) => toIssue(i, responses.get(i.number)));
   const advisories = await listAdvisories(octokit, q);
-  const notes = advisories ? [] : ["advisories: the token cannot read repository security advisories (it needs the repository_advisories:read permission, or security manager / admin access)"];
+  const notes = advisories
+    ? []
+    : [
+        "advisories: the token cannot read repository security advisories (it needs the repository_advisories:read permission, or security manager / admin access)",
+      ];
   return { issues, advisories, notes };
 }
 
 async function listIssues(octokit: GitHubClient, q: IssueQuery, label: string): Promise<IssueItem[]> {
   try {
     // `since` filters on the last update, which is never before creation: a safe lower bound, refined by created_at.
-    return await listAll<IssueItem>(octokit, "GET /repos/{owner}/{repo}/issues", { owner: q.owner, repo: q.repo, state: "all", labels: label, since: monthStart(q.since).toISOString() }, issueShape);
+    return await listAll<IssueItem>(
+      octokit,
+      "GET /repos/{owner}/{repo}/issues",
+      { owner: q.owner, repo: q.repo, state: "all", labels: label, since: monthStart(q.since).toISOString() },
+      issueShape,
+    );
   } catch (error) {
     throw gitHubError(error, `issues of "${q.owner}/${q.repo}"`);
   }
@@ -75,7 +92,12 @@ async function listIssues(octokit: GitHubClient, q: IssueQuery, label: string): 
 /** Every comment updated since the first month: a reply to an issue opened then cannot be older. */
 async function listComments(octokit: GitHubClient, q: IssueQuery): Promise<CommentItem[]> {
   try {
-    return await listAll<CommentItem>(octokit, "GET /repos/{owner}/{repo}/issues/comments", { owner: q.owner, repo: q.repo, since: monthStart(q.since).toISOString(), sort: "created", direction: "asc" }, commentShape);
+    return await listAll<CommentItem>(
+      octokit,
+      "GET /repos/{owner}/{repo}/issues/comments",
+      { owner: q.owner, repo: q.repo, since: monthStart(q.since).toISOString(), sort: "created", direction: "asc" },
+      commentShape,
+    );
   } catch (error) {
     throw gitHubError(error, `issue comments of "${q.owner}/${q.repo}"`);
   }
@@ -96,7 +118,12 @@ function firstResponses(issues: IssueItem[], comments: CommentItem[]): Map<numbe
 
 async function listAdvisories(octokit: GitHubClient, q: IssueQuery): Promise<Advisory[] | undefined> {
   try {
-    const items = await listAll<{ created_at: string }>(octokit, "GET /repos/{owner}/{repo}/security-advisories", { owner: q.owner, repo: q.repo }, advisoryShape);
+    const items = await listAll<{ created_at: string }>(
+      octokit,
+      "GET /repos/{owner}/{repo}/security-advisories",
+      { owner: q.owner, repo: q.repo },
+      advisoryShape,
+    );
     return items.map((a) => ({ createdAt: a.created_at }));
   } catch (error) {
     const kind = typeof (error as { status?: unknown }).status === "number" ? failureOf(error).kind : undefined;
@@ -106,5 +133,10 @@ async function listAdvisories(octokit: GitHubClient, q: IssueQuery): Promise<Adv
 }
 
 function toIssue(item: IssueItem, firstResponseAt: string | undefined): SecurityIssue {
-  return { number: item.number, createdAt: item.created_at, ...(item.closed_at ? { closedAt: item.closed_at } : {}), ...(firstResponseAt ? { firstResponseAt } : {}) };
+  return {
+    number: item.number,
+    createdAt: item.created_at,
+    ...(item.closed_at ? { closedAt: item.closed_at } : {}),
+    ...(firstResponseAt ? { firstResponseAt } : {}),
+  };
 }

@@ -40,9 +40,13 @@ function chart(report: IssueReport): string {
     return `<rect class="bar" data-month="${m.month}" data-value="${m.opened}" x="${x.toFixed(1)}" y="${(PAD.top + plotH - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}"><title>${m.month}: ${m.opened} opened</title></rect>
 <text x="${(x + slot * 0.35).toFixed(1)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle">${m.month}</text>`;
   });
-  const target = report.target ? `<line class="target" data-value="${report.target.value}" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(report.target.value).toFixed(1)}" y2="${y(report.target.value).toFixed(1)}"><title>target ${report.target.value}/month</title></line>` : "";
+  const target = report.target
+    ? `<line class="target" data-value="${report.target.value}" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(report.target.value).toFixed(1)}" y2="${y(report.target.value).toFixed(1)}"><title>target ${report.target.value}/month</title></line>`
+    : "";
   const sla = months
-    .map((m, i) => (m.slaCompliance === null ? undefined : `${(PAD.left + i * slot + slot / 2).toFixed(1)},${(PAD.top + plotH - m.slaCompliance * plotH).toFixed(1)}`))
+    .map((m, i) =>
+      m.slaCompliance === null ? undefined : `${(PAD.left + i * slot + slot / 2).toFixed(1)},${(PAD.top + plotH - m.slaCompliance * plotH).toFixed(1)}`,
+    )
     .filter((p): p is string => p !== undefined);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="issues opened per month">
 <line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}" stroke="#999"/>
@@ -57,12 +61,17 @@ ${sla.length > 0 ? `<polyline class="sla" points="${sla.join(" ")}"><title>SLA c
 
 function legend(report: IssueReport): string {
   const t = report.target;
-  const target = t ? ` Dashed red: target ${t.value}/month (${t.percent}% below the baseline ${t.baseline}); last 3 months average ${t.rolling3 ?? "n/a"}${t.met === null ? "" : t.met ? ", met" : ", not met"}.` : "";
+  const target = t
+    ? ` Dashed red: target ${t.value}/month (${t.percent}% below the baseline ${t.baseline}); last 3 months average ${t.rolling3 ?? "n/a"}${t.met === null ? "" : t.met ? ", met" : ", not met"}.`
+    : "";
   return `<p>Blue bars: issues opened. Green line: share answered within ${report.slaHours}h (right axis).${escapeHtml(target)}</p>`;
 }
 
 function table(report: IssueReport): string {
-  const rows = report.months.map((m) => `<tr><th>${m.month}</th><td>${m.opened}</td><td>${m.closed}</td><td>${m.advisories ?? "unknown"}</td><td>${m.medianFirstResponseHours ?? "-"}</td><td>${m.slaCompliance === null ? "-" : `${Math.round(m.slaCompliance * 100)}%`}</td></tr>`);
+  const rows = report.months.map(
+    (m) =>
+      `<tr><th>${m.month}</th><td>${m.opened}</td><td>${m.closed}</td><td>${m.advisories ?? "unknown"}</td><td>${m.medianFirstResponseHours ?? "-"}</td><td>${m.slaCompliance === null ? "-" : `${Math.round(m.slaCompliance * 100)}%`}</td></tr>`,
+  );
   return `<table><thead><tr><th>month</th><th>opened</th><th>closed</th><th>advisories</th><th>median first response (h)</th><th>SLA ${report.slaHours}h</th></tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>`;

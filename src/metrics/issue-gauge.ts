@@ -8,16 +8,33 @@ import type { IssueReport } from "./issue-report.js";
  * `read` returns the latest report, or one per repository (undefined until the first one is ready).
  */
 export function observeIssueReport(meter: Meter, read: () => IssueReport | readonly IssueReport[] | undefined): void {
-  const opened = meter.createObservableGauge(METRICS.securityIssuesOpened, { description: "Security issues opened in a calendar month (UTC)", unit: "{issue}" });
-  const closed = meter.createObservableGauge(METRICS.securityIssuesClosed, { description: "Security issues closed in a calendar month (UTC)", unit: "{issue}" });
-  const target = meter.createObservableGauge(METRICS.securityIssuesTarget, { description: "Monthly ceiling: the baseline reduced by the target percent", unit: "{issue}" });
-  const rolling3 = meter.createObservableGauge(METRICS.securityIssuesRolling3, { description: "Mean security issues opened over the last three months after the baseline", unit: "{issue}" });
-  const sla = meter.createObservableGauge(METRICS.securityIssuesSlaCompliance, { description: "Share of a month's security issues answered within the response SLA" });
-  meter.addBatchObservableCallback((result) => {
-    const latest = read();
-    const reports: readonly IssueReport[] = latest === undefined ? [] : Array.isArray(latest) ? latest : [latest as IssueReport];
-    for (const report of reports) observeOne(result, report);
-  }, [opened, closed, target, rolling3, sla]);
+  const opened = meter.createObservableGauge(METRICS.securityIssuesOpened, {
+    description: "Security issues opened in a calendar month (UTC)",
+    unit: "{issue}",
+  });
+  const closed = meter.createObservableGauge(METRICS.securityIssuesClosed, {
+    description: "Security issues closed in a calendar month (UTC)",
+    unit: "{issue}",
+  });
+  const target = meter.createObservableGauge(METRICS.securityIssuesTarget, {
+    description: "Monthly ceiling: the baseline reduced by the target percent",
+    unit: "{issue}",
+  });
+  const rolling3 = meter.createObservableGauge(METRICS.securityIssuesRolling3, {
+    description: "Mean security issues opened over the last three months after the baseline",
+    unit: "{issue}",
+  });
+  const sla = meter.createObservableGauge(METRICS.securityIssuesSlaCompliance, {
+    description: "Share of a month's security issues answered within the response SLA",
+  });
+  meter.addBatchObservableCallback(
+    (result) => {
+      const latest = read();
+      const reports: readonly IssueReport[] = latest === undefined ? [] : Array.isArray(latest) ? latest : [latest as IssueReport];
+      for (const report of reports) observeOne(result, report);
+    },
+    [opened, closed, target, rolling3, sla],
+  );
 
   function observeOne(result: BatchObservableResult, report: IssueReport): void {
     for (const m of report.months) {

@@ -1,4 +1,4 @@
-import { monthOf, type MonthKey } from "./months.js";
+import { type MonthKey, monthOf } from "./months.js";
 
 /** A security issue as the report needs it (no title or body: the report only counts). */
 export interface SecurityIssue {
@@ -66,7 +66,14 @@ export interface ReportInput {
 /** Pure: buckets issues into UTC months and derives the series and the target. */
 export function buildIssueReport(input: ReportInput): IssueReport {
   const rows = input.months.map((month) => monthRow(month, input));
-  const report: IssueReport = { repo: input.repo, labels: input.labels, slaHours: input.slaMs / 3_600_000, generatedAt: input.now.toISOString(), months: rows, notes: input.notes ?? [] };
+  const report: IssueReport = {
+    repo: input.repo,
+    labels: input.labels,
+    slaHours: input.slaMs / 3_600_000,
+    generatedAt: input.now.toISOString(),
+    months: rows,
+    notes: input.notes ?? [],
+  };
   if (input.target) report.target = targetSummary(rows, input.target.percent, input.target.baselineMonths);
   return report;
 }

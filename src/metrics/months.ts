@@ -32,4 +32,3 @@ export function monthsBetween(since: MonthKey, until: MonthKey): MonthKey[] {
   for (let m = since; m <= until; m = addMonths(m, 1)) months.push(m);
   return months;
 }
-

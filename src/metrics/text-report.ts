@@ -3,7 +3,9 @@ import type { IssueReport, MonthRow } from "./issue-report.js";
 /** The monthly table for a terminal or a CI log. */
 export function issueReportText(report: IssueReport): string {
   const lines = [`${report.repo}: security issues per month, UTC (labels: ${report.labels.join(", ")})`, ""];
-  lines.push(`${"month".padEnd(8)} ${"opened".padStart(6)} ${"closed".padStart(6)} ${"advisories".padStart(10)} ${"median 1st response".padStart(19)}  SLA ${report.slaHours}h`);
+  lines.push(
+    `${"month".padEnd(8)} ${"opened".padStart(6)} ${"closed".padStart(6)} ${"advisories".padStart(10)} ${"median 1st response".padStart(19)}  SLA ${report.slaHours}h`,
+  );
   for (const r of report.months) lines.push(row(r));
   if (report.target) lines.push("", targetLine(report));
   for (const note of report.notes) lines.push(`note: ${note}`);

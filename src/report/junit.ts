@@ -30,11 +30,13 @@ function testCase(f: Finding, report: Report): string {
 }
 
 function xml(s: string): string {
-  return s
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removes the control characters XML 1.0 forbids
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return (
+    s
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removes the control characters XML 1.0 forbids
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+  );
 }

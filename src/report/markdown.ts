@@ -19,7 +19,12 @@ export function formatMarkdown(report: Report): string {
 
 function topFindings(report: Report): string[] {
   const ranked = [...report.findings].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity));
-  const rows = ranked.slice(0, TOP).map((f) => `| ${f.severity} | \`${cell(f.ruleId)}\` | \`${cell(`${f.path}:${f.line}`)}\` | ${cell(f.message)} | ${f.redacted ? `\`${cell(f.redacted)}\`` : ""} |`);
+  const rows = ranked
+    .slice(0, TOP)
+    .map(
+      (f) =>
+        `| ${f.severity} | \`${cell(f.ruleId)}\` | \`${cell(`${f.path}:${f.line}`)}\` | ${cell(f.message)} | ${f.redacted ? `\`${cell(f.redacted)}\`` : ""} |`,
+    );
   const more = ranked.length > TOP ? [`…and ${ranked.length - TOP} more (see the SARIF upload or the JSON report).`] : [];
   return ["| severity | rule | where | what | evidence |", "|---|---|---|---|---|", ...rows, ...more];
 }

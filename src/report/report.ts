@@ -1,5 +1,5 @@
 import type { Finding, RuleMeta } from "../core/finding.js";
-import { SEVERITIES, reachesGate, type Severity } from "../core/severity.js";
+import { reachesGate, SEVERITIES, type Severity } from "../core/severity.js";
 
 export const FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"] as const;
 export type FormatName = (typeof FORMATS)[number];

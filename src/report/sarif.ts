@@ -62,7 +62,15 @@ function result(f: Finding, ruleIndex: number | undefined): Result {
     message: { text },
     locations: [location(f)],
     partialFingerprints: { "rampart/v1": f.fingerprint },
-    properties: withoutUndefined({ severity: f.severity, category: f.category, redacted: f.redacted, tags: f.tags, commit: f.commit, author: f.author, date: f.date }),
+    properties: withoutUndefined({
+      severity: f.severity,
+      category: f.category,
+      redacted: f.redacted,
+      tags: f.tags,
+      commit: f.commit,
+      author: f.author,
+      date: f.date,
+    }),
   };
   if (ruleIndex !== undefined) r.ruleIndex = ruleIndex;
   return r;
@@ -80,7 +88,10 @@ function location(f: Finding): Location {
  * in a file name stay part of it (`encodeURI` would turn `notes#1?.txt` into a link to `notes`).
  */
 export function relativeUri(path: string): string {
-  return path.split("/").map((segment) => encodeURIComponent(segment)).join("/");
+  return path
+    .split("/")
+    .map((segment) => encodeURIComponent(segment))
+    .join("/");
 }
 
 function withoutUndefined<T extends Record<string, unknown>>(o: T): T {

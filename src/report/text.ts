@@ -46,7 +46,9 @@ function findingLine(f: Finding, paint: Paint): string {
   const where = terminalSafe(`${f.path}:${f.line}:${f.column}`);
   const evidence = f.redacted ? `  ${paint("dim", terminalSafe(f.redacted))}` : "";
   const tags = f.tags && f.tags.length > 0 ? paint("gray", ` [${terminalSafe(f.tags.join(", "))}]`) : "";
-  const origin = f.commit ? paint("gray", terminalSafe(`  (commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? ` on ${f.date}` : ""})`)) : "";
+  const origin = f.commit
+    ? paint("gray", terminalSafe(`  (commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ""}${f.date ? ` on ${f.date}` : ""})`))
+    : "";
   return `${paint("bold", where)}  ${paint(severityStyle[f.severity], f.severity.padEnd(8))}  ${terminalSafe(f.ruleId)}  ${terminalSafe(f.message)}${evidence}${tags}${origin}`;
 }
 
@@ -62,7 +64,11 @@ function ruleSummary(findings: readonly Finding[], paint: Paint): string[] {
     }
   }
   const rows = [...rules].sort(([a, x], [b, y]) => SEVERITIES.indexOf(y.severity) - SEVERITIES.indexOf(x.severity) || y.count - x.count || (a < b ? -1 : 1));
-  return ["", paint("bold", "by rule:"), ...rows.map(([id, { count, severity }]) => `  ${String(count).padStart(5)}  ${paint(severityStyle[severity], severity.padEnd(8))}  ${terminalSafe(id)}`)];
+  return [
+    "",
+    paint("bold", "by rule:"),
+    ...rows.map(([id, { count, severity }]) => `  ${String(count).padStart(5)}  ${paint(severityStyle[severity], severity.padEnd(8))}  ${terminalSafe(id)}`),
+  ];
 }
 
 /** Skipped files counted by reason (the details in parentheses, such as a file's size, left out). */
@@ -83,7 +89,13 @@ function summaryLine(report: Report, paint: Paint): string {
   const plural = summary.unit ?? (report.kind === "scan" ? "files" : "repositories");
   const noun = summary.scanned !== 1 ? plural : plural === "repositories" ? "repository" : plural.slice(0, -1);
   if (summary.total === 0) return paint("green", `✔ no findings (${summary.scanned} ${noun} checked)`);
-  const counts = [...SEVERITIES].reverse().filter((s) => summary.bySeverity[s] > 0).map((s) => `${summary.bySeverity[s]} ${s}`);
-  const gate = summary.failing > 0 ? paint("red", `${summary.failing} at or above --fail-on ${summary.gate}`) : paint("green", `none at or above --fail-on ${summary.gate}`);
+  const counts = [...SEVERITIES]
+    .reverse()
+    .filter((s) => summary.bySeverity[s] > 0)
+    .map((s) => `${summary.bySeverity[s]} ${s}`);
+  const gate =
+    summary.failing > 0
+      ? paint("red", `${summary.failing} at or above --fail-on ${summary.gate}`)
+      : paint("green", `none at or above --fail-on ${summary.gate}`);
   return `${summary.total} findings (${counts.join(", ")}) in ${summary.scanned} ${noun}; ${gate}`;
 }

@@ -20,7 +20,8 @@ export function attestItem(file: string, id: string, attestation: Attestation): 
   const item = items.find((i) => i.id === id);
   if (!item) throw new ConfigError(`no checklist item "${id}"; items: ${items.map((i) => i.id).join(", ")}`, { file });
   if (!item.manual) throw new ConfigError(`"${id}" is automated (a scan decides it); only manual items take an attestation`, { file });
-  if (attestation.expires <= attestation.at) throw new ConfigError(`the attestation would expire (${attestation.expires}) before it starts (${attestation.at}); pass a later --expires`, { file });
+  if (attestation.expires <= attestation.at)
+    throw new ConfigError(`the attestation would expire (${attestation.expires}) before it starts (${attestation.at}); pass a later --expires`, { file });
   const text = readFileSync(file, "utf8");
   const doc = parseDocument(text);
   const list = doc.get("items");
@@ -29,6 +30,8 @@ export function attestItem(file: string, id: string, attestation: Attestation): 
   if (!isNode(manual) || !manual.range) throw new ConfigError(`cannot find the manual block of "${id}" in the YAML`, { file });
   // Only the item's `manual:` value is replaced, so every comment and the file's layout stay as they were.
   const fields = redactRecordData(attestation);
-  const value = `{ attestation: { ${Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} } }`;
+  const value = `{ attestation: { ${Object.entries(fields)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(", ")} } }`;
   writeFileSync(file, `${text.slice(0, manual.range[0])}${value}${text.slice(manual.range[1])}`);
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
 import type { Finding } from "../core/finding.js";
+import { readYamlFile, schemaCheck } from "../core/yaml-document.js";
 import { SHIPPED } from "./project-files.js";
 
 export interface ChecklistItem {
@@ -34,8 +34,24 @@ const schema = {
         properties: {
           id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
           title: { type: "string" },
-          automated: { type: "object", additionalProperties: false, required: ["scanRules"], properties: { scanRules: { type: "array", minItems: 1, items: { type: "string" } } } },
-          manual: { type: "object", additionalProperties: false, properties: { attestation: { type: "object", additionalProperties: false, required: ["by", "at", "evidence", "expires"], properties: { by: { type: "string" }, at: date, evidence: { type: "string" }, expires: date } } } },
+          automated: {
+            type: "object",
+            additionalProperties: false,
+            required: ["scanRules"],
+            properties: { scanRules: { type: "array", minItems: 1, items: { type: "string" } } },
+          },
+          manual: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              attestation: {
+                type: "object",
+                additionalProperties: false,
+                required: ["by", "at", "evidence", "expires"],
+                properties: { by: { type: "string" }, at: date, evidence: { type: "string" }, expires: date },
+              },
+            },
+          },
         },
       },
     },
@@ -63,6 +79,12 @@ function automated(item: ChecklistItem, rules: string[], findings: readonly Find
 function manual(item: ChecklistItem, today: string): ItemResult {
   const a = item.manual?.attestation;
   if (!a) return { id: item.id, title: item.title, status: "unattested", detail: "no attestation recorded" };
-  if (a.expires < today) return { id: item.id, title: item.title, status: "stale", detail: `attested by ${a.by} on ${a.at}, expired ${a.expires}; re-check and update the attestation` };
+  if (a.expires < today)
+    return {
+      id: item.id,
+      title: item.title,
+      status: "stale",
+      detail: `attested by ${a.by} on ${a.at}, expired ${a.expires}; re-check and update the attestation`,
+    };
   return { id: item.id, title: item.title, status: "attested", detail: `by ${a.by} on ${a.at} (${a.evidence}), valid until ${a.expires}` };
 }

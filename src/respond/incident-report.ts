@@ -1,6 +1,6 @@
 import { redactRecordData, redactSecretsInText } from "../scan/redact-text.js";
+import { type IncidentState, nextStep, timings } from "./incident.js";
 import type { JournalEntry } from "./journal.js";
-import { nextStep, timings, type IncidentState } from "./incident.js";
 
 /**
  * The post-incident report as data: what happened when, and how long containment and resolution took. Entries
@@ -48,7 +48,12 @@ export function incidentStatusText(state: IncidentState, now = new Date()): stri
   const owner = next ? state.playbook.roles.find((r) => r.id === next.owner) : undefined;
   const lines = [`${state.id}: ${state.title} (${state.playbook.id})`, state.closedAt ? `closed at ${state.closedAt}` : `open for ${elapsed} min`];
   lines.push(...state.playbook.steps.map((s) => `  [${mark(state, s.id)}] ${s.id}  ${s.title} (${s.owner})`));
-  if (!state.closedAt) lines.push(next ? `next: ${next.id} — ${next.title} — owner: ${next.owner}${owner ? ` (${owner.description})` : ""}${next.run ? `\n  run: ${next.run}` : ""}` : "next: every step is recorded; close it with rampart incident close");
+  if (!state.closedAt)
+    lines.push(
+      next
+        ? `next: ${next.id} — ${next.title} — owner: ${next.owner}${owner ? ` (${owner.description})` : ""}${next.run ? `\n  run: ${next.run}` : ""}`
+        : "next: every step is recorded; close it with rampart incident close",
+    );
   return redactSecretsInText(`${lines.join("\n")}\n`);
 }
 

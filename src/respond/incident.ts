@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RampartError } from "../core/errors.js";
-import { appendEntry, readJournal, type JournalEntry, type JournalOptions, type JournalRead } from "./journal.js";
+import { appendEntry, type JournalEntry, type JournalOptions, type JournalRead, readJournal } from "./journal.js";
 import type { JournalHead } from "./journal-head.js";
 import { findPlaybook, PLAYBOOKS_DIR, type Playbook, type PlaybookStep } from "./playbook.js";
 
@@ -26,18 +26,30 @@ export function journalPath(dir: string, id: string): string {
  * Opens an incident from a playbook in `playbooksDir` (the project's own after `rampart init`). The journal keeps
  * a copy of the playbook as it was, so later edits to the YAML never change an incident in flight.
  */
-export async function openIncident(dir: string, playbookId: string, title: string, now = new Date(), playbooksDir = PLAYBOOKS_DIR, options: JournalOptions = {}): Promise<string> {
+export async function openIncident(
+  dir: string,
+  playbookId: string,
+  title: string,
+  now = new Date(),
+  playbooksDir = PLAYBOOKS_DIR,
+  options: JournalOptions = {},
+): Promise<string> {
   const playbook = findPlaybook(playbookId, playbooksDir);
   mkdirSync(dir, { recursive: true });
   const id = `INC-${now.toISOString().slice(0, 10).replace(/-/g, "")}-${randomBytes(2).toString("hex")}`;
   const file = journalPath(dir, id);
-  await appendEntry(file, "opened", { playbook: playbook.id, title, playbookSnapshot: playbook }, {
-    ...options,
-    now,
-    check: (entries) => {
-      if (entries.length > 0) throw new RampartError(`incident ${id} already exists; run the command again for a new id`, { file });
+  await appendEntry(
+    file,
+    "opened",
+    { playbook: playbook.id, title, playbookSnapshot: playbook },
+    {
+      ...options,
+      now,
+      check: (entries) => {
+        if (entries.length > 0) throw new RampartError(`incident ${id} already exists; run the command again for a new id`, { file });
+      },
     },
-  });
+  );
   return id;
 }
 
@@ -49,7 +61,8 @@ function playbookOf(data: Record<string, unknown>): Playbook {
 export function loadIncident(dir: string, id: string, options: JournalOptions = {}): IncidentState {
   const file = existingJournal(dir, id);
   const { entries, problems } = readJournal(file, options);
-  if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
+  if (problems.length > 0)
+    throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify ${id}"`, { file });
   return stateOf(id, file, entries);
 }
 
@@ -71,7 +84,14 @@ function stateOf(id: string, file: string, entries: JournalEntry[]): IncidentSta
 }
 
 /** Appends to an open incident; the state is read and checked under the journal's lock, so writers never race. */
-async function appendToOpen(dir: string, id: string, type: string, data: Record<string, unknown>, options: JournalOptions & { now?: Date }, check?: (state: IncidentState) => void): Promise<void> {
+async function appendToOpen(
+  dir: string,
+  id: string,
+  type: string,
+  data: Record<string, unknown>,
+  options: JournalOptions & { now?: Date },
+  check?: (state: IncidentState) => void,
+): Promise<void> {
   const file = existingJournal(dir, id);
   await appendEntry(file, type, data, {
     ...options,
@@ -83,7 +103,14 @@ async function appendToOpen(dir: string, id: string, type: string, data: Record<
   });
 }
 
-export async function recordStep(dir: string, id: string, stepId: string, status: "done" | "skip", note: string | undefined, options: JournalOptions & { now?: Date } = {}): Promise<void> {
+export async function recordStep(
+  dir: string,
+  id: string,
+  stepId: string,
+  status: "done" | "skip",
+  note: string | undefined,
+  options: JournalOptions & { now?: Date } = {},
+): Promise<void> {
   await appendToOpen(dir, id, "step", { step: stepId, status, ...(note ? { note } : {}) }, options, (state) => {
     if (state.playbook.steps.some((s) => s.id === stepId)) return;
     throw new RampartError(`playbook ${state.playbook.id} has no step "${stepId}"; its steps are ${state.playbook.steps.map((s) => s.id).join(", ")}`);

@@ -32,7 +32,9 @@ export function parseHead(text: string): JournalHead {
 }
 
 export function headMac(key: string, head: JournalHead): string {
-  return createHmac("sha256", key).update(`rampart-journal-head\0${formatHead(head)}`).digest("hex");
+  return createHmac("sha256", key)
+    .update(`rampart-journal-head\0${formatHead(head)}`)
+    .digest("hex");
 }
 
 /** Written to a temporary file and renamed over the old head, so a reader never sees half a head. */
@@ -54,7 +56,8 @@ export function checkHead(journalFile: string, actual: JournalHead, key: string 
   const file = headPath(journalFile);
   const name = basename(file);
   const whole = (message: string): HeadProblem[] => [{ countDiffers: false, message }];
-  if (!existsSync(file)) return whole(`the sealed head ${name} is missing (deleted, the journal copied without it, or written by a Rampart version before sealed heads)`);
+  if (!existsSync(file))
+    return whole(`the sealed head ${name} is missing (deleted, the journal copied without it, or written by a Rampart version before sealed heads)`);
   let sealed: unknown;
   try {
     sealed = JSON.parse(readFileSync(file, "utf8"));
@@ -65,10 +68,19 @@ export function checkHead(journalFile: string, actual: JournalHead, key: string 
   const problems: HeadProblem[] = [];
   if (key) {
     const mac = (sealed as { mac?: unknown }).mac;
-    if (typeof mac !== "string" || !sameHex(mac, headMac(key, sealed))) problems.push({ countDiffers: false, message: `the sealed head ${name} has no valid MAC for RAMPART_JOURNAL_KEY (it was rewritten, or the key is wrong)` });
+    if (typeof mac !== "string" || !sameHex(mac, headMac(key, sealed)))
+      problems.push({
+        countDiffers: false,
+        message: `the sealed head ${name} has no valid MAC for RAMPART_JOURNAL_KEY (it was rewritten, or the key is wrong)`,
+      });
   }
-  if (sealed.entries !== actual.entries) problems.push({ countDiffers: true, message: `the sealed head says ${sealed.entries} entries but the journal has ${actual.entries} (entries were removed from the end, or added)` });
-  else if (sealed.last !== actual.last) problems.push({ countDiffers: false, message: "the last entry's hash differs from the sealed head (the end of the journal was rewritten)" });
+  if (sealed.entries !== actual.entries)
+    problems.push({
+      countDiffers: true,
+      message: `the sealed head says ${sealed.entries} entries but the journal has ${actual.entries} (entries were removed from the end, or added)`,
+    });
+  else if (sealed.last !== actual.last)
+    problems.push({ countDiffers: false, message: "the last entry's hash differs from the sealed head (the end of the journal was rewritten)" });
   return problems;
 }
 

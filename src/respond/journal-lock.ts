@@ -17,12 +17,17 @@ export async function withJournalLock<T>(file: string, write: (stillHeld: () => 
   let compromised = false;
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(file, { ...LOCK_OPTIONS, onCompromised: () => {
-      compromised = true;
-    } });
-
+    release = await lockfile.lock(file, {
+      ...LOCK_OPTIONS,
+      onCompromised: () => {
+        compromised = true;
+      },
+    });
   } catch (error) {
-    throw new RampartError(`could not lock the journal for writing (${(error as Error).message}); another writer may be stuck: if no rampart incident command is running, remove ${file}.lock and retry`, { file });
+    throw new RampartError(
+      `could not lock the journal for writing (${(error as Error).message}); another writer may be stuck: if no rampart incident command is running, remove ${file}.lock and retry`,
+      { file },
+    );
   }
   const stillHeld = () => {
     if (compromised) throw new RampartError("lost the journal lock to another writer while appending; nothing was written, retry the command", { file });

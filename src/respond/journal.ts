@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { RampartError } from "../core/errors.js";
 import { redactRecordData } from "../scan/redact-text.js";
-import { checkHead, formatHead, sameHex, writeHead, type JournalHead } from "./journal-head.js";
+import { checkHead, formatHead, type JournalHead, sameHex, writeHead } from "./journal-head.js";
 import { withJournalLock } from "./journal-lock.js";
 
 /**
@@ -71,7 +71,11 @@ export async function appendEntry(file: string, type: string, data: Record<strin
   const redacted = redactRecordData(data);
   return withJournalLock(file, (stillHeld) => {
     const { entries, problems } = readJournal(file, options);
-    if (problems.length > 0) throw new RampartError(`journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify" and restore the journal before adding entries`, { file });
+    if (problems.length > 0)
+      throw new RampartError(
+        `journal damaged at line ${problems[0]!.line}: ${problems[0]!.message}; run "rampart incident verify" and restore the journal before adding entries`,
+        { file },
+      );
     options.check?.(entries);
     const last = entries.at(-1);
     const body = { seq: (last?.seq ?? 0) + 1, time: (options.now ?? new Date()).toISOString(), type, data: redacted, prev: last?.hash ?? GENESIS };
@@ -107,7 +111,8 @@ export function readJournal(file: string, options: JournalOptions & { expectHead
   // The last piece is either "" after the final newline or a torn entry.
   for (const [i, raw] of lines.slice(0, -1).entries()) checkLine(raw, i + 1, entries, problems, options.key, macState);
 
-  if (text.length > 0 && !text.endsWith("\n")) problems.push({ line: lines.length, message: "the last entry is incomplete (torn write, e.g. a crash while appending)" });
+  if (text.length > 0 && !text.endsWith("\n"))
+    problems.push({ line: lines.length, message: "the last entry is incomplete (torn write, e.g. a crash while appending)" });
   const head = { entries: entries.length, last: entries.at(-1)?.hash ?? "" };
   if (existsSync(file)) problems.push(...headProblems(file, head, options.key));
   if (options.expectHead) problems.push(...expectedHeadProblems(entries, options.expectHead));
@@ -121,8 +126,20 @@ function headProblems(file: string, head: JournalHead, key: string | undefined):
 
 function expectedHeadProblems(entries: JournalEntry[], expected: JournalHead): JournalProblem[] {
   const at = entries[expected.entries - 1];
-  if (!at) return [{ line: entries.length + 1, message: `the recorded head ${formatHead(expected)} is past the journal's end at ${entries.length} entries (entries were removed)` }];
-  if (at.hash !== expected.last) return [{ line: expected.entries, message: `entry ${expected.entries} does not have the recorded head's hash (the journal was rewritten at or before this line)` }];
+  if (!at)
+    return [
+      {
+        line: entries.length + 1,
+        message: `the recorded head ${formatHead(expected)} is past the journal's end at ${entries.length} entries (entries were removed)`,
+      },
+    ];
+  if (at.hash !== expected.last)
+    return [
+      {
+        line: expected.entries,
+        message: `entry ${expected.entries} does not have the recorded head's hash (the journal was rewritten at or before this line)`,
+      },
+    ];
   return [];
 }
 
@@ -130,9 +147,12 @@ function checkLine(raw: string, line: number, entries: JournalEntry[], problems:
   const entry = parseEntry(raw);
   if (typeof entry === "string") return void problems.push({ line, message: entry });
   const previous = entries.at(-1);
-  if (entry.seq !== (previous?.seq ?? 0) + 1) problems.push({ line, message: `sequence ${entry.seq} follows ${previous?.seq ?? 0} (an entry was removed or reordered)` });
-  if (entry.prev !== (previous?.hash ?? GENESIS)) problems.push({ line, message: "does not chain to the entry before it (an earlier entry was changed or removed)" });
-  if (entryHash(entry as unknown as Record<string, unknown>) !== entry.hash) problems.push({ line, message: "its content does not match its hash (the entry was altered or a field was added)" });
+  if (entry.seq !== (previous?.seq ?? 0) + 1)
+    problems.push({ line, message: `sequence ${entry.seq} follows ${previous?.seq ?? 0} (an entry was removed or reordered)` });
+  if (entry.prev !== (previous?.hash ?? GENESIS))
+    problems.push({ line, message: "does not chain to the entry before it (an earlier entry was changed or removed)" });
+  if (entryHash(entry as unknown as Record<string, unknown>) !== entry.hash)
+    problems.push({ line, message: "its content does not match its hash (the entry was altered or a field was added)" });
   const mac = macProblem(entry, key, macState);
   if (mac) problems.push({ line, message: mac });
   entries.push(entry);
@@ -148,8 +168,17 @@ function parseEntry(raw: string): JournalEntry | string {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a journal entry (the line was replaced)";
   const e = value as Record<string, unknown>;
-  const malformed = !Number.isInteger(e.seq) || typeof e.time !== "string" || typeof e.type !== "string" || typeof e.data !== "object" || e.data === null || Array.isArray(e.data)
-    || typeof e.prev !== "string" || typeof e.hash !== "string" || !HEX64.test(e.hash) || (e.mac !== undefined && typeof e.mac !== "string");
+  const malformed =
+    !Number.isInteger(e.seq) ||
+    typeof e.time !== "string" ||
+    typeof e.type !== "string" ||
+    typeof e.data !== "object" ||
+    e.data === null ||
+    Array.isArray(e.data) ||
+    typeof e.prev !== "string" ||
+    typeof e.hash !== "string" ||
+    !HEX64.test(e.hash) ||
+    (e.mac !== undefined && typeof e.mac !== "string");
   if (malformed) return "not a journal entry: a field is missing or of the wrong type (the entry was altered)";
   // The hash covers the fields as parsed; a line that is not exactly their serialization was edited by hand.
   if (JSON.stringify(value) !== raw) return "not in the form Rampart writes (the line was edited: spacing, duplicate or reordered keys)";

@@ -37,8 +37,16 @@ const schema = {
     title: { type: "string", minLength: 1 },
     summary: { type: "string", minLength: 1 },
     severity: { type: "object", minProperties: 1, additionalProperties: { type: "string" } },
-    roles: { type: "array", minItems: 1, items: { type: "object", additionalProperties: false, required: ["id", "description"], properties: { id, description: { type: "string" } } } },
-    triggers: { type: "object", additionalProperties: false, properties: { scanRules: { type: "array", items: { type: "string" } }, detectorRules: { type: "array", items: { type: "string" } } } },
+    roles: {
+      type: "array",
+      minItems: 1,
+      items: { type: "object", additionalProperties: false, required: ["id", "description"], properties: { id, description: { type: "string" } } },
+    },
+    triggers: {
+      type: "object",
+      additionalProperties: false,
+      properties: { scanRules: { type: "array", items: { type: "string" } }, detectorRules: { type: "array", items: { type: "string" } } },
+    },
     publicGuidance: { type: "array", items: { type: "string", minLength: 1 } },
     steps: {
       type: "array",
@@ -47,7 +55,13 @@ const schema = {
         type: "object",
         additionalProperties: false,
         required: ["id", "title", "phase", "owner"],
-        properties: { id, title: { type: "string" }, phase: { enum: ["detect", "contain", "eradicate", "recover"] }, owner: { type: "string" }, run: { type: "string", pattern: "^rampart " } },
+        properties: {
+          id,
+          title: { type: "string" },
+          phase: { enum: ["detect", "contain", "eradicate", "recover"] },
+          owner: { type: "string" },
+          run: { type: "string", pattern: "^rampart " },
+        },
       },
     },
   },
@@ -56,7 +70,9 @@ const check = schemaCheck(schema);
 
 /** Loads and validates every playbook: schema, unique step ids, owners that are declared roles, id = file name. */
 export function loadPlaybooks(dir = PLAYBOOKS_DIR): Playbook[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   return files.map((name) => {
     const file = join(dir, name);
     const { value, source } = readYamlFile<Playbook>(file, check);
@@ -73,7 +89,11 @@ function crossCheck(playbook: Playbook, fileName: string): { message: string; po
   for (const [i, step] of playbook.steps.entries()) {
     if (seen.has(step.id)) return { message: `step id "${step.id}" is used twice; step ids must be unique`, pointer: `/steps/${i}/id` };
     seen.add(step.id);
-    if (!roles.has(step.owner)) return { message: `step "${step.id}" is owned by "${step.owner}", which is not one of the roles (${[...roles].join(", ")})`, pointer: `/steps/${i}/owner` };
+    if (!roles.has(step.owner))
+      return {
+        message: `step "${step.id}" is owned by "${step.owner}", which is not one of the roles (${[...roles].join(", ")})`,
+        pointer: `/steps/${i}/owner`,
+      };
   }
   return undefined;
 }

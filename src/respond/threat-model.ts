@@ -69,7 +69,11 @@ const schema = {
         properties: {
           id: ref,
           title: { type: "string" },
-          stride: { type: "array", minItems: 1, items: { enum: ["spoofing", "tampering", "repudiation", "information-disclosure", "denial-of-service", "elevation-of-privilege"] } },
+          stride: {
+            type: "array",
+            minItems: 1,
+            items: { enum: ["spoofing", "tampering", "repudiation", "information-disclosure", "denial-of-service", "elevation-of-privilege"] },
+          },
           assets: { type: "array", items: ref },
           likelihood: { type: "integer", minimum: 1, maximum: 5 },
           impact: { type: "integer", minimum: 1, maximum: 5 },
@@ -82,7 +86,14 @@ const schema = {
               required: ["kind"],
               minProperties: 2,
               maxProperties: 2,
-              properties: { kind: { enum: ["preventive", "detective", "responsive"] }, scanRule: ref, detectorRule: ref, playbook: ref, checklistItem: ref, test: { type: "string" } },
+              properties: {
+                kind: { enum: ["preventive", "detective", "responsive"] },
+                scanRule: ref,
+                detectorRule: ref,
+                playbook: ref,
+                checklistItem: ref,
+                test: { type: "string" },
+              },
             },
           },
         },
@@ -109,7 +120,12 @@ export interface ThreatCoverage {
  * Validates the model, resolves every reference against the real registries and applies the policy.
  * Playbooks, checklist items and tests resolve in the model's own repository (the directory above `dir`).
  */
-export function checkThreatModel(dir = THREAT_MODEL_DIR): { model: ThreatModel; problems: ThreatProblem[]; accepted: ThreatProblem[]; coverage: ThreatCoverage[] } {
+export function checkThreatModel(dir = THREAT_MODEL_DIR): {
+  model: ThreatModel;
+  problems: ThreatProblem[];
+  accepted: ThreatProblem[];
+  coverage: ThreatCoverage[];
+} {
   const file = join(dir, "model.yaml");
   const { value: model, source } = readYamlFile<ThreatModel>(file, schemaCheck(schema));
   const known = knownIds(dirname(resolve(dir)));
@@ -157,7 +173,8 @@ function knownIds(root: string) {
 function unresolved(c: Control, known: ReturnType<typeof knownIds>): string | undefined {
   if (c.scanRule !== undefined && !known.scanRules.has(c.scanRule)) return `scanRule "${c.scanRule}" is not a rule (see rampart rules list)`;
   if (c.playbook !== undefined && !known.playbooks.has(c.playbook)) return `playbook "${c.playbook}" does not exist under playbooks/`;
-  if (c.checklistItem !== undefined && !known.checklistItems.has(c.checklistItem)) return `checklistItem "${c.checklistItem}" is not in threat-model/checklist.yaml`;
+  if (c.checklistItem !== undefined && !known.checklistItems.has(c.checklistItem))
+    return `checklistItem "${c.checklistItem}" is not in threat-model/checklist.yaml`;
   if (c.detectorRule !== undefined && !known.detectorRules.has(c.detectorRule)) return `detectorRule "${c.detectorRule}" does not exist under rules/detect/`;
   if (c.test !== undefined && !existsSync(join(known.root, c.test))) return `test "${c.test}" does not exist`;
   return undefined;

@@ -11,7 +11,13 @@ export function renderThreatModel(model: ThreatModel, coverage: ThreatCoverage[]
   for (const f of model.flows) lines.push(`  ${f.from} -->|"${f.data}"| ${f.to}`);
   lines.push("```", "", "## Identity model", "");
   for (const i of model.identity) lines.push(`- **${i.id}**${i.parent ? ` (in ${i.parent})` : ""}: ${i.description}`);
-  lines.push("", "## Threats and coverage", "", "| threat | STRIDE | score | preventive | detective | responsive | controls |", "|---|---|---|---|---|---|---|");
+  lines.push(
+    "",
+    "## Threats and coverage",
+    "",
+    "| threat | STRIDE | score | preventive | detective | responsive | controls |",
+    "|---|---|---|---|---|---|---|",
+  );
   for (const t of [...model.threats].sort((a, b) => b.likelihood * b.impact - a.likelihood * a.impact)) {
     const c = coverage.find((x) => x.id === t.id)!;
     const controls = t.controls.map((k) => `${k.kind[0]}:\`${k.scanRule ?? k.detectorRule ?? k.playbook ?? k.checklistItem ?? k.test}\``).join(", ");

@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, constants } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Finding } from "../core/finding.js";
 import { ConfigError } from "../core/errors.js";
+import type { Finding } from "../core/finding.js";
 import { FINGERPRINT_SCHEME } from "./fingerprint.js";
 
 /**
@@ -35,7 +35,10 @@ export function readBaseline(file: string): Set<string> {
     );
   }
   if (parsed.version !== FINGERPRINT_SCHEME || !Array.isArray(parsed.findings) || parsed.findings.some((f) => typeof f?.fingerprint !== "string")) {
-    throw new ConfigError(`the baseline is not a Rampart baseline (expected version ${FINGERPRINT_SCHEME} and findings with fingerprints); regenerate it with --update-baseline`, { file });
+    throw new ConfigError(
+      `the baseline is not a Rampart baseline (expected version ${FINGERPRINT_SCHEME} and findings with fingerprints); regenerate it with --update-baseline`,
+      { file },
+    );
   }
   return new Set(parsed.findings.map((f) => f.fingerprint as string));
 }
@@ -53,7 +56,8 @@ function parseBaseline(text: string, file: string): { version?: unknown; finding
 function readRegularFile(file: string): string {
   let fd: number;
   try {
-    if (lstatSync(file).isSymbolicLink()) throw new ConfigError("the baseline is a symlink; Rampart reads only a regular file there. Replace it with the file itself", { file });
+    if (lstatSync(file).isSymbolicLink())
+      throw new ConfigError("the baseline is a symlink; Rampart reads only a regular file there. Replace it with the file itself", { file });
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -62,7 +66,8 @@ function readRegularFile(file: string): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new ConfigError("the baseline is not a regular file; replace it with one written by --update-baseline", { file });
-    if (stat.size > MAX_BASELINE_BYTES) throw new ConfigError(`the baseline is over ${MAX_BASELINE_BYTES / 1024 / 1024} MB; regenerate it with --update-baseline`, { file });
+    if (stat.size > MAX_BASELINE_BYTES)
+      throw new ConfigError(`the baseline is over ${MAX_BASELINE_BYTES / 1024 / 1024} MB; regenerate it with --update-baseline`, { file });
     return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);
@@ -70,7 +75,13 @@ function readRegularFile(file: string): string {
 }
 
 export function writeBaseline(file: string, findings: readonly Finding[]): void {
-  const entries: BaselineEntry[] = findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, line: f.line, ...(f.place ? { place: f.place } : {}) }));
+  const entries: BaselineEntry[] = findings.map((f) => ({
+    fingerprint: f.fingerprint,
+    ruleId: f.ruleId,
+    path: f.path,
+    line: f.line,
+    ...(f.place ? { place: f.place } : {}),
+  }));
   const unique = [...new Map(entries.map((e) => [e.fingerprint, e])).values()].sort(
     (a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId),
   );
@@ -89,7 +100,9 @@ function writeReplacing(file: string, text: string): void {
     renameSync(tmp, file);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw new ConfigError(`cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, { file });
+    throw new ConfigError(`cannot write the baseline (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, {
+      file,
+    });
   }
 }
 

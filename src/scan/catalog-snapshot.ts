@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MISCONFIG_RULES_DIR, loadMisconfigRuleSources } from "./misconfig/catalog.js";
+import { loadMisconfigRuleSources, MISCONFIG_RULES_DIR } from "./misconfig/catalog.js";
 import type { RuleSources } from "./rule-sources.js";
-import { SECRET_RULES_DIR, loadSecretRuleEntries } from "./secrets/catalog.js";
+import { loadSecretRuleEntries, SECRET_RULES_DIR } from "./secrets/catalog.js";
 
 /**
  * The rule catalog as the build read and validated it, so a scan (and each of its workers) starts without
@@ -21,8 +21,13 @@ const SNAPSHOT_FILE = fileURLToPath(new URL("./rule-catalog.json", import.meta.u
 function catalogDigest(): string {
   const hash = createHash("sha256");
   for (const dir of [SECRET_RULES_DIR, MISCONFIG_RULES_DIR]) {
-    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-      hash.update(`${relative(packageRoot, join(dir, name))}\0`).update(readFileSync(join(dir, name))).update("\0");
+    for (const name of readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()) {
+      hash
+        .update(`${relative(packageRoot, join(dir, name))}\0`)
+        .update(readFileSync(join(dir, name)))
+        .update("\0");
     }
   }
   return hash.digest("hex");

@@ -10,7 +10,16 @@ import { fileURLToPath } from "node:url";
  */
 
 /** Packages whose code decides findings: rule packs and the parsers checks read files with. */
-const RULE_PACKAGES = ["@secretlint/core", "@secretlint/secretlint-rule-preset-recommend", "@secretlint/types", "@babel/parser", "yaml", "ignore", "picomatch", "@scure/bip39"];
+const RULE_PACKAGES = [
+  "@secretlint/core",
+  "@secretlint/secretlint-rule-preset-recommend",
+  "@secretlint/types",
+  "@babel/parser",
+  "yaml",
+  "ignore",
+  "picomatch",
+  "@scure/bip39",
+];
 
 const SCAN_CODE_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -20,7 +29,6 @@ let digest: string | undefined;
 export function scanCodeDigest(): string {
   digest ??= createHash("sha256").update(codeDigest(SCAN_CODE_DIR)).update("\0").update(packageVersions(RULE_PACKAGES).join("\n")).digest("hex");
   return digest;
-
 }
 
 /** Hash of every .js/.ts file below `dir` (names and bytes, in a stable order). */
@@ -32,7 +40,8 @@ function codeDigest(dir: string): string {
       const path = join(current, entry.name);
       const name = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) visit(path, name);
-      else if (entry.isFile() && /\.(js|mjs|ts)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) hash.update(`${name}\0`).update(readFileSync(path)).update("\0");
+      else if (entry.isFile() && /\.(js|mjs|ts)$/.test(entry.name) && !entry.name.endsWith(".d.ts"))
+        hash.update(`${name}\0`).update(readFileSync(path)).update("\0");
     }
   };
   visit(dir, "");

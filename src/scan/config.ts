@@ -69,7 +69,12 @@ const schema = {
     },
     maxFileSize: { type: ["integer", "string"], pattern: "^\\d+(\\.\\d+)?\\s*(B|KB|MB|GB)?$", minimum: 1 },
     customRules: { type: "array", items: patternRuleSchema },
-    extends: { oneOf: [{ type: "string", minLength: 1 }, { type: "array", items: { type: "string", minLength: 1 } }] },
+    extends: {
+      oneOf: [
+        { type: "string", minLength: 1 },
+        { type: "array", items: { type: "string", minLength: 1 } },
+      ],
+    },
     metrics: {
       type: "object",
       additionalProperties: false,
@@ -99,7 +104,14 @@ export function loadScanConfig(explicitFile: string | undefined, root: string): 
   // The scanned repository's own config may not point out of it (a committed symlink to /dev/zero or ~/.ssh).
   const { value, source } = readYamlFile<RawConfig | null>(file, check, explicitFile ? {} : { root });
   const config = normalize(value ?? {}, source);
-  const extended = value?.extends === undefined ? config : withGitleaksRules(config, [value.extends].flat().map((f) => resolve(dirname(file), f)), explicitFile ? {} : { root });
+  const extended =
+    value?.extends === undefined
+      ? config
+      : withGitleaksRules(
+          config,
+          [value.extends].flat().map((f) => resolve(dirname(file), f)),
+          explicitFile ? {} : { root },
+        );
   compileCustomRules(extended); // a bad regex is reported now, at its line, not inside a worker later
   return extended;
 }
@@ -113,7 +125,11 @@ function withGitleaksRules(config: ScanConfig, files: string[], options: { root?
     if (!existsSync(f)) throw new ConfigError(`extends: ${f} does not exist; give a path relative to the config file`, { file: config.file ?? f });
     return readGitleaksConfig(f, options).rules;
   });
-  const out = { ...config, customRules: [...config.customRules, ...(imported as unknown as Array<Record<string, unknown>>)], customRuleLines: [...config.customRuleLines, ...imported.map(() => 0)] };
+  const out = {
+    ...config,
+    customRules: [...config.customRules, ...(imported as unknown as Array<Record<string, unknown>>)],
+    customRuleLines: [...config.customRuleLines, ...imported.map(() => 0)],
+  };
   compileCustomRules(out);
   return out;
 }

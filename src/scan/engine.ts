@@ -7,17 +7,17 @@ import { Worker } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import { DEFAULT_MAX_FILE_SIZE, EMPTY_CONFIG, type ScanConfig } from "./config.js";
 import { FingerprintResolver } from "./fingerprint.js";
+import type { Fragment } from "./fragment.js";
 import { describeRuleSet } from "./registry.js";
 import type { ScanRule } from "./rule.js";
 import { defaultCacheDir, readScanCache, writeScanCache } from "./scan-cache.js";
-import type { Fragment } from "./fragment.js";
-import { scanFragment, type FileOutcome } from "./scan-file.js";
-import { Scanner } from "./scanner.js";
+import { type FileOutcome, scanFragment } from "./scan-file.js";
 import type { WorkerInit } from "./scan-worker.js";
-import { walkAhead } from "./walk-ahead.js";
+import { Scanner } from "./scanner.js";
 import { FileFilter } from "./walk/file-filter.js";
 import { findRepoContext, type RepoContext } from "./walk/repo-context.js";
-import { walkFiles, type Skipped } from "./walk/walk.js";
+import { type Skipped, walkFiles } from "./walk/walk.js";
+import { walkAhead } from "./walk-ahead.js";
 
 export type { Skipped } from "./walk/walk.js";
 
@@ -109,7 +109,13 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   // third of its start-up. Any error in them surfaced above, before a worker starts.
   const workers =
     rest && workerFile
-      ? startWorkers(jobs, workerFile, { ruleSet, rulesFingerprint: cache ? scanner.fingerprint : "", maxFileSize, ...(cache ? { cache: [...cache] } : {}), ...compileCacheOption() })
+      ? startWorkers(jobs, workerFile, {
+          ruleSet,
+          rulesFingerprint: cache ? scanner.fingerprint : "",
+          maxFileSize,
+          ...(cache ? { cache: [...cache] } : {}),
+          ...compileCacheOption(),
+        })
       : undefined;
   const context = { scanner, maxFileSize, ...(cache ? { cache } : {}) };
   const walked =
@@ -150,7 +156,10 @@ export interface ScanSource {
 }
 
 /** Scans in-memory texts (a library entry point) on the calling thread; no file filter applies. */
-export function scanSources(sources: Iterable<ScanSource>, options: { config?: ScanConfig; rules?: ScanRule[] } = {}): { findings: Finding[]; rules: ScanRule[]; ruleErrors: string[] } {
+export function scanSources(
+  sources: Iterable<ScanSource>,
+  options: { config?: ScanConfig; rules?: ScanRule[] } = {},
+): { findings: Finding[]; rules: ScanRule[]; ruleErrors: string[] } {
   const scanner = options.rules ? new Scanner(options.rules) : Scanner.fromDescription(describeRuleSet(options.config ?? EMPTY_CONFIG));
   const rules = [...scanner.rules];
   const findings: Finding[] = [];
@@ -158,7 +167,9 @@ export function scanSources(sources: Iterable<ScanSource>, options: { config?: S
   for (const source of sources) {
     let found: Finding[];
     try {
-      found = scanner.scan({ path: source.path, text: source.text }, (ruleId, error) => ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`));
+      found = scanner.scan({ path: source.path, text: source.text }, (ruleId, error) =>
+        ruleErrors.push(`${source.path}: ${ruleId}: ${(error as Error)?.message ?? String(error)}`),
+      );
     } catch (error) {
       ruleErrors.push(`${source.path}: ${(error as Error)?.message ?? String(error)}`);
       continue;
@@ -238,9 +249,7 @@ async function* concatOutcomes(first: AsyncIterable<FileOutcome>, then: () => Fi
 /** The compiled worker; tests that run the TypeScript sources use the built one next to it in dist/. */
 function workerScript(): string | undefined {
   const here = import.meta.url;
-  const candidate = here.endsWith(".ts")
-    ? fileURLToPath(new URL("../../dist/scan/scan-worker.js", here))
-    : fileURLToPath(new URL("./scan-worker.js", here));
+  const candidate = here.endsWith(".ts") ? fileURLToPath(new URL("../../dist/scan/scan-worker.js", here)) : fileURLToPath(new URL("./scan-worker.js", here));
   return existsSync(candidate) ? candidate : undefined;
 }
 
@@ -281,7 +290,11 @@ function startWorkers(jobs: number, script: string, init: WorkerInit): StartedWo
  * nothing but findings accumulates. If a worker dies, its batches and any left when no worker remains are
  * scanned on this thread: a crash costs speed, never coverage.
  */
-async function* scanInPool(files: AsyncGenerator<Fragment>, started: StartedWorker[], inline: (jobs: Fragment[]) => FileOutcome[]): AsyncGenerator<FileOutcome> {
+async function* scanInPool(
+  files: AsyncGenerator<Fragment>,
+  started: StartedWorker[],
+  inline: (jobs: Fragment[]) => FileOutcome[],
+): AsyncGenerator<FileOutcome> {
   const queue: FileOutcome[] = [];
   let wake: (() => void) | undefined;
   let walkDone = false;
@@ -367,7 +380,6 @@ async function* scanInPool(files: AsyncGenerator<Fragment>, started: StartedWork
  * Node builds (a V8 check failure seen under test runners).
  */
 function stopWorkers(workers: readonly Worker[]): Promise<unknown> {
-
   return Promise.all(
     workers.map(
       (w) =>

@@ -1,9 +1,9 @@
 import type { Node } from "@babel/types";
 import type { Document } from "yaml";
 import { lineStarts } from "./line-index.js";
-import { parseDockerfile, type DockerInstruction } from "./misconfig/parsers/dockerfile.js";
-import { parseDotenv, type EnvEntry } from "./misconfig/parsers/dotenv.js";
-import { flattenAst, objectBindingsOf, parseScript, type FlatAst } from "./misconfig/parsers/script.js";
+import { type DockerInstruction, parseDockerfile } from "./misconfig/parsers/dockerfile.js";
+import { type EnvEntry, parseDotenv } from "./misconfig/parsers/dotenv.js";
+import { type FlatAst, flattenAst, objectBindingsOf, parseScript } from "./misconfig/parsers/script.js";
 import { parseYamlSource } from "./misconfig/parsers/yaml-source.js";
 import type { ScanFile } from "./rule.js";
 

@@ -3,9 +3,9 @@ import type { Node } from "@babel/types";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import type { Finding } from "../core/finding.js";
 import type { FileContext } from "./file-context.js";
-import type { ScanReport, ScanRule } from "./rule.js";
 import { isScriptFile } from "./misconfig/file-kinds.js";
 import { walk } from "./misconfig/parsers/script.js";
+import type { ScanReport, ScanRule } from "./rule.js";
 
 /**
  * Baseline fingerprints (scheme 2). A fingerprint names *where* a finding sits, so an accepted finding keeps
@@ -72,7 +72,8 @@ export class FileFingerprints {
       return [structural, name].filter((p) => p !== "").join(" ");
     }
     // No matched text: a misconfiguration's span can hold a weak password (`POSTGRES_PASSWORD=postgres`).
-    const structural = finder.yamlPath(report.start) || [finder.functionPath(report.start), assignedName(this.file.text, report.start, false)].filter((p) => p !== "").join(" ");
+    const structural =
+      finder.yamlPath(report.start) || [finder.functionPath(report.start), assignedName(this.file.text, report.start, false)].filter((p) => p !== "").join(" ");
     return report.place ?? structural;
   }
 }
@@ -96,7 +97,11 @@ export class FingerprintResolver {
   }
 
   /** Gives `findings[index]` its final fingerprint for each deferred entry whose index `keep` accepts. */
-  resolveAll(findings: Finding[], deferred: ReadonlyArray<{ index: number; fingerprint: DeferredFingerprint }> | undefined, keep: (index: number) => boolean = () => true): void {
+  resolveAll(
+    findings: Finding[],
+    deferred: ReadonlyArray<{ index: number; fingerprint: DeferredFingerprint }> | undefined,
+    keep: (index: number) => boolean = () => true,
+  ): void {
     for (const entry of deferred ?? []) {
       const finding = findings[entry.index];
       if (finding && keep(entry.index)) finding.fingerprint = this.resolve(entry.fingerprint);

@@ -39,7 +39,10 @@ function directiveFor(line: number, lineText: (line: number) => string | undefin
 
 /** The text after the directive, without comment closers and separators. */
 function reasonOf(rest: string): string {
-  return rest.replace(/(\*\/|-->|#}|%>)\s*$/, "").replace(/^[\s:\-–—]+/, "").trim();
+  return rest
+    .replace(/(\*\/|-->|#}|%>)\s*$/, "")
+    .replace(/^[\s:\-–—]+/, "")
+    .trim();
 }
 
 /** Quick test so files without any directive skip the per-finding work. */

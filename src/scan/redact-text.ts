@@ -42,7 +42,13 @@ export function secretsInText(text: string): string[] {
   const runnable = runnableRules(scanner, text);
   collect(runnable, text, text, secrets);
   // Seed phrases typed with capitals: the wordlist is lower case. Same length means the same offsets.
-  if (lower !== text && lower.length === text.length) collect(runnable.filter((r) => r.meta.selfFiltered), lower, text, secrets);
+  if (lower !== text && lower.length === text.length)
+    collect(
+      runnable.filter((r) => r.meta.selfFiltered),
+      lower,
+      text,
+      secrets,
+    );
   // Text copied out of JSON or a shell string (`key: \"value\"`, `\n` between lines): read it unescaped too,
   // and redact both the value and the escaped form it has in the record.
   const unescaped = unescapeText(text);

@@ -4,8 +4,8 @@ import { scanCodeDigest } from "./code-digest.js";
 import { compileCustomRules, EMPTY_CONFIG, type ScanConfig } from "./config.js";
 import { FINGERPRINT_SCHEME } from "./fingerprint.js";
 import { compileMisconfigRules, loadMisconfigRuleSources } from "./misconfig/catalog.js";
-import type { RuleSources } from "./rule-sources.js";
 import type { ScanRule } from "./rule.js";
+import type { RuleSources } from "./rule-sources.js";
 import { loadSecretlintRules } from "./secretlint-adapter.js";
 import { compileSecretRules, loadSecretRuleEntries } from "./secrets/catalog.js";
 

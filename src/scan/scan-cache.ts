@@ -39,7 +39,10 @@ function scanDirKey(base: string): string {
  */
 export function readScanCache(dir: string, base: string): Map<string, Finding[]> {
   try {
-    const parsed = JSON.parse(readRegularFile(join(dir, FILE_NAME), { maxBytes: MAX_CACHE_BYTES })) as { scanned?: string; entries?: Record<string, Finding[]> };
+    const parsed = JSON.parse(readRegularFile(join(dir, FILE_NAME), { maxBytes: MAX_CACHE_BYTES })) as {
+      scanned?: string;
+      entries?: Record<string, Finding[]>;
+    };
     if (parsed.scanned !== resolve(base)) return new Map();
     return new Map(Object.entries(parsed.entries ?? {}));
   } catch {

@@ -64,7 +64,8 @@ export function scanFragment(fragment: Fragment, context: ScanFileContext): File
 
 /** The skip reason for a file of `size` bytes over the limit in force. */
 export function tooLarge(size: number, maxFileSize: number): string {
-  if (size > MAX_TEXT_BYTES && maxFileSize > MAX_TEXT_BYTES) return `larger than ${formatBytes(MAX_TEXT_BYTES)} (${formatBytes(size)}), the most Rampart scans as text`;
+  if (size > MAX_TEXT_BYTES && maxFileSize > MAX_TEXT_BYTES)
+    return `larger than ${formatBytes(MAX_TEXT_BYTES)} (${formatBytes(size)}), the most Rampart scans as text`;
   return `larger than the ${formatBytes(Math.min(maxFileSize, MAX_TEXT_BYTES))} limit (${formatBytes(size)}; raise --max-file-size to scan it)`;
 }
 
@@ -94,7 +95,11 @@ function readLimited(path: string, max: number): Buffer | number {
  * failure becomes a skip naming the file.
  */
 function scanBytes(fragment: Fragment, bytes: Buffer, context: ScanFileContext): FileOutcome {
-  const facts = { path: fragment.path, ...(fragment.tracked !== undefined ? { tracked: fragment.tracked } : {}), ...(fragment.tree ? { tree: fragment.tree } : {}) };
+  const facts = {
+    path: fragment.path,
+    ...(fragment.tracked !== undefined ? { tracked: fragment.tracked } : {}),
+    ...(fragment.tree ? { tree: fragment.tree } : {}),
+  };
   const rel = facts.path;
   try {
     if (bytes.length > MAX_TEXT_BYTES) return { kind: "skipped", rel, reason: tooLarge(bytes.length, context.maxFileSize) };
@@ -107,8 +112,22 @@ function scanBytes(fragment: Fragment, bytes: Buffer, context: ScanFileContext):
     if (looksMinified(text)) return { kind: "skipped", rel, reason: "minified or generated (very long lines)" };
     const ruleErrors: string[] = [];
     const deferred: DeferredFingerprints = [];
-    const findings = context.scanner.scan({ ...facts, text }, (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`), context.budgetMs ?? FILE_TIME_BUDGET_MS, bytes, deferred);
-    return { kind: "scanned", rel, bytes: bytes.length, findings, ...(cacheKey ? { cacheKey } : {}), ...(ruleErrors.length > 0 ? { ruleErrors } : {}), ...(deferred.length > 0 ? { deferred } : {}) };
+    const findings = context.scanner.scan(
+      { ...facts, text },
+      (ruleId, error) => ruleErrors.push(`${ruleId}: ${(error as Error)?.message ?? String(error)}`),
+      context.budgetMs ?? FILE_TIME_BUDGET_MS,
+      bytes,
+      deferred,
+    );
+    return {
+      kind: "scanned",
+      rel,
+      bytes: bytes.length,
+      findings,
+      ...(cacheKey ? { cacheKey } : {}),
+      ...(ruleErrors.length > 0 ? { ruleErrors } : {}),
+      ...(deferred.length > 0 ? { deferred } : {}),
+    };
   } catch (error) {
     return { kind: "skipped", rel, reason: `could not be scanned (${(error as Error)?.message ?? String(error)})` };
   }

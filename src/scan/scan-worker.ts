@@ -1,8 +1,8 @@
 import { enableCompileCache } from "node:module";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
-import type { RuleSetDescription } from "./registry.js";
 import type { Fragment } from "./fragment.js";
+import type { RuleSetDescription } from "./registry.js";
 
 /** A scan worker: builds its own Scanner from the parent's rule-set description, then scans the files it is sent. */
 export interface WorkerInit {

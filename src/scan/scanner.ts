@@ -3,11 +3,11 @@ import type { Finding } from "../core/finding.js";
 import { redactSecret } from "../core/redact.js";
 import { dedupeFindings } from "./dedupe.js";
 import { contextOf, type FileContext } from "./file-context.js";
-import { FileFingerprints, FingerprintResolver, type DeferredFingerprint } from "./fingerprint.js";
+import { type DeferredFingerprint, FileFingerprints, FingerprintResolver } from "./fingerprint.js";
 import { applyInlineIgnores, hasInlineDirective } from "./inline-ignores.js";
 import { KeywordIndex } from "./keyword-index.js";
 import { position } from "./line-index.js";
-import { compileRuleSet, rulesFingerprint, type RuleSetDescription } from "./registry.js";
+import { compileRuleSet, type RuleSetDescription, rulesFingerprint } from "./registry.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 import { isPlaceholder } from "./secrets/placeholder.js";
 
@@ -84,7 +84,12 @@ export class Scanner {
   }
 
   /** Findings of every rule that applies to the file (file globs and keywords), before dedupe and inline ignores. */
-  findings(file: ScanFile, onRuleError: (ruleId: string, error: unknown) => void = () => {}, budgetMs = Number.POSITIVE_INFINITY, bytes?: Uint8Array): Finding[] {
+  findings(
+    file: ScanFile,
+    onRuleError: (ruleId: string, error: unknown) => void = () => {},
+    budgetMs = Number.POSITIVE_INFINITY,
+    bytes?: Uint8Array,
+  ): Finding[] {
     const deferred = new Map<string, DeferredFingerprint>();
     const findings = this.#findings(contextOf(file), onRuleError, budgetMs, bytes, deferred);
     resolveNow(deferred, findings);
@@ -96,11 +101,20 @@ export class Scanner {
    * `deferred`, random-looking secrets keep a provisional fingerprint and are listed there for the caller to
    * resolve once it knows which findings it reports (FingerprintResolver); without, they are resolved here.
    */
-  scan(file: ScanFile, onRuleError?: (ruleId: string, error: unknown) => void, budgetMs?: number, bytes?: Uint8Array, deferred?: DeferredFingerprints): Finding[] {
+  scan(
+    file: ScanFile,
+    onRuleError?: (ruleId: string, error: unknown) => void,
+    budgetMs?: number,
+    bytes?: Uint8Array,
+    deferred?: DeferredFingerprints,
+  ): Finding[] {
     const context = contextOf(file);
     const pending = new Map<string, DeferredFingerprint>();
     const found = this.#findings(context, onRuleError, budgetMs, bytes, pending);
-    const findings = this.#withoutIgnored(context, dedupeFindings(found, (f) => this.#dismissed(context, f, bytes)));
+    const findings = this.#withoutIgnored(
+      context,
+      dedupeFindings(found, (f) => this.#dismissed(context, f, bytes)),
+    );
     if (!deferred) {
       resolveNow(pending, findings);
       return findings;
@@ -112,7 +126,13 @@ export class Scanner {
     return findings;
   }
 
-  #findings(file: FileContext, onRuleError: (ruleId: string, error: unknown) => void = () => {}, budgetMs = Number.POSITIVE_INFINITY, bytes: Uint8Array | undefined, deferred: Map<string, DeferredFingerprint>): Finding[] {
+  #findings(
+    file: FileContext,
+    onRuleError: (ruleId: string, error: unknown) => void = () => {},
+    budgetMs = Number.POSITIVE_INFINITY,
+    bytes: Uint8Array | undefined,
+    deferred: Map<string, DeferredFingerprint>,
+  ): Finding[] {
     return this.#run(file, this.#applicable(file, bytes), onRuleError, budgetMs, deferred);
   }
 
@@ -148,7 +168,13 @@ export class Scanner {
     return this.#index.passing(file.text, bytes).filter(inFiles);
   }
 
-  #run(file: FileContext, applicable: number[], onRuleError: (ruleId: string, error: unknown) => void, budgetMs: number, deferred: Map<string, DeferredFingerprint>): Finding[] {
+  #run(
+    file: FileContext,
+    applicable: number[],
+    onRuleError: (ruleId: string, error: unknown) => void,
+    budgetMs: number,
+    deferred: Map<string, DeferredFingerprint>,
+  ): Finding[] {
     const timed = budgetMs !== Number.POSITIVE_INFINITY;
     const started = timed ? performance.now() : 0;
     const findings: Finding[] = [];

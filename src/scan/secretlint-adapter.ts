@@ -1,5 +1,5 @@
-import { creator as recommendPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import { secretLintProfiler } from "@secretlint/profiler";
+import { creator as recommendPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { Severity } from "../core/severity.js";
 import { contextOf } from "./file-context.js";
 import { position } from "./line-index.js";

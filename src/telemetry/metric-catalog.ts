@@ -16,13 +16,30 @@ export const METRIC_DOCS: Record<MetricKey, MetricDoc> = {
   stateEvictions: { kind: "counter", attributes: ["table", "reason"], description: "Entries dropped to keep memory bounded." },
   storeDegraded: { kind: "observable gauge", attributes: ["store"], description: "1 while the shared store is unreachable and counts are local." },
   detectorErrors: { kind: "counter", attributes: ["component"], description: "Errors absorbed so the request could proceed." },
-  checkDuration: { kind: "histogram", attributes: [], description: "Seconds the middleware spends looking up blocks (always in memory: a shared store pushes its blocks there) before a request proceeds; requests with nothing to look up are not timed." },
+  checkDuration: {
+    kind: "histogram",
+    attributes: [],
+    description:
+      "Seconds the middleware spends looking up blocks (always in memory: a shared store pushes its blocks there) before a request proceeds; requests with nothing to look up are not timed.",
+  },
   scanFindings: { kind: "counter", attributes: ["rule", "severity", "category"], description: "Findings of `rampart scan --otlp`." },
-  securityIssuesOpened: { kind: "observable gauge", attributes: ["repo", "month", "source"], description: "Security issues (source=issue) or advisories (source=advisory) opened in a UTC month." },
+  securityIssuesOpened: {
+    kind: "observable gauge",
+    attributes: ["repo", "month", "source"],
+    description: "Security issues (source=issue) or advisories (source=advisory) opened in a UTC month.",
+  },
   securityIssuesClosed: { kind: "observable gauge", attributes: ["repo", "month"], description: "Security issues closed in a UTC month." },
   securityIssuesTarget: { kind: "observable gauge", attributes: ["repo"], description: "Monthly ceiling: the baseline mean reduced by the target percent." },
-  securityIssuesRolling3: { kind: "observable gauge", attributes: ["repo"], description: "Mean issues opened over the last three months after the baseline (the judged number)." },
-  securityIssuesSlaCompliance: { kind: "observable gauge", attributes: ["repo", "month"], description: "Share of a month's issues answered within the response SLA." },
+  securityIssuesRolling3: {
+    kind: "observable gauge",
+    attributes: ["repo"],
+    description: "Mean issues opened over the last three months after the baseline (the judged number).",
+  },
+  securityIssuesSlaCompliance: {
+    kind: "observable gauge",
+    attributes: ["repo", "month"],
+    description: "Share of a month's issues answered within the response SLA.",
+  },
 };
 
 /** The Prometheus series name the exporter produces: dots to underscores, `_total` on counters. */

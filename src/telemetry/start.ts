@@ -1,8 +1,8 @@
-import { metrics, type Meter } from "@opentelemetry/api";
+import { type Meter, metrics } from "@opentelemetry/api";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
+import { type IMetricReader, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { RampartError } from "../core/errors.js";
 import { METER_NAME } from "./metric-names.js";
 
@@ -64,7 +64,9 @@ async function prometheusReader(o: { port?: number; host?: string }): Promise<{ 
     await reader.startServer();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new RampartError(`cannot serve metrics on ${host}:${o.port ?? DEFAULT_PROMETHEUS_PORT} (${code ?? String(error)}); pick another port with --port, or stop what is using it`);
+    throw new RampartError(
+      `cannot serve metrics on ${host}:${o.port ?? DEFAULT_PROMETHEUS_PORT} (${code ?? String(error)}); pick another port with --port, or stop what is using it`,
+    );
   }
   return { reader, url: `http://${host.includes(":") ? `[${host}]` : host}:${o.port ?? DEFAULT_PROMETHEUS_PORT}/metrics` };
 }

@@ -3,10 +3,10 @@ import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../support/cli.js";
+import { parse } from "yaml";
 import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
+import { repoRoot } from "../support/cli.js";
 
 interface ActionStep {
   name: string;
@@ -42,7 +42,13 @@ function runStep(s: ActionStep, cwd: string, event: { baseRef?: string }) {
     RAMPART_BASE_REF: event.baseRef ?? "",
   };
   const result = spawnSync("bash", ["-e", "-c", s.run!], { cwd, env, encoding: "utf8" });
-  const out = Object.fromEntries(readFileSync(outputs, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  const out = Object.fromEntries(
+    readFileSync(outputs, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+  );
   return { result, out, summary: readFileSync(summary, { encoding: "utf8", flag: "a+" }) };
 }
 

@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { builtBin, runCli, spawnCli, testCacheHome } from "../support/cli.js";
 import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
+import { builtBin, runCli, spawnCli, testCacheHome } from "../support/cli.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const randomToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
@@ -20,7 +20,18 @@ afterAll(() => {
 function sampleRepo() {
   const dir = mkdtempSync(join(tmpdir(), "rampart-init-"));
   dirs.push(dir);
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "New User", GIT_AUTHOR_EMAIL: "u@example.com", GIT_COMMITTER_NAME: "New User", GIT_COMMITTER_EMAIL: "u@example.com" } });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "New User",
+        GIT_AUTHOR_EMAIL: "u@example.com",
+        GIT_COMMITTER_NAME: "New User",
+        GIT_COMMITTER_EMAIL: "u@example.com",
+      },
+    });
   git("init", "-q", "-b", "main");
   const write = (file: string, text: string) => {
     mkdirSync(join(dir, file, ".."), { recursive: true });
@@ -31,7 +42,10 @@ function sampleRepo() {
     return git("commit", "-q", "-m", message);
   };
   write("package.json", `{ "name": "my-agent", "type": "module" }\n`);
-  write("src/index.js", `import express from "express";\nconst app = express();\napp.get("/health", (_req, res) => res.send("ok"));\napp.listen(3000, "127.0.0.1");\n`);
+  write(
+    "src/index.js",
+    `import express from "express";\nconst app = express();\napp.get("/health", (_req, res) => res.send("ok"));\napp.listen(3000, "127.0.0.1");\n`,
+  );
   commit("an agent server");
   return { dir, git, write, commit };
 }
@@ -47,10 +61,18 @@ function binDir(): string {
 
 /** Runs the generated workflow's gate step exactly as written, the way the runner's bash would. */
 function runGateStep(repo: string, baseRef: string) {
-  const workflow = parse(readFileSync(join(repo, ".github/workflows/rampart.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }> };
-  const step = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.name === "Rampart gate");
+  const workflow = parse(readFileSync(join(repo, ".github/workflows/rampart.yml"), "utf8")) as {
+    jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }>;
+  };
+  const step = Object.values(workflow.jobs)
+    .flatMap((j) => j.steps)
+    .find((s) => s.name === "Rampart gate");
   expect(step?.run).toContain("rampart scan");
-  const result = spawnSync("bash", ["-e", "-c", step!.run!], { cwd: repo, encoding: "utf8", env: { ...process.env, PATH: `${binDir()}:${process.env.PATH}`, BASE_REF: baseRef, NO_COLOR: "1", CI: "true", XDG_CACHE_HOME: testCacheHome() } });
+  const result = spawnSync("bash", ["-e", "-c", step!.run!], {
+    cwd: repo,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${binDir()}:${process.env.PATH}`, BASE_REF: baseRef, NO_COLOR: "1", CI: "true", XDG_CACHE_HOME: testCacheHome() },
+  });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -60,7 +82,14 @@ describe("rampart init, as a new user tries it", () => {
     const init = spawnCli(["init", ...SOURCE, "--yes"], { cwd: r.dir, env: { CI: "true" } });
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
-    for (const f of ["rampart.config.yaml", ".github/workflows/rampart.yml", ".rampart-baseline.json", "threat-model/model.yaml", "threat-model/checklist.yaml", "playbooks/leaked-secret.yaml"]) {
+    for (const f of [
+      "rampart.config.yaml",
+      ".github/workflows/rampart.yml",
+      ".rampart-baseline.json",
+      "threat-model/model.yaml",
+      "threat-model/checklist.yaml",
+      "playbooks/leaked-secret.yaml",
+    ]) {
       expect(existsSync(join(r.dir, f)), f).toBe(true);
     }
     r.commit("adopt rampart");

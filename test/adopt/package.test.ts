@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/cli.js";
 
 /** What a user installs: the packed file list, what the entry points load, and README's dependency list. */
-const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; exports: Record<string, string | { default: string; types: string }> };
+const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  exports: Record<string, string | { default: string; types: string }>;
+};
 
 let packed: string[] | undefined;
 /** The files `npm pack` would publish (once per run: it takes seconds). */
@@ -73,22 +77,30 @@ describe("the published package", () => {
     // A package whose types the public .d.ts files use (import type) is a dependency too; types from an @types
     // development package (sarif) are not.
     expect(declared.filter((p) => !imported.has(p) && !typesOnly.has(p)).sort(), "declared but never imported").toEqual([]);
-    expect([...typesOnly].filter((p) => !declared.includes(p) && !imported.has(p) && !(`@types/${p}` in pkg.devDependencies)).sort(), "types from an undeclared package").toEqual([]);
+    expect(
+      [...typesOnly].filter((p) => !declared.includes(p) && !imported.has(p) && !(`@types/${p}` in pkg.devDependencies)).sort(),
+      "types from an undeclared package",
+    ).toEqual([]);
   });
 
   it("README's dependency list names exactly the runtime dependencies", () => {
     const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## Dependencies"));
     const table = section.slice(0, section.indexOf("Development only"));
-    const listed = new Set([...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => m[1]!.split(",").map((s) => s.trim())).filter((s) => s !== "package" && s !== "---"));
+    const listed = new Set(
+      [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => m[1]!.split(",").map((s) => s.trim())).filter((s) => s !== "package" && s !== "---"),
+    );
     expect([...listed].sort()).toEqual(Object.keys(pkg.dependencies).sort());
     const dev = section.slice(section.indexOf("Development only"));
-    for (const name of Object.keys(pkg.devDependencies).filter((n) => !n.startsWith("@types/"))) expect(dev, `${name} in README's development list`).toContain(name);
+    for (const name of Object.keys(pkg.devDependencies).filter((n) => !n.startsWith("@types/")))
+      expect(dev, `${name} in README's development list`).toContain(name);
   });
 
   it("ships no JavaScript that names a source map the package does not carry", () => {
     const files = packedFiles();
-    const dangling = files.filter((f) => f.endsWith(".js") && /\/\/# sourceMappingURL=/.test(readFileSync(join(repoRoot, f), "utf8")) && !files.includes(`${f}.map`));
+    const dangling = files.filter(
+      (f) => f.endsWith(".js") && /\/\/# sourceMappingURL=/.test(readFileSync(join(repoRoot, f), "utf8")) && !files.includes(`${f}.map`),
+    );
     expect(dangling).toEqual([]);
   });
 });

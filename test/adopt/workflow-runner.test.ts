@@ -57,7 +57,12 @@ interface Step {
 function runStep(step: Step, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v).replace(/\$\{\{\s*github\.base_ref\s*\}\}/g, "")]));
   return new Promise((resolve) => {
-    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd, env: { ...env, ...stepEnv }, stdio: ["ignore", "pipe", "pipe"], timeout: 540_000 });
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+      cwd,
+      env: { ...env, ...stepEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 540_000,
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -74,7 +79,13 @@ describe("the generated workflow on a runner", () => {
 
     const project = join(work, "agent");
     mkdirSync(project);
-    const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "New User", GIT_AUTHOR_EMAIL: "u@example.com", GIT_COMMITTER_NAME: "New User", GIT_COMMITTER_EMAIL: "u@example.com" };
+    const gitEnv = {
+      ...process.env,
+      GIT_AUTHOR_NAME: "New User",
+      GIT_AUTHOR_EMAIL: "u@example.com",
+      GIT_COMMITTER_NAME: "New User",
+      GIT_COMMITTER_EMAIL: "u@example.com",
+    };
     const git = (...args: string[]) => execFileSync("git", args, { cwd: project, env: gitEnv, encoding: "utf8" });
     git("init", "-q", "-b", "main");
     writeFileSync(join(project, "package.json"), `{ "name": "agent", "private": true }\n`);
@@ -85,7 +96,11 @@ describe("the generated workflow on a runner", () => {
     const init = await runCli(["init", "--yes", "--no-skeletons", "--package", `git+file://${source}#${commit}`], { cwd: project });
     expect(init.code, init.stderr).toBe(0);
     // The hint's git add names every file init wrote; nothing else (no cache) appeared in the tree.
-    const untracked = git("status", "--porcelain", "--untracked-files=all").trim().split("\n").map((l) => l.slice(3)).sort();
+    const untracked = git("status", "--porcelain", "--untracked-files=all")
+      .trim()
+      .split("\n")
+      .map((l) => l.slice(3))
+      .sort();
     expect(untracked).toEqual([".github/workflows/rampart.yml", ".rampart-baseline.json", "rampart.config.yaml"]);
     const hint = init.stdout.split("\n").find((l) => l.includes("git add")) ?? "";
     for (const file of untracked) expect(hint, "the next hint's git add").toContain(file);
@@ -101,7 +116,17 @@ describe("the generated workflow on a runner", () => {
     mkdirSync(runnerTemp);
     const githubPath = join(work, "github-path");
     writeFileSync(githubPath, "");
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true", GITHUB_ACTIONS: "true", RUNNER_TEMP: runnerTemp, GITHUB_PATH: githubPath, GITHUB_EVENT_NAME: "push", XDG_CACHE_HOME: testCacheHome(), npm_config_registry: await registryWithoutRampart(asked), npm_config_prefer_offline: "true" };
+    const baseEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      CI: "true",
+      GITHUB_ACTIONS: "true",
+      RUNNER_TEMP: runnerTemp,
+      GITHUB_PATH: githubPath,
+      GITHUB_EVENT_NAME: "push",
+      XDG_CACHE_HOME: testCacheHome(),
+      npm_config_registry: await registryWithoutRampart(asked),
+      npm_config_prefer_offline: "true",
+    };
     delete baseEnv.npm_config_prefix;
     const envNow = () => ({ ...baseEnv, PATH: [...readFileSync(githubPath, "utf8").split("\n").filter(Boolean).reverse(), process.env.PATH].join(":") });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { example, exampleItems, listingWith, orgRoutes } from "../support/github-org-fixture.js";
-import { forbidden, notFound, paginated, standinPerTest, type GitHubStandin, type StandinOptions, type StandinRoute } from "../support/github-standin.js";
 import { runCli } from "../support/cli.js";
+import { example, exampleItems, listingWith, orgRoutes } from "../support/github-org-fixture.js";
+import { forbidden, type GitHubStandin, notFound, paginated, type StandinOptions, type StandinRoute, standinPerTest } from "../support/github-standin.js";
 
 /**
  * Verdicts checked against GitHub's own description: a well-configured org built from the description's example
@@ -23,7 +23,14 @@ async function audit(overrides: StandinRoute[], args: string[] = [], options: St
 const base = "/repos/acme/api";
 const ok = (body: unknown) => ({ status: 200, body });
 const rule = (type: string, parameters?: unknown) => (parameters ? { type, parameters } : { type });
-const prRule = (count: number) => rule("pull_request", { required_approving_review_count: count, dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: false, required_review_thread_resolution: false });
+const prRule = (count: number) =>
+  rule("pull_request", {
+    required_approving_review_count: count,
+    dismiss_stale_reviews_on_push: true,
+    require_code_owner_review: false,
+    require_last_push_approval: false,
+    required_review_thread_resolution: false,
+  });
 
 describe("audit github: the baseline scenario", () => {
   it("a well-configured org built from the description's examples has no findings", async () => {
@@ -64,7 +71,25 @@ describe("audit github: SECURITY.md through the contents API", () => {
   });
 
   it("does not read a fork's missing community profile as a token problem", async () => {
-    const r = await audit([{ path: `${base}/community/profile`, reply: notFound() }, { path: base, reply: ok(example("/repos/{owner}/{repo}", { name: "api", full_name: "acme/api", default_branch: "main", fork: true, security_and_analysis: { secret_scanning: { status: "enabled" }, secret_scanning_push_protection: { status: "enabled" }, dependabot_security_updates: { status: "enabled" } } })) }]);
+    const r = await audit([
+      { path: `${base}/community/profile`, reply: notFound() },
+      {
+        path: base,
+        reply: ok(
+          example("/repos/{owner}/{repo}", {
+            name: "api",
+            full_name: "acme/api",
+            default_branch: "main",
+            fork: true,
+            security_and_analysis: {
+              secret_scanning: { status: "enabled" },
+              secret_scanning_push_protection: { status: "enabled" },
+              dependabot_security_updates: { status: "enabled" },
+            },
+          }),
+        ),
+      },
+    ]);
     expect(r.findings).toEqual([]);
   });
 });
@@ -74,7 +99,10 @@ describe("audit github: branch protection from rulesets and classic protection",
 
   it("reads every page of the branch's rules", async () => {
     const filler = Array.from({ length: 30 }, () => rule("required_signatures"));
-    const r = await audit([unprotected, { path: `${base}/rules/branches/main`, reply: paginated([...filler, prRule(1), rule("non_fast_forward"), rule("deletion")], 30, 30) }]);
+    const r = await audit([
+      unprotected,
+      { path: `${base}/rules/branches/main`, reply: paginated([...filler, prRule(1), rule("non_fast_forward"), rule("deletion")], 30, 30) },
+    ]);
     expect(standin.requests.some((q) => q.startsWith(`GET ${base}/rules/branches/main`) && q.includes("page=2"))).toBe(true);
     expect(r.of("github-default-branch-unprotected")).toEqual([]);
   });
@@ -85,48 +113,83 @@ describe("audit github: branch protection from rulesets and classic protection",
   });
 
   it("fails classic protection with a review count of 0, and one administrators may bypass", async () => {
-    const body = example("/repos/{owner}/{repo}/branches/{branch}/protection", { required_pull_request_reviews: { required_approving_review_count: 0 }, allow_force_pushes: { enabled: false }, allow_deletions: { enabled: false }, enforce_admins: { enabled: false } });
+    const body = example("/repos/{owner}/{repo}/branches/{branch}/protection", {
+      required_pull_request_reviews: { required_approving_review_count: 0 },
+      allow_force_pushes: { enabled: false },
+      allow_deletions: { enabled: false },
+      enforce_admins: { enabled: false },
+    });
     const r = await audit([{ path: `${base}/branches/main/protection`, reply: ok(body) }]);
-    expect(r.of("github-default-branch-unprotected").map((f) => f.message)).toEqual(["acme/api: main allows merging with no approving review, administrators to bypass the classic protection"]);
+    expect(r.of("github-default-branch-unprotected").map((f) => f.message)).toEqual([
+      "acme/api: main allows merging with no approving review, administrators to bypass the classic protection",
+    ]);
   });
 
   it("is unknown, not high, when classic protection is unreadable and rulesets cover only part", async () => {
-    const r = await audit([{ path: `${base}/branches/main/protection`, reply: forbidden("Resource not accessible by integration") }, { path: `${base}/rules/branches/main`, reply: paginated([rule("non_fast_forward"), rule("deletion")]) }]);
+    const r = await audit([
+      { path: `${base}/branches/main/protection`, reply: forbidden("Resource not accessible by integration") },
+      { path: `${base}/rules/branches/main`, reply: paginated([rule("non_fast_forward"), rule("deletion")]) },
+    ]);
     const [f] = r.of("github-default-branch-unprotected");
     expect(f?.tags).toContain("unknown");
     expect(f?.severity).toBe("info");
   });
 
   it("is satisfied by rulesets alone even when classic protection is unreadable", async () => {
-    const r = await audit([{ path: `${base}/branches/main/protection`, reply: forbidden() }, { path: `${base}/rules/branches/main`, reply: paginated([prRule(2), rule("non_fast_forward"), rule("deletion")]) }]);
+    const r = await audit([
+      { path: `${base}/branches/main/protection`, reply: forbidden() },
+      { path: `${base}/rules/branches/main`, reply: paginated([prRule(2), rule("non_fast_forward"), rule("deletion")]) },
+    ]);
     expect(r.of("github-default-branch-unprotected")).toEqual([]);
   });
 });
 
 describe("audit github: error classes told apart", () => {
   it("a plan limit is a finding about the plan, not a token problem", async () => {
-    const r = await audit([{ path: `${base}/branches/main/protection`, reply: { status: 403, body: { message: "Upgrade to GitHub Pro or make this repository public to enable this feature." } } }]);
+    const r = await audit([
+      {
+        path: `${base}/branches/main/protection`,
+        reply: { status: 403, body: { message: "Upgrade to GitHub Pro or make this repository public to enable this feature." } },
+      },
+    ]);
     const [f] = r.of("github-default-branch-unprotected");
     expect(f?.message).toMatch(/plan/);
     expect(f?.message).not.toMatch(/token needs/);
   });
 
   it("a missing branch (an empty repository) is unknown naming the branch, not a token problem", async () => {
-    const r = await audit([{ path: `${base}/branches/main/protection`, reply: { status: 404, body: { message: "Branch not found" } } }, { path: `${base}/rules/branches/main`, reply: paginated([]) }]);
+    const r = await audit([
+      { path: `${base}/branches/main/protection`, reply: { status: 404, body: { message: "Branch not found" } } },
+      { path: `${base}/rules/branches/main`, reply: paginated([]) },
+    ]);
     const [f] = r.of("github-default-branch-unprotected");
     expect(f?.message).toMatch(/branch not found/);
     expect(f?.message).not.toMatch(/token needs/);
   });
 
   it("a 403 names the permission GitHub says the call needed", async () => {
-    const r = await audit([{ path: `${base}/keys`, reply: { ...forbidden(), headers: { "x-accepted-github-permissions": "administration=read", "x-accepted-oauth-scopes": "repo" } } }]);
+    const r = await audit([
+      {
+        path: `${base}/keys`,
+        reply: { ...forbidden(), headers: { "x-accepted-github-permissions": "administration=read", "x-accepted-oauth-scopes": "repo" } },
+      },
+    ]);
     expect(r.of("github-deploy-key-write")[0]?.message).toMatch(/the token needs administration=read \(fine-grained\) or repo \(classic\)/);
   });
 
   it("a rate limit with a one-hour reset ends the run at once with exit 2 naming the reset time", async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const started = Date.now();
-    const r = await audit([{ path: `${base}/keys`, reply: { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded for user ID 1." } } }]);
+    const r = await audit([
+      {
+        path: `${base}/keys`,
+        reply: {
+          status: 403,
+          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+          body: { message: "API rate limit exceeded for user ID 1." },
+        },
+      },
+    ]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(new Date(reset * 1000).toISOString().slice(0, 16));
@@ -134,7 +197,9 @@ describe("audit github: error classes told apart", () => {
   });
 
   it("an explicit null security_and_analysis is unknown, not all off", async () => {
-    const r = await audit([{ path: base, reply: ok(example("/repos/{owner}/{repo}", { name: "api", full_name: "acme/api", default_branch: "main", security_and_analysis: null })) }]);
+    const r = await audit([
+      { path: base, reply: ok(example("/repos/{owner}/{repo}", { name: "api", full_name: "acme/api", default_branch: "main", security_and_analysis: null })) },
+    ]);
     const [f] = r.of("github-secret-scanning-off");
     expect(f?.tags).toContain("unknown");
     expect(f?.message).not.toMatch(/ off$/);
@@ -143,7 +208,13 @@ describe("audit github: error classes told apart", () => {
 
 describe("audit github: one failure does not end the audit", () => {
   it("--repo good typo: the typo is one named skipped row, good's findings stay", async () => {
-    const r = await audit([{ path: "/repos/acme/typo-repo", reply: notFound() }, { path: `${base}/keys`, reply: paginated(exampleItems("/repos/{owner}/{repo}/keys", { title: "deploy", read_only: false })) }], ["--repo", "api", "typo-repo"]);
+    const r = await audit(
+      [
+        { path: "/repos/acme/typo-repo", reply: notFound() },
+        { path: `${base}/keys`, reply: paginated(exampleItems("/repos/{owner}/{repo}/keys", { title: "deploy", read_only: false })) },
+      ],
+      ["--repo", "api", "typo-repo"],
+    );
     expect(r.code).toBe(0);
     expect(r.of("github-deploy-key-write")).toHaveLength(1);
     const summary = JSON.parse(r.stdout).summary as { skipped: Array<{ path: string; reason: string }> };
@@ -167,7 +238,9 @@ describe("audit github: one failure does not end the audit", () => {
   });
 
   it("audits organisation webhooks", async () => {
-    const r = await audit([{ path: "/orgs/acme/hooks", reply: paginated(exampleItems("/orgs/{org}/hooks", { config: { url: "http://ci.example.com/hook", insecure_ssl: "1" } })) }]);
+    const r = await audit([
+      { path: "/orgs/acme/hooks", reply: paginated(exampleItems("/orgs/{org}/hooks", { config: { url: "http://ci.example.com/hook", insecure_ssl: "1" } })) },
+    ]);
     expect(r.of("github-org-webhook-insecure").map((f) => f.message)).toEqual([expect.stringMatching(/plain http, TLS verification off, no secret/)]);
   });
 });
@@ -198,7 +271,10 @@ describe("audit github: a network that misbehaves", () => {
   }
 
   it("never prints the token when an error body echoes the Authorization header", async () => {
-    standin = await startStandin([{ path: "/orgs/acme/repos", reply: (req) => ({ status: 400, body: { message: `Bad request; you sent Authorization: ${req.headers.authorization}` } }) }, ...orgRoutes("acme", true, [])]);
+    standin = await startStandin([
+      { path: "/orgs/acme/repos", reply: (req) => ({ status: 400, body: { message: `Bad request; you sent Authorization: ${req.headers.authorization}` } }) },
+      ...orgRoutes("acme", true, []),
+    ]);
     const r = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url], { env: { GITHUB_TOKEN: TOKEN } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Bad request");

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { templateOf, unknownFields } from "../support/github-description.js";
-import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
+import { type GitHubStandin, startGitHubStandin } from "../support/github-standin.js";
 
 /** The stand-in holds fixtures to GitHub's own description: a field GitHub never sends fails the test using it. */
 let standin: GitHubStandin | undefined;
@@ -11,13 +11,19 @@ afterEach(async () => {
 
 describe("the GitHub stand-in's schema check", () => {
   it("flags a fixture field GitHub's schema does not have (the invented files.security_policy)", async () => {
-    standin = await startGitHubStandin([{ path: "/repos/acme/api/community/profile", reply: { status: 200, body: { health_percentage: 40, files: { security_policy: { url: "x" } } } } }]);
+    standin = await startGitHubStandin([
+      { path: "/repos/acme/api/community/profile", reply: { status: 200, body: { health_percentage: 40, files: { security_policy: { url: "x" } } } } },
+    ]);
     await fetch(`${standin.url}/repos/acme/api/community/profile`);
     expect(standin.violations).toEqual(["GET /repos/{owner}/{repo}/community/profile: /files/security_policy"]);
   });
 
   it("passes fields the schema has, inside lists and combined schemas too", () => {
-    expect(unknownFields("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", 200, [{ type: "pull_request", parameters: { required_approving_review_count: 1 } }])).toEqual([]);
+    expect(
+      unknownFields("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", 200, [
+        { type: "pull_request", parameters: { required_approving_review_count: 1 } },
+      ]),
+    ).toEqual([]);
     expect(unknownFields("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", 200, [{ type: "deletion", enforced: true }])).toEqual(["/0/enforced"]);
   });
 

@@ -45,7 +45,9 @@ describe("the one duration syntax", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).describe()).toBe('detect options: maxBlock takes a duration like 30s, 10m, 48h or 1.5d (units ms, s, m, h, d), not "forever"');
+    expect((error as ConfigError).describe()).toBe(
+      'detect options: maxBlock takes a duration like 30s, 10m, 48h or 1.5d (units ms, s, m, h, d), not "forever"',
+    );
   });
 
   it("a rule file takes the same syntax as flags: a decimal window is accepted, a bare number refused with the file named", () => {

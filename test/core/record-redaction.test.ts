@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -15,8 +15,8 @@ import { useRedactionKey } from "../../src/detect/alert-redaction.js";
 import { suspiciousAccess } from "../../src/detect/express.js";
 import { webhookSink } from "../../src/detect/sinks/webhook-sink.js";
 import { loadSecretRuleEntries, loadSecretRules } from "../../src/scan/secrets/catalog.js";
-import { runCli } from "../support/cli.js";
 import { waitFor } from "../detect/support.js";
+import { runCli } from "../support/cli.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const random = (n: number) => Array.from(randomBytes(n), (b) => ALNUM[b % ALNUM.length]).join("");
@@ -31,7 +31,9 @@ interface Planted {
 
 function solanaSecretKey(): string {
   const { privateKey } = generateKeyPairSync("ed25519");
-  const seed = createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" })).export({ format: "der", type: "pkcs8" }).subarray(-32);
+  const seed = createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" }))
+    .export({ format: "der", type: "pkcs8" })
+    .subarray(-32);
   const pub = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32);
   return base58.encode(Uint8Array.from([...seed, ...pub]));
 }
@@ -84,7 +86,9 @@ afterAll(() => {
 describe("one redaction for every record: each planted secret kind through each path", () => {
   it("has every kind to plant", () => {
     expect(planted.length).toBeGreaterThanOrEqual(20);
-    expect(planted.map((p) => p.kind)).toEqual(expect.arrayContaining(["wallet key in prose", "bare mnemonic", "solana secret key", "bip39-mnemonic", "evm-private-key"]));
+    expect(planted.map((p) => p.kind)).toEqual(
+      expect.arrayContaining(["wallet key in prose", "bare mnemonic", "solana secret key", "bip39-mnemonic", "evm-private-key"]),
+    );
   });
 
   it("incident title, notes, step notes and closing note: journal, head, status, report md and json", async () => {
@@ -117,7 +121,10 @@ describe("one redaction for every record: each planted secret kind through each 
     const file = join(dir, "threat-model", "checklist.yaml");
     writeFileSync(file, readFileSync(new URL("../../threat-model/checklist.yaml", import.meta.url), "utf8"));
     for (const p of planted) {
-      const r = await runCli(["checklist", "attest", "maintainers-hardware-keys", "--by", p.text.slice(0, 120), "--evidence", `audit: ${p.text}`, "--expires", "2099-01-01"], { cwd: dir });
+      const r = await runCli(
+        ["checklist", "attest", "maintainers-hardware-keys", "--by", p.text.slice(0, 120), "--evidence", `audit: ${p.text}`, "--expires", "2099-01-01"],
+        { cwd: dir },
+      );
       expect(r.code, r.stderr).toBe(0);
       expectNoSecret("checklist.yaml", readFileSync(file, "utf8"));
       expectNoSecret("checklist output", r.stdout + r.stderr);
@@ -139,11 +146,15 @@ describe("one redaction for every record: each planted secret kind through each 
     servers.push(receiver);
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     let logged = "";
-    const logger = pino({ level: "info" }, new Writable({ write: (chunk: Buffer, _e, done) => {
+    const logger = pino(
+      { level: "info" },
+      new Writable({
+        write: (chunk: Buffer, _e, done) => {
           logged += chunk.toString();
           done();
         },
-      }));
+      }),
+    );
     const sinks = (["json", "slack", "discord"] as const).map((format) => webhookSink({ url: hook, format, dedupeWindow: "1s" }));
     const middleware = suspiciousAccess({ logger, sinks });
     const app = express();
@@ -166,7 +177,10 @@ describe("one redaction for every record: each planted secret kind through each 
     for (let i = 0; i < identities.length; i++) await fetch(`${base}/api/agents?i=${i}`);
     await waitFor(() => bodies.length >= identities.length * 3, 15_000);
     await middleware.close();
-    const records = logged.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { event?: string; rule?: string; subject?: { principal?: string } });
+    const records = logged
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event?: string; rule?: string; subject?: { principal?: string } });
     const alerts = records.filter((r) => r.event === "rampart.detection" && r.subject?.principal !== undefined);
     expect(alerts.length).toBeGreaterThanOrEqual(identities.length);
     for (const a of alerts) expect(a.subject!.principal).toMatch(/^cred-[0-9a-f]{16}$/);
@@ -176,7 +190,22 @@ describe("one redaction for every record: each planted secret kind through each 
     // The same principals replayed from an access log get the same labels under the same key.
     const dir = mkdtempSync(join(tmpdir(), "rampart-redact-replay-"));
     const log = join(dir, "access.jsonl");
-    writeFileSync(log, identities.map((secret, i) => JSON.stringify({ time: new Date(Date.UTC(2026, 10, 24, 9, 0, i)).toISOString(), ip: "198.51.100.7", method: "GET", path: "/api/agents", status: 401, auth: "revoked", principal: secret })).join("\n") + "\n");
+    writeFileSync(
+      log,
+      identities
+        .map((secret, i) =>
+          JSON.stringify({
+            time: new Date(Date.UTC(2026, 10, 24, 9, 0, i)).toISOString(),
+            ip: "198.51.100.7",
+            method: "GET",
+            path: "/api/agents",
+            status: 401,
+            auth: "revoked",
+            principal: secret,
+          }),
+        )
+        .join("\n") + "\n",
+    );
     const replay = await runCli(["detect", "replay", log, "--format", "json"], { env: { RAMPART_REDACTION_KEY: "shared-redaction-key-for-this-test" } });
     expectNoSecret("detect replay", replay.stdout + replay.stderr);
     const replayed = new Set((JSON.parse(replay.stdout) as Array<{ subject: { principal?: string } }>).flatMap((a) => a.subject.principal ?? []));
@@ -191,7 +220,10 @@ describe("one redaction for every record: each planted secret kind through each 
     const unknownKey = await runCli(["scan", "."], { cwd: dir });
     expect(unknownKey.code).toBe(2);
     expect(unknownKey.stderr).toContain("unknown property");
-    writeFileSync(join(dir, "rampart.config.yaml"), `customRules:\n  - id: our-key\n    description: our deploy key\n    severity: high\n    pattern: '(${github}|${hex}'\n`);
+    writeFileSync(
+      join(dir, "rampart.config.yaml"),
+      `customRules:\n  - id: our-key\n    description: our deploy key\n    severity: high\n    pattern: '(${github}|${hex}'\n`,
+    );
     const badRegex = await runCli(["scan", "."], { cwd: dir });
     expect(badRegex.code).toBe(2);
     expect(badRegex.stderr).toContain("invalid regular expression");

@@ -4,7 +4,10 @@ import { parseYaml, schemaCheck } from "../../src/core/yaml-document.js";
 const check = schemaCheck({
   type: "object",
   additionalProperties: false,
-  properties: { name: { type: "string" }, items: { type: "array", items: { type: "object", additionalProperties: false, properties: { id: { type: "string" } } } } },
+  properties: {
+    name: { type: "string" },
+    items: { type: "array", items: { type: "object", additionalProperties: false, properties: { id: { type: "string" } } } },
+  },
 });
 
 function problems(text: string) {

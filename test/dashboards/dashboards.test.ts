@@ -42,7 +42,16 @@ describe("dashboard and rules use only metrics Rampart emits", () => {
 
   it("covers every panel the issue asks for", () => {
     const text = expressions.map((e) => e.expr).join("\n");
-    for (const series of ["rampart_detections_total", "rampart_auth_attempts_total", "rampart_blocks_active", "rampart_decisions_total", "rampart_detector_errors_total", "rampart_store_degraded", "rampart_security_issues_opened", "rampart_security_issues_target"]) {
+    for (const series of [
+      "rampart_detections_total",
+      "rampart_auth_attempts_total",
+      "rampart_blocks_active",
+      "rampart_decisions_total",
+      "rampart_detector_errors_total",
+      "rampart_store_degraded",
+      "rampart_security_issues_opened",
+      "rampart_security_issues_target",
+    ]) {
       expect(text).toContain(series);
     }
   });

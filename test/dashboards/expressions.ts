@@ -6,7 +6,11 @@ import { repoRoot } from "../support/cli.js";
 export const DASHBOARD = join(repoRoot, "dashboards", "rampart-grafana.json");
 export const RULES = join(repoRoot, "dashboards", "prometheus-rules.yaml");
 
-interface Panel { title: string; targets?: Array<{ expr: string }>; panels?: Panel[] }
+interface Panel {
+  title: string;
+  targets?: Array<{ expr: string }>;
+  panels?: Panel[];
+}
 
 /** Every PromQL expression of the Grafana dashboard, by panel title. */
 export function dashboardExpressions(): Array<{ where: string; expr: string }> {

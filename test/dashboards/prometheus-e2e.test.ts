@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { suspiciousAccess } from "../../src/detect/express.js";
 import { addMonths } from "../../src/metrics/months.js";
 import { startTelemetry, type Telemetry } from "../../src/telemetry/start.js";
 import { builtBin } from "../support/cli.js";
-import { paginated, startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
+import { type GitHubStandin, paginated, startGitHubStandin } from "../support/github-standin.js";
 import { freePort } from "../support/ports.js";
 import { asPromQL, dashboardExpressions, RULES, ruleExpressions } from "./expressions.js";
 
@@ -30,7 +30,26 @@ let appUrl = "";
 beforeAll(async () => {
   github = await startGitHubStandin(issueRoutesRelativeToNow());
   const [servePort, appMetricsPort, appPort, promPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const serve = spawn(process.execPath, [builtBin, "serve-metrics", "--port", String(servePort), "--issues-repo", "acme/agent", "--target", "50", "--baseline", "3", "--api-url", github.url, "--refresh", "1h"], { env: { ...process.env, GITHUB_TOKEN: "test-token", CI: "true" }, stdio: ["ignore", "ignore", "pipe"] });
+  const serve = spawn(
+    process.execPath,
+    [
+      builtBin,
+      "serve-metrics",
+      "--port",
+      String(servePort),
+      "--issues-repo",
+      "acme/agent",
+      "--target",
+      "50",
+      "--baseline",
+      "3",
+      "--api-url",
+      github.url,
+      "--refresh",
+      "1h",
+    ],
+    { env: { ...process.env, GITHUB_TOKEN: "test-token", CI: "true" }, stdio: ["ignore", "ignore", "pipe"] },
+  );
   children.push(serve);
   const serving = waitForOutput(serve, "serving metrics");
 
@@ -41,7 +60,11 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "rampart-prometheus-"));
   dirs.push(dir);
   writeFileSync(join(dir, "prometheus.yml"), prometheusConfig(appMetricsPort, servePort));
-  const prometheus = spawn("prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ["ignore", "ignore", "pipe"] });
+  const prometheus = spawn(
+    "prometheus",
+    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   prometheus.on("error", (e) => console.error(`prometheus did not start (${e.message}); .ci/setup installs the Debian prometheus package`));
   children.push(prometheus);
   prometheusUrl = `http://127.0.0.1:${promPort}`;
@@ -65,24 +88,32 @@ describe("dashboard and alert rules against a real Prometheus", () => {
     await attack("phase-2", 25);
     const expressions = [...dashboardExpressions(), ...ruleExpressions()];
     const empty = new Set(expressions.map((e) => e.where + " " + e.expr));
-    await until(async () => {
-      for (const e of expressions) if ((await query(asPromQL(e.expr))).length > 0) empty.delete(e.where + " " + e.expr);
-      return empty.size === 0;
-    }, 45_000, "every expression to return data").catch(() => undefined);
+    await until(
+      async () => {
+        for (const e of expressions) if ((await query(asPromQL(e.expr))).length > 0) empty.delete(e.where + " " + e.expr);
+        return empty.size === 0;
+      },
+      45_000,
+      "every expression to return data",
+    ).catch(() => undefined);
     expect([...empty]).toEqual([]);
     const issues = await query('max by (month) (rampart_security_issues_opened{source="issue"})');
     expect(issues.length).toBe(12);
-    const alerts = await (await fetch(`${prometheusUrl}/api/v1/rules`)).json() as { data: { groups: Array<{ file: string }> } };
+    const alerts = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ file: string }> } };
     expect(alerts.data.groups.every((g) => g.file === RULES)).toBe(true);
   }, 120_000);
 });
 
 /** Benign traffic, key guessing, scanner user agents and a flood of new addresses (to force evictions), in enforce mode. */
 async function attack(tag: string, addresses: number): Promise<void> {
-  const get = (path: string, headers: Record<string, string>) => fetch(`${appUrl}${path}`, { headers }).then((r) => r.arrayBuffer()).catch(() => undefined);
+  const get = (path: string, headers: Record<string, string>) =>
+    fetch(`${appUrl}${path}`, { headers })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
   for (let i = 0; i < 5; i++) await get("/api/agents", { "x-api-key": "good-key", "x-forwarded-for": "192.0.2.10" });
   for (let i = 0; i < 12; i++) await get("/api/agents", { "x-api-key": `guess-${tag}-${i}`, "x-forwarded-for": `198.51.100.${addresses}` });
-  for (let i = 0; i < addresses; i++) await get("/api/agents?id=1", { "user-agent": "sqlmap/1.8.2#stable", "x-forwarded-for": `203.0.113.${i + (tag === "phase-1" ? 200 : 1)}` });
+  for (let i = 0; i < addresses; i++)
+    await get("/api/agents?id=1", { "user-agent": "sqlmap/1.8.2#stable", "x-forwarded-for": `203.0.113.${i + (tag === "phase-1" ? 200 : 1)}` });
   for (let i = 0; i < 3; i++) await get("/boom", { "x-api-key": "good-key", "x-forwarded-for": "192.0.2.11" });
 }
 
@@ -133,7 +164,16 @@ function issueRoutesRelativeToNow() {
   const thisMonth = new Date().toISOString().slice(0, 7);
   const months = Array.from({ length: 12 }, (_, i) => addMonths(thisMonth, i - 11));
   const perMonth = months.map((_, i) => (i < 3 ? 1 : i >= 9 ? 3 : 0));
-  const issues = months.flatMap((m, i) => Array.from({ length: perMonth[i]! }, (_, n) => ({ id: i * 10 + n, number: i * 10 + n, created_at: `${m}-01T00:00:0${n}Z`, updated_at: `${m}-01T00:00:0${n}Z`, closed_at: null, user: { login: "reporter", type: "User" } })));
+  const issues = months.flatMap((m, i) =>
+    Array.from({ length: perMonth[i]! }, (_, n) => ({
+      id: i * 10 + n,
+      number: i * 10 + n,
+      created_at: `${m}-01T00:00:0${n}Z`,
+      updated_at: `${m}-01T00:00:0${n}Z`,
+      closed_at: null,
+      user: { login: "reporter", type: "User" },
+    })),
+  );
   return [
     { path: "/repos/acme/agent/issues", reply: paginated(issues) },
     { path: "/repos/acme/agent/issues/comments", reply: paginated([]) },
@@ -143,7 +183,11 @@ function issueRoutesRelativeToNow() {
 
 async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
   const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await response.json()) as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await response.json()) as {
+    status: string;
+    error?: string;
+    data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   if (body.status !== "success") throw new Error(`Prometheus rejected ${expr}: ${body.error}`);
   return body.data!.result;
 }

@@ -16,7 +16,14 @@ describe("bounded detector state", () => {
     for (let i = 0; i < 5; i++) detector.observe(attacker(i));
     // 50 000 one-shot addresses failing auth within the same minutes.
     for (let n = 0; n < 50_000; n++) {
-      detector.observe({ time: at(5000 + n), ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, method: "GET", path: `/p${n}`, status: 401, auth: "invalid" });
+      detector.observe({
+        time: at(5000 + n),
+        ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+        method: "GET",
+        path: `/p${n}`,
+        status: 401,
+        auth: "invalid",
+      });
     }
     for (const size of Object.values(detector.stateSizes())) expect(size).toBeLessThanOrEqual(1000);
     const alerts = [5, 6, 7, 8, 9].flatMap((i) => detector.observe(attacker(55 + i)));

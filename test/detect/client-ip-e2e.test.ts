@@ -1,10 +1,10 @@
 import { once } from "node:events";
-import { createServer, request, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Alert } from "../../src/detect/alert.js";
-import { suspiciousAccess, type SuspiciousAccessOptions } from "../../src/detect/express.js";
+import { type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 import { capturingLogger } from "./support.js";
 
 /**
@@ -50,10 +50,13 @@ async function startProxy(upstream: number, style: ProxyStyle): Promise<number> 
     const client = style === "with-port" ? `${req.socket.remoteAddress}:${req.socket.remotePort}` : req.socket.remoteAddress!;
     const prior = req.headers["x-forwarded-for"];
     const headers = { ...req.headers, "x-forwarded-for": prior ? `${prior}, ${client}` : client };
-    const out = request({ host: "127.0.0.1", localAddress: "127.0.0.1", port: upstream, method: req.method, path: req.url, headers, agent: false }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const out = request(
+      { host: "127.0.0.1", localAddress: "127.0.0.1", port: upstream, method: req.method, path: req.url, headers, agent: false },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     out.on("error", () => res.writeHead(502).end());
     req.pipe(out);
   });

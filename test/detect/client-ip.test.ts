@@ -93,7 +93,10 @@ describe("client address", () => {
       [["loopback"], "198.51.100.1", "1.1.1.1"],
     ];
     for (const [trust, peer, xff] of cases) {
-      const expected = proxyaddr({ headers: { "x-forwarded-for": xff }, socket: { remoteAddress: peer } } as never, typeof trust === "number" ? (_a: string, i: number) => i < trust : (trust as string | string[]));
+      const expected = proxyaddr(
+        { headers: { "x-forwarded-for": xff }, socket: { remoteAddress: peer } } as never,
+        typeof trust === "number" ? (_a: string, i: number) => i < trust : (trust as string | string[]),
+      );
       expect(clientAddressResolver(trust)({ peer, forwardedFor: xff }), `${JSON.stringify(trust)} ${peer} ${xff}`).toBe(expected);
     }
   });

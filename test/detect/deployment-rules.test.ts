@@ -6,7 +6,15 @@ import { loadDetectRules } from "../../src/detect/rule.js";
 const rules = loadDetectRules();
 const START = Date.parse("2026-12-01T10:00:00Z");
 const at = (ms: number) => new Date(START + ms).toISOString();
-const ok = (ip: string, ms: number): AccessEvent => ({ time: at(ms), ip, method: "GET", path: "/api/agents", status: 200, auth: "ok", principal: "key:server" });
+const ok = (ip: string, ms: number): AccessEvent => ({
+  time: at(ms),
+  ip,
+  method: "GET",
+  path: "/api/agents",
+  status: 200,
+  auth: "ok",
+  principal: "key:server",
+});
 
 describe("rules that survive one shared server key", () => {
   it("token-sharing names the networks newest first and, in enforce mode, refuses only the new networks of the key", () => {

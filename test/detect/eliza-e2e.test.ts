@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
@@ -57,20 +57,110 @@ describe.skipIf(!(installed && tools))("rampart/eliza on the real elizaOS server
     const indexLength = (await (await fetch(`${base}/no-such-page`)).text()).length;
     const runs = await Promise.all([
       // A slow scan under the 10-in-10 s rate: one request every 1.2 s.
-      tool("ffuf", ["-u", `${base}/FUZZ.php`, "-w", wordlist(out, WORDS.slice(0, 42)), "-p", "1.2", "-t", "1", "-s", "-maxtime", "70", "-H", `X-Forwarded-For: ${ATTACK.slowScan}`, "-H", "User-Agent: Mozilla/5.0 (X11; Linux x86_64)"], 80),
+      tool(
+        "ffuf",
+        [
+          "-u",
+          `${base}/FUZZ.php`,
+          "-w",
+          wordlist(out, WORDS.slice(0, 42)),
+          "-p",
+          "1.2",
+          "-t",
+          "1",
+          "-s",
+          "-maxtime",
+          "70",
+          "-H",
+          `X-Forwarded-For: ${ATTACK.slowScan}`,
+          "-H",
+          "User-Agent: Mozilla/5.0 (X11; Linux x86_64)",
+        ],
+        80,
+      ),
       (async () => {
         const results = [];
         // A directory scan with a browser user agent: the SPA answers 200 index.html for every path.
         results.push(
-          await tool("gobuster", ["dir", "-u", `${base}/`, "-w", wordlist(out, WORDS), "-x", "php,bak", "-t", "4", "-q", "-z", "--no-error", "--exclude-length", String(indexLength), "-a", "Mozilla/5.0 (X11; Linux x86_64)", "-H", `X-Forwarded-For: ${ATTACK.gobuster}`], 60),
+          await tool(
+            "gobuster",
+            [
+              "dir",
+              "-u",
+              `${base}/`,
+              "-w",
+              wordlist(out, WORDS),
+              "-x",
+              "php,bak",
+              "-t",
+              "4",
+              "-q",
+              "-z",
+              "--no-error",
+              "--exclude-length",
+              String(indexLength),
+              "-a",
+              "Mozilla/5.0 (X11; Linux x86_64)",
+              "-H",
+              `X-Forwarded-For: ${ATTACK.gobuster}`,
+            ],
+            60,
+          ),
         );
         // Key guessing on the API key header.
         const keys = Array.from({ length: 30 }, (_, i) => `guess-${i}-${Math.random().toString(36).slice(2, 10)}`);
-        results.push(await tool("ffuf", ["-u", `${base}/api/agents`, "-w", wordlist(out, keys), "-H", "X-API-KEY: FUZZ", "-H", `X-Forwarded-For: ${ATTACK.ffufKeys}`, "-H", "User-Agent: Mozilla/5.0", "-t", "4", "-s", "-mc", "all"], 40));
+        results.push(
+          await tool(
+            "ffuf",
+            [
+              "-u",
+              `${base}/api/agents`,
+              "-w",
+              wordlist(out, keys),
+              "-H",
+              "X-API-KEY: FUZZ",
+              "-H",
+              `X-Forwarded-For: ${ATTACK.ffufKeys}`,
+              "-H",
+              "User-Agent: Mozilla/5.0",
+              "-t",
+              "4",
+              "-s",
+              "-mc",
+              "all",
+            ],
+            40,
+          ),
+        );
         // SQL injection with every payload in a JSON body, WAF detection off, a browser user agent, no key
         // (told to go on past the 401s).
         results.push(
-          await tool("sqlmap", ["-u", `${base}/api/messaging/submit`, "--data", '{"channel_id":"1","content":"hello"}', "--method", "POST", "-H", `X-Forwarded-For: ${ATTACK.sqlmap}`, "--batch", "--skip-waf", "--random-agent", "--flush-session", "--output-dir", join(out, "sqlmap"), "--time-sec", "1", "--technique", "BEU", "--ignore-code", "401"], 60),
+          await tool(
+            "sqlmap",
+            [
+              "-u",
+              `${base}/api/messaging/submit`,
+              "--data",
+              '{"channel_id":"1","content":"hello"}',
+              "--method",
+              "POST",
+              "-H",
+              `X-Forwarded-For: ${ATTACK.sqlmap}`,
+              "--batch",
+              "--skip-waf",
+              "--random-agent",
+              "--flush-session",
+              "--output-dir",
+              join(out, "sqlmap"),
+              "--time-sec",
+              "1",
+              "--technique",
+              "BEU",
+              "--ignore-code",
+              "401",
+            ],
+            60,
+          ),
         );
         await keySpray(base);
         await stolenKey(base);
@@ -92,16 +182,31 @@ describe.skipIf(!(installed && tools))("rampart/eliza on the real elizaOS server
     expect(alertedFor(ATTACK.ffufKeys, "credential-stuffing") || alertedFor(ATTACK.ffufKeys, "brute-force"), "ffuf key guessing").toBe(true);
     expect(alertedFor(ATTACK.sqlmap, "injection-probe"), "sqlmap JSON body").toBe(true);
     const spray = alerts.find((a) => a.rule === "key-spray");
-    expect(spray?.sources?.every((s) => s.startsWith("2001:db8:5:")), "key spray names its sources").toBe(true);
+    expect(
+      spray?.sources?.every((s) => s.startsWith("2001:db8:5:")),
+      "key spray names its sources",
+    ).toBe(true);
     const sharing = alerts.find((a) => a.rule === "token-sharing");
     expect(sharing?.networks?.[0], "stolen key: newest network first").toMatch(/^2001:db8:77:/);
-    expect(alerts.some((a) => a.rule === "object-enumeration"), "object walk").toBe(true);
+    expect(
+      alerts.some((a) => a.rule === "object-enumeration"),
+      "object walk",
+    ).toBe(true);
 
     // No benign client is the subject or a named source of any alert, nor has a block of its own.
     const benignSources = Object.values(BENIGN).map(sourceKey);
-    for (const a of alerts) expect(named(a).filter((s) => benignSources.includes(s)), `${a.rule} ${JSON.stringify(a.subject)}`).toEqual([]);
+    for (const a of alerts)
+      expect(
+        named(a).filter((s) => benignSources.includes(s)),
+        `${a.rule} ${JSON.stringify(a.subject)}`,
+      ).toEqual([]);
     const benignNetworks = Object.values(BENIGN).map(networkKey);
-    for (const a of alerts) for (const key of a.blocked ?? []) expect(benignNetworks.some((n) => key.endsWith(`@${n}`)), key).toBe(false);
+    for (const a of alerts)
+      for (const key of a.blocked ?? [])
+        expect(
+          benignNetworks.some((n) => key.endsWith(`@${n}`)),
+          key,
+        ).toBe(false);
     // Enforce mode refused none of their requests.
     expect(benign.refused, "benign requests refused").toEqual([]);
     expect(benign.requests).toBeGreaterThan(40);
@@ -128,7 +233,11 @@ function comparable(a: Alert): string {
 function readWords(n: number): string[] {
   const path = "/usr/share/dirb/wordlists/common.txt";
   const fallback = ["admin", "backup", "config", "db", "dump", "old", "test", "tmp", "upload", "wp-admin"];
-  const words = existsSync(path) ? readFileSync(path, "utf8").split(/\r?\n/).filter((w) => /^[a-z0-9_-]+$/i.test(w)) : fallback;
+  const words = existsSync(path)
+    ? readFileSync(path, "utf8")
+        .split(/\r?\n/)
+        .filter((w) => /^[a-z0-9_-]+$/i.test(w))
+    : fallback;
   return words.slice(0, n);
 }
 
@@ -174,7 +283,8 @@ async function keySpray(base: string): Promise<void> {
 /** The real server key used from twelve IPv6 /64s. */
 async function stolenKey(base: string): Promise<void> {
   for (let i = 0; i < 12; i++) {
-    for (const path of ["/api/agents", "/api/server/ping"]) await fetch(`${base}${path}`, { headers: guessHeaders(ATTACK.thief(i), SERVER_KEY) }).then((r) => r.arrayBuffer());
+    for (const path of ["/api/agents", "/api/server/ping"])
+      await fetch(`${base}${path}`, { headers: guessHeaders(ATTACK.thief(i), SERVER_KEY) }).then((r) => r.arrayBuffer());
   }
 }
 
@@ -203,7 +313,9 @@ class BenignClients {
   }
 
   async start(): Promise<void> {
-    const { ElizaClient } = (await import(join(FIXTURE, "node_modules/@elizaos/api-client/dist/index.js"))) as { ElizaClient: new (config: object) => SdkClient };
+    const { ElizaClient } = (await import(join(FIXTURE, "node_modules/@elizaos/api-client/dist/index.js"))) as {
+      ElizaClient: new (config: object) => SdkClient;
+    };
     const sdk = new ElizaClient({ baseUrl: this.base, apiKey: SERVER_KEY, headers: { "X-Forwarded-For": BENIGN.sdk } });
     const calls: Array<[string, () => Promise<unknown>]> = [
       ["agents.listAgents", () => sdk.agents.listAgents()],
@@ -222,7 +334,10 @@ class BenignClients {
       }
     };
     const monitorCall = async () => {
-      for (const [path, headers] of [["/healthz", {}], ["/api/server/ping", { "x-api-key": SERVER_KEY }]] as const) {
+      for (const [path, headers] of [
+        ["/healthz", {}],
+        ["/api/server/ping", { "x-api-key": SERVER_KEY }],
+      ] as const) {
         const res = await fetch(`${this.base}${path}`, { headers: { "x-forwarded-for": BENIGN.monitor, "user-agent": "UptimeRobot/2.0", ...headers } });
         await res.arrayBuffer();
         this.note("monitor", res.status, path);
@@ -332,7 +447,11 @@ async function startEliza(out: string): Promise<RunningEliza> {
       child.send("stop");
       await Promise.race([once(child, "exit"), new Promise((r) => setTimeout(r, 15_000))]);
       const raw = ["events.jsonl", "alerts.jsonl"].map((f) => readFileSync(join(out, f), "utf8")).join("\n");
-      const lines = (f: string) => readFileSync(join(out, f), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const lines = (f: string) =>
+        readFileSync(join(out, f), "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
       return { alerts: lines("alerts.jsonl") as Alert[], events: lines("events.jsonl"), raw };
     },
   };
@@ -342,10 +461,13 @@ async function startEliza(out: string): Promise<RunningEliza> {
 async function startProxy(target: number): Promise<number> {
   const proxy: Server = createServer((req, res) => {
     const forwarded = [req.headers["x-forwarded-for"], req.socket.remoteAddress].filter(Boolean).join(", ");
-    const upstream = request({ host: "127.0.0.1", port: target, method: req.method, path: req.url, headers: { ...req.headers, "x-forwarded-for": forwarded } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { host: "127.0.0.1", port: target, method: req.method, path: req.url, headers: { ...req.headers, "x-forwarded-for": forwarded } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", () => {
       if (!res.headersSent) res.writeHead(502);
       res.end();

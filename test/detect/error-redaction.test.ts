@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { suspiciousAccess } from "../../src/detect/express.js";
 import { redactionReady } from "../../src/detect/alert-redaction.js";
+import { suspiciousAccess } from "../../src/detect/express.js";
 import { capturingLogger, serveWrongKeyApi, waitFor } from "./support.js";
 
 /**

@@ -1,9 +1,9 @@
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { suspiciousAccess, type SuspiciousAccessOptions } from "../../src/detect/express.js";
+import { type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 import type { DetectStore } from "../../src/detect/store.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
 

@@ -5,7 +5,7 @@ import { Server as SocketServer } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { withSuspiciousAccess } from "../../src/detect/http.js";
-import { socketAuthGuard, type SocketGuardOptions } from "../../src/detect/socket-io.js";
+import { type SocketGuardOptions, socketAuthGuard } from "../../src/detect/socket-io.js";
 import { alertsIn, capturingLogger } from "./support.js";
 
 const cleanups: Array<() => unknown> = [];
@@ -22,11 +22,14 @@ async function listen(server: Server): Promise<string> {
 describe("rampart/http: the plain node:http wrapper", () => {
   it("alerts on key guessing, then refuses the source with 429 in enforce mode", async () => {
     const { logger, records } = capturingLogger();
-    const listener = withSuspiciousAccess((req, res) => {
-      const ok = req.headers["x-api-key"] === "good";
-      (res as typeof res & { locals: Record<string, unknown> }).locals.rampart = ok ? { principal: "key:k1", auth: "ok" } : { auth: "invalid" };
-      res.writeHead(ok ? 200 : 401).end();
-    }, { mode: "enforce", logger });
+    const listener = withSuspiciousAccess(
+      (req, res) => {
+        const ok = req.headers["x-api-key"] === "good";
+        (res as typeof res & { locals: Record<string, unknown> }).locals.rampart = ok ? { principal: "key:k1", auth: "ok" } : { auth: "invalid" };
+        res.writeHead(ok ? 200 : 401).end();
+      },
+      { mode: "enforce", logger },
+    );
     cleanups.push(() => listener.close());
     const base = await listen(createServer(listener));
     expect((await fetch(`${base}/api/agents`, { headers: { "x-api-key": "good" } })).status).toBe(200);
@@ -55,10 +58,13 @@ describe("rampart/http: the plain node:http wrapper", () => {
 describe("responses Node does not announce on its http diagnostics channel", () => {
   it("HTTP/2 compatibility responses are still seen: key guessing over h2c raises an alert", async () => {
     const { logger, records } = capturingLogger();
-    const listener = withSuspiciousAccess((_req, res) => {
-      (res as typeof res & { locals: Record<string, unknown> }).locals.rampart = { auth: "invalid" };
-      res.writeHead(401).end();
-    }, { logger });
+    const listener = withSuspiciousAccess(
+      (_req, res) => {
+        (res as typeof res & { locals: Record<string, unknown> }).locals.rampart = { auth: "invalid" };
+        res.writeHead(401).end();
+      },
+      { logger },
+    );
     cleanups.push(() => listener.close());
     const server: Http2Server = createHttp2Server(listener as never);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -88,7 +94,10 @@ describe("rampart/socket.io: connection auth failures feed the same rules", () =
     io.use(guard);
     io.on("connection", (socket) => socket.emit("welcome"));
     const base = await listen(http);
-    cleanups.push(() => guard.close(), () => io.close());
+    cleanups.push(
+      () => guard.close(),
+      () => io.close(),
+    );
     return { base, records };
   }
 
@@ -107,7 +116,8 @@ describe("rampart/socket.io: connection auth failures feed the same rules", () =
     });
   }
 
-  const authenticate: SocketGuardOptions["authenticate"] = (socket) => (socket.handshake.auth?.token === "good" ? { ok: true, principal: "key:k1" } : { ok: false, reason: "invalid" });
+  const authenticate: SocketGuardOptions["authenticate"] = (socket) =>
+    socket.handshake.auth?.token === "good" ? { ok: true, principal: "key:k1" } : { ok: false, reason: "invalid" };
 
   it("alerts on repeated failed handshakes and refuses the source while it is blocked", async () => {
     const { base, records } = await socketServer({ authenticate, mode: "enforce" });

@@ -23,6 +23,10 @@ describe("rampart/express without a shared store", () => {
   it("does not load the Redis client; configuring a Redis store does", () => {
     expect(loadsIoredis(`const { suspiciousAccess } = await import("rampart/express"); suspiciousAccess({});`)).toBe(false);
     // Port 9 (discard) on loopback: nothing listens, so the client only tries; what matters is that it loads.
-    expect(loadsIoredis(`const { suspiciousAccess } = await import("rampart/express"); const m = suspiciousAccess({ store: { redis: "redis://127.0.0.1:9" } }); setTimeout(() => m.close(), 100);`)).toBe(true);
+    expect(
+      loadsIoredis(
+        `const { suspiciousAccess } = await import("rampart/express"); const m = suspiciousAccess({ store: { redis: "redis://127.0.0.1:9" } }); setTimeout(() => m.close(), 100);`,
+      ),
+    ).toBe(true);
   });
 });

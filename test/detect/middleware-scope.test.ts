@@ -1,11 +1,11 @@
 import { once } from "node:events";
+import type { Server } from "node:http";
 import { request } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { suspiciousAccess, type SuspiciousAccessOptions } from "../../src/detect/express.js";
 import type { AccessEvent } from "../../src/detect/event.js";
+import { type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
 
 const servers: Server[] = [];
@@ -58,7 +58,8 @@ describe("injection probes in parsed request bodies", () => {
   it("alerts on sqlmap's payload in a JSON body and blocks the source in enforce mode; the event log gets a redacted excerpt", async () => {
     const events: AccessEvent[] = [];
     const { base, records } = await startApp({ mode: "enforce", onEvent: (e) => events.push(e) });
-    const post = (body: unknown) => fetch(`${base}/api/messages`, { method: "POST", headers: { "x-api-key": "sk-good", "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${base}/api/messages`, { method: "POST", headers: { "x-api-key": "sk-good", "content-type": "application/json" }, body: JSON.stringify(body) });
     const planted = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
     expect((await post({ content: `my token is ${planted}, how do I select rows from a table?`, apiKey: "sk-plain-value" })).status).toBe(201);
     expect((await post({ channel_id: "1 AND 4521=4521", content: "hi" })).status).toBe(201);
@@ -78,7 +79,11 @@ describe("injection probes in parsed request bodies", () => {
     let deep: unknown = { payload: "1 UNION ALL SELECT password FROM users" };
     for (let i = 0; i < 50; i++) deep = { next: deep };
     const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`f${i}`, "x".repeat(100)]));
-    await fetch(`${base}/api/messages`, { method: "POST", headers: { "x-api-key": "sk-good", "content-type": "application/json" }, body: JSON.stringify({ deep, wide }) });
+    await fetch(`${base}/api/messages`, {
+      method: "POST",
+      headers: { "x-api-key": "sk-good", "content-type": "application/json" },
+      body: JSON.stringify({ deep, wide }),
+    });
     await waitFor(() => events.length === 1);
     expect(events[0]!.body!.length).toBeLessThanOrEqual(2048);
     expect(events[0]!.body).not.toContain("UNION");

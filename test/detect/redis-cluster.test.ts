@@ -1,9 +1,23 @@
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storeKeys } from "../../src/detect/redis-keys.js";
 import type { Alert } from "../../src/detect/alert.js";
+import { storeKeys } from "../../src/detect/redis-keys.js";
+import {
+  type AppInstance,
+  appInstance,
+  closeApps,
+  get,
+  type LocalCluster,
+  masterPortFor,
+  SUITE_TIMEOUT_MS,
+  startCluster,
+  stopAll,
+  untilClusterOk,
+  untilFailedOver,
+  warmAlertPath,
+  whenBlocked,
+} from "./redis-support.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, get, masterPortFor, startCluster, stopAll, SUITE_TIMEOUT_MS, untilClusterOk, untilFailedOver, warmAlertPath, whenBlocked, type AppInstance, type LocalCluster } from "./redis-support.js";
 
 /**
  * Three app instances (real Express + middleware over HTTP) sharing a real 3-master / 3-replica Redis Cluster
@@ -25,7 +39,14 @@ describe("three instances sharing a real Redis Cluster", () => {
       const log = capturingLogger();
       logs.push(log);
       const redis = i < 2 ? { cluster: cluster.urls } : appCluster;
-      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis, timeoutMs: SUITE_TIMEOUT_MS }, onAlert: (alert) => alerts.push({ alert, at: performance.now(), instance: i }) }));
+      apps.push(
+        await appInstance({
+          logger: log.logger,
+          trustProxy: "loopback",
+          store: { redis, timeoutMs: SUITE_TIMEOUT_MS },
+          onAlert: (alert) => alerts.push({ alert, at: performance.now(), instance: i }),
+        }),
+      );
     }
     await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
   }, 60_000);

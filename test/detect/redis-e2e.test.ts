@@ -7,11 +7,42 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashTagOf } from "../../src/detect/redis-keys.js";
 import { METRICS } from "../../src/telemetry/metric-names.js";
+import {
+  type AppInstance,
+  appInstance,
+  closeApps,
+  freePort,
+  get,
+  type RedisProcess,
+  startRedis,
+  stopAll,
+  untilAnswers,
+  warmAlertPath,
+  workdir,
+} from "./redis-support.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, freePort, get, startRedis, stopAll, untilAnswers, warmAlertPath, workdir, type AppInstance, type RedisProcess } from "./redis-support.js";
 
 /** Commands whose first argument is a key (or, for PUBLISH and SUBSCRIBE, a channel that must carry the tag too). */
-const KEYED = new Set(["zadd", "zremrangebyscore", "zcard", "zremrangebyrank", "pexpire", "pexpireat", "zrange", "zrangebyscore", "zscore", "hset", "hdel", "hmget", "publish", "subscribe", "get", "set", "mget", "del"]);
+const KEYED = new Set([
+  "zadd",
+  "zremrangebyscore",
+  "zcard",
+  "zremrangebyrank",
+  "pexpire",
+  "pexpireat",
+  "zrange",
+  "zrangebyscore",
+  "zscore",
+  "hset",
+  "hdel",
+  "hmget",
+  "publish",
+  "subscribe",
+  "get",
+  "set",
+  "mget",
+  "del",
+]);
 
 /** Every key (or channel) a monitored command names, as groups that one command touches together. */
 function keysOf(args: string[]): string[] {
@@ -43,7 +74,10 @@ async function instances(n: number, store: Parameters<typeof appInstance>[0]["st
 
 /** A real OpenTelemetry SDK meter, read on demand as an exporter would: the store-degraded gauge by store kind. */
 function degradedGauge() {
-  const reader = new PeriodicExportingMetricReader({ exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+    exportIntervalMillis: 3_600_000,
+  });
   const provider = new MeterProvider({ readers: [reader] });
   const read = async (): Promise<unknown> => {
     const { resourceMetrics } = await reader.collect();
@@ -53,7 +87,8 @@ function degradedGauge() {
   return { meter: provider.getMeter("test"), read, close: () => provider.shutdown() };
 }
 
-const storeLines = (records: Array<Record<string, unknown>>) => records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store")).map((r) => r.msg);
+const storeLines = (records: Array<Record<string, unknown>>) =>
+  records.filter((r) => typeof r.msg === "string" && (r.msg as string).includes("shared store")).map((r) => r.msg);
 
 describe("instances sharing one real redis-server", () => {
   it("uses only hash-tagged keys, one slot per command, and sends nothing for a request that is not counted", async () => {
@@ -122,7 +157,8 @@ describe("instances sharing one real redis-server", () => {
     expect(alerts[0]).toMatchObject({ count: 6, subject: { principal: "key:good" } });
     expect((alerts[0]!.networks as string[])[0]).toBe("198.51.6.0/24");
     // The sixth network and the two after it are refused for this key on both instances; the first is not.
-    for (const i of [6, 7, 8]) await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: from(i), principal: "key:good" })?.scope === "pair"), 1000);
+    for (const i of [6, 7, 8])
+      await waitFor(() => apps.every((x) => x.middleware.guard.blocked({ ip: from(i), principal: "key:good" })?.scope === "pair"), 1000);
     for (const app of apps) expect(app.middleware.guard.blocked({ ip: from(1), principal: "key:good" })).toBeUndefined();
   });
 
@@ -194,12 +230,50 @@ describe("instances sharing one real redis-server", () => {
     const dir = workdir();
     const cert = join(dir, "cert.pem");
     const key = join(dir, "key.pem");
-    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { encoding: "utf8" });
+    const made = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { encoding: "utf8" },
+    );
     expect(made.status).toBe(0);
     const password = "tls-Pw-7e1f0c9a42";
     const tlsPort = await freePort();
     // TLS only: `--port 0` turns the plain port off.
-    const redis = await startRedis(["--tls-port", String(tlsPort), "--tls-cert-file", cert, "--tls-key-file", key, "--tls-ca-cert-file", cert, "--tls-auth-clients", "no", "--requirepass", password, "--port", "0"], { probe: false });
+    const redis = await startRedis(
+      [
+        "--tls-port",
+        String(tlsPort),
+        "--tls-cert-file",
+        cert,
+        "--tls-key-file",
+        key,
+        "--tls-ca-cert-file",
+        cert,
+        "--tls-auth-clients",
+        "no",
+        "--requirepass",
+        password,
+        "--port",
+        "0",
+      ],
+      { probe: false },
+    );
     const ca = readFileSync(cert);
     const probe = new Redis({ port: tlsPort, host: "127.0.0.1", password, tls: { ca }, lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
     probe.on("error", () => undefined);

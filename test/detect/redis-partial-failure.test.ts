@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { storeKeys } from "../../src/detect/redis-keys.js";
+import { type AppInstance, appInstance, closeApps, get, type RedisProcess, startRedis, stopAll } from "./redis-support.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, get, startRedis, stopAll, type AppInstance, type RedisProcess } from "./redis-support.js";
 
 /**
  * One failed login makes two hits: brute-force counts it under the source address, key-spray under the whole

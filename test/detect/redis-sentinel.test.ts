@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Alert } from "../../src/detect/alert.js";
+import { type AppInstance, appInstance, closeApps, get, type SentinelSet, SUITE_TIMEOUT_MS, startSentinels, stopAll, whenBlocked } from "./redis-support.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
-import { appInstance, closeApps, get, startSentinels, stopAll, SUITE_TIMEOUT_MS, whenBlocked, type AppInstance, type SentinelSet } from "./redis-support.js";
 
 /** The master's port as the sentinels report it. */
 function masterPort(set: SentinelSet): number {
@@ -26,7 +26,14 @@ describe("three instances sharing a Sentinel-managed Redis", () => {
     for (let i = 0; i < 3; i++) {
       const log = capturingLogger();
       logs.push(log);
-      apps.push(await appInstance({ logger: log.logger, trustProxy: "loopback", store: { redis: { sentinels, name: set.name }, timeoutMs: SUITE_TIMEOUT_MS }, onAlert: (alert) => alerts.push({ alert, at: performance.now() }) }));
+      apps.push(
+        await appInstance({
+          logger: log.logger,
+          trustProxy: "loopback",
+          store: { redis: { sentinels, name: set.name }, timeoutMs: SUITE_TIMEOUT_MS },
+          onAlert: (alert) => alerts.push({ alert, at: performance.now() }),
+        }),
+      );
     }
     await waitFor(() => apps.every((a) => !a.middleware.guard.degraded), 10_000);
   }, 60_000);

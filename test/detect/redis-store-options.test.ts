@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { suspiciousAccess } from "../../src/detect/express.js";
-import { socketAuthGuard } from "../../src/detect/socket-io.js";
 import { hashTagOf, storeKeys } from "../../src/detect/redis-keys.js";
+import { socketAuthGuard } from "../../src/detect/socket-io.js";
 import type { DetectStore } from "../../src/detect/store.js";
 import { capturingLogger, serveWrongKeyApi, waitFor } from "./support.js";
 
@@ -51,7 +51,9 @@ describe("store options are checked when the middleware is created", () => {
   });
 
   it("the Socket.IO guard checks the same option", () => {
-    expect(() => socketAuthGuard({ authenticate: async () => ({ ok: true }), store: { redis: { clusters: [] } } as never })).toThrow(/store\.redis has none of cluster or sentinels/);
+    expect(() => socketAuthGuard({ authenticate: async () => ({ ok: true }), store: { redis: { clusters: [] } } as never })).toThrow(
+      /store\.redis has none of cluster or sentinels/,
+    );
   });
 
   it("accepts every documented shape without connecting at creation", async () => {

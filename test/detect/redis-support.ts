@@ -1,15 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { createServer, type AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { redactionReady } from "../../src/detect/alert-redaction.js";
-import { suspiciousAccess, type SuspiciousAccessMiddleware, type SuspiciousAccessOptions } from "../../src/detect/express.js";
+import { type SuspiciousAccessMiddleware, type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 
 /** Real redis-server processes (Debian's package) on loopback, for the shared-store tests. */
 
@@ -65,7 +65,11 @@ export function workdir(): string {
 export async function startRedis(args: string[] = [], options: { port?: number; dir?: string; probe?: boolean; config?: string } = {}): Promise<RedisProcess> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? workdir();
-  const child = spawn("redis-server", [...(options.config ? [options.config] : []), "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args], { stdio: "ignore" });
+  const child = spawn(
+    "redis-server",
+    [...(options.config ? [options.config] : []), "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, ...args],
+    { stdio: "ignore" },
+  );
   const handle: RedisProcess = {
     port,
     process: child,
@@ -118,9 +122,17 @@ export async function startCluster(): Promise<LocalCluster> {
     if (!ports.includes(port)) ports.push(port);
   }
   const nodes = await Promise.all(
-    ports.map((port) => startRedis(["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "400", "--cluster-replica-validity-factor", "0"], { port, dir })),
+    ports.map((port) =>
+      startRedis(
+        ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "400", "--cluster-replica-validity-factor", "0"],
+        { port, dir },
+      ),
+    ),
   );
-  const create = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+  const create = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
   await untilClusterOk(ports);
   return { nodes, urls: ports.map((p) => `redis://127.0.0.1:${p}`) };
@@ -189,7 +201,13 @@ export async function startSentinels(): Promise<SentinelSet> {
     const config = join(dir, "sentinel.conf");
     writeFileSync(
       config,
-      [`sentinel monitor ${name} 127.0.0.1 ${master.port} 2`, `sentinel down-after-milliseconds ${name} 400`, `sentinel failover-timeout ${name} 2000`, `sentinel parallel-syncs ${name} 1`, ""].join("\n"),
+      [
+        `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
+        `sentinel down-after-milliseconds ${name} 400`,
+        `sentinel failover-timeout ${name} 2000`,
+        `sentinel parallel-syncs ${name} 1`,
+        "",
+      ].join("\n"),
     );
     sentinels.push(await startRedis(["--sentinel"], { dir, config }));
   }
@@ -225,7 +243,8 @@ export interface AppInstance {
 export async function warmAlertPath(): Promise<void> {
   await redactionReady();
   const middleware = suspiciousAccess({ mode: "enforce", logger: pino({ level: "silent" }) });
-  for (let i = 0; i < 10; i++) middleware.guard.record({ time: new Date().toISOString(), ip: "192.0.2.254", method: "GET", path: "/api/agents", status: 401, auth: "invalid" });
+  for (let i = 0; i < 10; i++)
+    middleware.guard.record({ time: new Date().toISOString(), ip: "192.0.2.254", method: "GET", path: "/api/agents", status: 401, auth: "invalid" });
   await middleware.close();
 }
 

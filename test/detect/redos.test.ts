@@ -1,4 +1,4 @@
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -38,7 +38,9 @@ let port = 0;
 const alerts: Array<{ rule: string }> = [];
 
 beforeAll(async () => {
-  app = fork(fileURLToPath(new URL("../support/detect-app-server.mjs", import.meta.url)), [JSON.stringify({})], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  app = fork(fileURLToPath(new URL("../support/detect-app-server.mjs", import.meta.url)), [JSON.stringify({})], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   app.on("message", (m: { alert?: { rule: string } }) => m.alert && alerts.push(m.alert));
   port = await new Promise<number>((resolve) => app.on("message", (m: { port?: number }) => m.port && resolve(m.port)));
   // Warm up: the first requests pay for JIT and lazy loading, which is not what is measured.
@@ -101,7 +103,12 @@ describe("no request-path ReDoS (issue 15)", () => {
   it("`rampart detect replay` of the attack's log lines is fast", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rampart-redos-"));
     const log = join(dir, "access.log");
-    writeFileSync(log, NEAR_MISSES.map((p, i) => `203.0.113.${i + 1} - - [10/Oct/2026:13:55:${String(10 + i).padStart(2, "0")} +0000] "GET ${p} HTTP/1.1" 404 12 "-" "curl/8.5.0"\n`).join(""));
+    writeFileSync(
+      log,
+      NEAR_MISSES.map(
+        (p, i) => `203.0.113.${i + 1} - - [10/Oct/2026:13:55:${String(10 + i).padStart(2, "0")} +0000] "GET ${p} HTTP/1.1" 404 12 "-" "curl/8.5.0"\n`,
+      ).join(""),
+    );
     // The CLI in its own process with a deadline: the old pattern took 29 s on the first line alone (and this
     // process must not stall with it). Node's start-up and loading the CLI are most of what remains.
     const started = performance.now();
@@ -113,7 +120,17 @@ describe("no request-path ReDoS (issue 15)", () => {
 
   it("cuts long fields of replayed events to the documented prefix", () => {
     const ua = "u".repeat(5000);
-    const event = parseLogLine(JSON.stringify({ time: "2026-01-01T00:00:00Z", ip: "203.0.113.1", method: "GET", path: `/${"p".repeat(9000)}`, status: 404, userAgent: ua, principal: "k".repeat(900) }))!;
+    const event = parseLogLine(
+      JSON.stringify({
+        time: "2026-01-01T00:00:00Z",
+        ip: "203.0.113.1",
+        method: "GET",
+        path: `/${"p".repeat(9000)}`,
+        status: 404,
+        userAgent: ua,
+        principal: "k".repeat(900),
+      }),
+    )!;
     expect(event.path.length).toBe(FIELD_PREFIX.path);
     expect(event.userAgent!.length).toBe(FIELD_PREFIX.userAgent);
     expect(event.principal!.length).toBe(FIELD_PREFIX.identity);

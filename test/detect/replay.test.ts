@@ -39,9 +39,14 @@ describe("detect replay over a generated two-hour multi-tenant log", () => {
     expect(result.events).toBe(log.events.length);
     expect(result.events).toBeGreaterThan(20_000);
     for (const attack of log.attacks) {
-      expect(result.alerts.some((a) => a.rule === attack.rule && matches(a, attack.subject)), `${attack.rule} ${JSON.stringify(attack.subject)}`).toBe(true);
+      expect(
+        result.alerts.some((a) => a.rule === attack.rule && matches(a, attack.subject)),
+        `${attack.rule} ${JSON.stringify(attack.subject)}`,
+      ).toBe(true);
     }
-    const onBenign = result.alerts.filter((a) => (a.subject.ip && log.benignIps.has(a.subject.ip)) || (a.subject.principal && log.benignPrincipals.has(a.subject.principal)));
+    const onBenign = result.alerts.filter(
+      (a) => (a.subject.ip && log.benignIps.has(a.subject.ip)) || (a.subject.principal && log.benignPrincipals.has(a.subject.principal)),
+    );
     expect(onBenign).toEqual([]);
     expect(seconds).toBeLessThan(20);
   });
@@ -76,12 +81,37 @@ describe("detect replay over a generated two-hour multi-tenant log", () => {
 describe("log formats", () => {
   it("reads nginx/Apache combined lines", () => {
     const e = parseLogLine('203.0.113.9 - - [02/Mar/2026:09:15:01 +0100] "GET /.git/config HTTP/1.1" 404 153 "-" "Mozilla/5.0 zgrab/0.x"');
-    expect(e).toEqual({ time: "2026-03-02T08:15:01.000Z", ip: "203.0.113.9", method: "GET", path: "/.git/config", status: 404, userAgent: "Mozilla/5.0 zgrab/0.x" });
+    expect(e).toEqual({
+      time: "2026-03-02T08:15:01.000Z",
+      ip: "203.0.113.9",
+      method: "GET",
+      path: "/.git/config",
+      status: 404,
+      userAgent: "Mozilla/5.0 zgrab/0.x",
+    });
   });
 
   it("reads pino-http records, including the rampart enrichment and ::ffff: addresses", () => {
-    const line = JSON.stringify({ level: 30, time: 1772442000000, req: { method: "POST", url: "/api/messages", remoteAddress: "::ffff:192.0.2.8", headers: { "user-agent": "sdk/1" } }, res: { statusCode: 401 }, responseTime: 12, rampart: { principal: "key:k9", auth: "revoked" }, msg: "request completed" });
-    expect(parseLogLine(line)).toEqual({ time: "2026-03-02T09:00:00.000Z", ip: "192.0.2.8", method: "POST", path: "/api/messages", status: 401, userAgent: "sdk/1", durationMs: 12, principal: "key:k9", auth: "revoked" });
+    const line = JSON.stringify({
+      level: 30,
+      time: 1772442000000,
+      req: { method: "POST", url: "/api/messages", remoteAddress: "::ffff:192.0.2.8", headers: { "user-agent": "sdk/1" } },
+      res: { statusCode: 401 },
+      responseTime: 12,
+      rampart: { principal: "key:k9", auth: "revoked" },
+      msg: "request completed",
+    });
+    expect(parseLogLine(line)).toEqual({
+      time: "2026-03-02T09:00:00.000Z",
+      ip: "192.0.2.8",
+      method: "POST",
+      path: "/api/messages",
+      status: 401,
+      userAgent: "sdk/1",
+      durationMs: 12,
+      principal: "key:k9",
+      auth: "revoked",
+    });
   });
 
   it("rejects lines of no known format", () => {

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { accessEventFrom, type Enrichment } from "../../src/detect/request-event.js";
 
 /** One real request through node:http; `inspect` sees the finished request and response. */
-async function exchange(headers: Record<string, string>, answer: (res: ServerResponse & { locals?: { rampart?: unknown } }) => void, inspect: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
+async function exchange(
+  headers: Record<string, string>,
+  answer: (res: ServerResponse & { locals?: { rampart?: unknown } }) => void,
+  inspect: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<void> {
   const server = createServer((req, res) => {
     answer(res);
     res.on("finish", () => inspect(req, res));
@@ -21,9 +25,13 @@ async function exchange(headers: Record<string, string>, answer: (res: ServerRes
 describe("access events built from requests", () => {
   it("formats the event time exactly as Date#toISOString does, across second and millisecond edges", async () => {
     const times = [0, 999, 1000, 1001, -1, Date.parse("1999-12-31T23:59:59.999Z"), Date.parse("2026-12-03T06:44:22.123Z"), 1_700_000_000_000 + 59_999];
-    await exchange({}, () => undefined, (req, res) => {
-      for (const at of times) expect(accessEventFrom(req, res, "198.51.100.7", undefined, {}, at).time).toBe(new Date(at).toISOString());
-    });
+    await exchange(
+      {},
+      () => undefined,
+      (req, res) => {
+        for (const at of times) expect(accessEventFrom(req, res, "198.51.100.7", undefined, {}, at).time).toBe(new Date(at).toISOString());
+      },
+    );
   });
 
   it("takes identity from res.locals.rampart over what was known up front, the enrich hook over both, and drops malformed fields", async () => {
@@ -39,7 +47,16 @@ describe("access events built from requests", () => {
         seen.push(accessEventFrom(req, res, "198.51.100.7", () => ({ tenant: "globex", auth: "revoked" }) as Enrichment, { principal: "key:k1" }));
       },
     );
-    expect(seen[0]).toMatchObject({ ip: "198.51.100.7", method: "GET", path: "/api/workspaces/acme/agents?x=1", status: 401, principal: "key:k2", tenant: "acme", auth: "invalid", userAgent: "agent-client/2.0" });
+    expect(seen[0]).toMatchObject({
+      ip: "198.51.100.7",
+      method: "GET",
+      path: "/api/workspaces/acme/agents?x=1",
+      status: 401,
+      principal: "key:k2",
+      tenant: "acme",
+      auth: "invalid",
+      userAgent: "agent-client/2.0",
+    });
     expect(seen[1]).toMatchObject({ principal: "key:k2", tenant: "globex", auth: "revoked" });
   });
 });

@@ -30,7 +30,9 @@ describe("detect patterns that do not ship with Rampart run on a linear-time eng
     expect(performance.now() - started).toBeLessThan(200);
     expect(alerts).toEqual([]);
     // And it still matches what it should.
-    expect(detector.observe({ time: "2026-01-01T00:00:01Z", ip: "203.0.113.8", method: "GET", path: "/aaaa", status: 404 }).map((a) => a.rule)).toEqual(["custom-probe"]);
+    expect(detector.observe({ time: "2026-01-01T00:00:01Z", ip: "203.0.113.8", method: "GET", path: "/aaaa", status: 404 }).map((a) => a.rule)).toEqual([
+      "custom-probe",
+    ]);
   });
 
   it("a custom pattern RE2 cannot run (a lookbehind) is a config error naming the file", () => {

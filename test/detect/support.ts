@@ -2,7 +2,7 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express, { type RequestHandler } from "express";
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 /** A real pino logger whose records land in an array, so tests read what operators would see. */
 export function capturingLogger(): { logger: Logger; records: Array<Record<string, unknown>> } {

@@ -1,7 +1,7 @@
 import { once } from "node:events";
-import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricData } from "@opentelemetry/sdk-metrics";
+import type { AddressInfo } from "node:net";
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, type MetricData, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { suspiciousAccess } from "../../src/detect/express.js";
@@ -91,7 +91,9 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
     const duration = points(metrics, METRICS.checkDuration);
     expect(duration).toHaveLength(1);
     expect((duration[0]!.value as { count: number }).count).toBe(2);
-    expect(points(metrics, METRICS.detections)).toContainEqual(expect.objectContaining({ attributes: expect.objectContaining({ rule: "brute-force", outcome: "block" }) }));
+    expect(points(metrics, METRICS.detections)).toContainEqual(
+      expect.objectContaining({ attributes: expect.objectContaining({ rule: "brute-force", outcome: "block" }) }),
+    );
     // Addresses and keys never become attribute values.
     const attributeValues = JSON.stringify(metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes)));
     expect(attributeValues).not.toMatch(/127\.0\.0\.1|sk-/);
@@ -126,6 +128,9 @@ describe("the middleware's OpenTelemetry metrics with the SDK registered", () =>
     // A closed detector stops reporting its state.
     await second.middleware.close();
     const after = await collect();
-    expect(points(after, METRICS.stateEntries)).toContainEqual({ attributes: { table: "windows" }, value: first.middleware.guard.detector.stateSizes().windows });
+    expect(points(after, METRICS.stateEntries)).toContainEqual({
+      attributes: { table: "windows" },
+      value: first.middleware.guard.detector.stateSizes().windows,
+    });
   });
 });

@@ -34,7 +34,20 @@ afterEach(() => {
 let seq = 0;
 function alert(over: Partial<Alert> = {}): Alert {
   const t = new Date(Date.UTC(2026, 10, 24, 10, 0, seq++)).toISOString();
-  return { rule: "brute-force", title: "Authentication failures from one source", severity: "medium", subject: { ip: "198.51.100.7" }, count: 12, window: "5m", firstSeen: t, lastSeen: t, action: "block", blockSeconds: 600, mode: "enforce", ...over };
+  return {
+    rule: "brute-force",
+    title: "Authentication failures from one source",
+    severity: "medium",
+    subject: { ip: "198.51.100.7" },
+    count: 12,
+    window: "5m",
+    firstSeen: t,
+    lastSeen: t,
+    action: "block",
+    blockSeconds: 600,
+    mode: "enforce",
+    ...over,
+  };
 }
 
 describe("webhook sinks", () => {
@@ -46,10 +59,20 @@ describe("webhook sinks", () => {
       await sink.close();
     }
     const [json, slack, discord] = r.bodies.map((b) => b.body);
-    expect(json).toMatchObject({ event: "rampart.detection", rule: "brute-force", severity: "medium", subject: { principal: "key:k_1", tenant: "acme" }, class_uid: 2004, repeats: 0 });
+    expect(json).toMatchObject({
+      event: "rampart.detection",
+      rule: "brute-force",
+      severity: "medium",
+      subject: { principal: "key:k_1", tenant: "acme" },
+      class_uid: 2004,
+      repeats: 0,
+    });
     expect(slack!.text).toContain("[MEDIUM] Authentication failures from one source: key:k_1/acme/198.51.100.7");
     expect(slack!.blocks).toHaveLength(2);
-    expect(discord).toMatchObject({ allowed_mentions: { parse: [] }, embeds: [{ title: "Authentication failures from one source", color: expect.any(Number) }] });
+    expect(discord).toMatchObject({
+      allowed_mentions: { parse: [] },
+      embeds: [{ title: "Authentication failures from one source", color: expect.any(Number) }],
+    });
     expect(discord!.content).toContain("blocked for 600s");
     expect(JSON.stringify(r.bodies)).not.toContain("T0KEN-IN-PATH");
   });

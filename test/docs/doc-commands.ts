@@ -35,6 +35,13 @@ export function docCommands(markdown: string): DocCommand[] {
 
 /** One bash script that runs the commands in order in one shell (so `cd` carries) and stops at the first surprise. */
 export function docScript(commands: DocCommand[]): string {
-  const steps = commands.map((c, n) => [`printf '\\n@@ step ${n}\\n'`, c.text, `rc=$?`, `if [ "$rc" != "${c.expectCode}" ]; then echo "@@ step ${n} exited $rc, the doc expects ${c.expectCode}"; exit 100; fi`].join("\n"));
+  const steps = commands.map((c, n) =>
+    [
+      `printf '\\n@@ step ${n}\\n'`,
+      c.text,
+      `rc=$?`,
+      `if [ "$rc" != "${c.expectCode}" ]; then echo "@@ step ${n} exited $rc, the doc expects ${c.expectCode}"; exit 100; fi`,
+    ].join("\n"),
+  );
   return ["set +e", ...steps, "echo '@@ all steps ran'"].join("\n");
 }

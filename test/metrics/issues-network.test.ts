@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { EXPECTED_MONTHS, issueRoutes } from "../support/github-issue-fixture.js";
-import { standinPerTest, type GitHubStandin, type StandinRoute } from "../support/github-standin.js";
+import { type GitHubStandin, type StandinRoute, standinPerTest } from "../support/github-standin.js";
 
 /** `metrics issues` against an API that misbehaves: each case ended in a JS error, a hang or silent zeros before. */
 const startStandin = standinPerTest();
@@ -17,12 +17,17 @@ async function issues(overrides: StandinRoute[], args: string[] = []) {
 
 describe("metrics issues over a real HTTP stand-in", () => {
   it("reads first responses from one repository-wide comment listing, so a vanished issue (410) cannot end the run", async () => {
-    const r = await issues([{ path: "/repos/acme/agent/issues/3/comments", reply: { status: 410, body: { message: "This issue was deleted" } } }], ["--format", "json"]);
+    const r = await issues(
+      [{ path: "/repos/acme/agent/issues/3/comments", reply: { status: 410, body: { message: "This issue was deleted" } } }],
+      ["--format", "json"],
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).months).toEqual(EXPECTED_MONTHS);
     expect(standin.requests.filter((q) => /\/issues\/\d+\/comments/.test(q))).toEqual([]);
-    expect(standin.requests.filter((q) => q.startsWith("GET /repos/acme/agent/issues/comments?")).every((q) => q.includes("since=2026-01-01T00%3A00%3A00.000Z"))).toBe(true);
+    expect(
+      standin.requests.filter((q) => q.startsWith("GET /repos/acme/agent/issues/comments?")).every((q) => q.includes("since=2026-01-01T00%3A00%3A00.000Z")),
+    ).toBe(true);
   });
 
   it("a null body is exit 2 naming the endpoint, never months of zeros", async () => {
@@ -42,7 +47,9 @@ describe("metrics issues over a real HTTP stand-in", () => {
   });
 
   it("never prints the token an error body echoes back", async () => {
-    const r = await issues([{ path: "/repos/acme/agent/issues", reply: (req) => ({ status: 403, body: { message: `Forbidden for ${req.headers.authorization}` } }) }]);
+    const r = await issues([
+      { path: "/repos/acme/agent/issues", reply: (req) => ({ status: 403, body: { message: `Forbidden for ${req.headers.authorization}` } }) },
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Forbidden");
     expect(`${r.stdout}${r.stderr}`).not.toContain(TOKEN.slice(4, 30));
@@ -59,7 +66,15 @@ describe("metrics issues over a real HTTP stand-in", () => {
 
   it("a rate limit longer than --max-wait ends the run naming the reset time", async () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    const r = await issues([{ path: "/repos/acme/agent/issues", reply: { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded" } } }], ["--max-wait", "60"]);
+    const r = await issues(
+      [
+        {
+          path: "/repos/acme/agent/issues",
+          reply: { status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded" } },
+        },
+      ],
+      ["--max-wait", "60"],
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(new Date(reset * 1000).toISOString().slice(0, 16));
   });

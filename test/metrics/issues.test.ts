@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildIssueReport } from "../../src/metrics/issue-report.js";
 import { launchChromium } from "../support/browser.js";
 import { repoRoot, runCli, spawnCliAsync } from "../support/cli.js";
-import { startGitHubStandin, type GitHubStandin } from "../support/github-standin.js";
-import { metricPoints, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { EXPECTED_MONTHS, issueRoutes } from "../support/github-issue-fixture.js";
+import { type GitHubStandin, startGitHubStandin } from "../support/github-standin.js";
+import { metricPoints, type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.js";
 
 let standin: GitHubStandin | undefined;
 afterEach(async () => {
@@ -24,17 +24,28 @@ async function runIssues(args: string[], env: NodeJS.ProcessEnv = {}, advisories
 }
 
 describe("rampart metrics issues", () => {
-  it.each(["Pacific/Kiritimati", "America/Adak"])("counts exactly per UTC month with TZ=%s: PRs and bots excluded, labels unioned, pages followed, a secondary rate limit waited out", async (tz) => {
-    const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], { TZ: tz });
-    expect(result.stderr).toContain("rate limit");
-    expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout);
-    expect(report.repo).toBe("acme/agent");
-    expect(report.months).toEqual(EXPECTED_MONTHS);
-    expect(report.target).toEqual({ percent: 50, baselineMonths: ["2026-01", "2026-02", "2026-03"], baseline: 1.33, value: 0.67, rolling3: 2.33, met: false });
-    expect(standin!.requests.some((r) => r.startsWith("GET /repos/acme/agent/issues?") && r.includes("page=2"))).toBe(true);
-    expect(standin!.requests.filter((r) => /issues\?.*labels=security&/.test(r) && !/[?&]page=/.test(r)).length).toBe(2); // rate-limited once, then retried
-  }, 60_000);
+  it.each(["Pacific/Kiritimati", "America/Adak"])(
+    "counts exactly per UTC month with TZ=%s: PRs and bots excluded, labels unioned, pages followed, a secondary rate limit waited out",
+    async (tz) => {
+      const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], { TZ: tz });
+      expect(result.stderr).toContain("rate limit");
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.repo).toBe("acme/agent");
+      expect(report.months).toEqual(EXPECTED_MONTHS);
+      expect(report.target).toEqual({
+        percent: 50,
+        baselineMonths: ["2026-01", "2026-02", "2026-03"],
+        baseline: 1.33,
+        value: 0.67,
+        rolling3: 2.33,
+        met: false,
+      });
+      expect(standin!.requests.some((r) => r.startsWith("GET /repos/acme/agent/issues?") && r.includes("page=2"))).toBe(true);
+      expect(standin!.requests.filter((r) => /issues\?.*labels=security&/.test(r) && !/[?&]page=/.test(r)).length).toBe(2); // rate-limited once, then retried
+    },
+    60_000,
+  );
 
   it("reports advisories as unknown, with the permission needed, when the token cannot read them", async () => {
     const result = await runIssues([], {}, "forbidden");
@@ -66,7 +77,10 @@ describe("rampart metrics issues", () => {
     const dir = mkdtempSync(join(tmpdir(), "rampart-metrics-config-"));
     writeFileSync(join(dir, "rampart.config.yaml"), "metrics:\n  issueLabels: [vulnerability]\n  sla: 80h\n");
     standin = await startGitHubStandin(issueRoutes({ advisories: "two-in-february" }));
-    const result = await spawnCliAsync(["metrics", "issues", "--repo", "acme/agent", "--since", "2026-01", "--until", "2026-02", "--api-url", standin.url, "--format", "json"], { cwd: dir, env: { GITHUB_TOKEN: "t" } });
+    const result = await spawnCliAsync(
+      ["metrics", "issues", "--repo", "acme/agent", "--since", "2026-01", "--until", "2026-02", "--api-url", standin.url, "--format", "json"],
+      { cwd: dir, env: { GITHUB_TOKEN: "t" } },
+    );
     const report = JSON.parse(result.stdout);
     expect(report.labels).toEqual(["vulnerability"]);
     expect(report.months.map((m: { opened: number }) => m.opened)).toEqual([1, 1]); // #3 in January, #4 in February
@@ -87,7 +101,9 @@ describe("the HTML report", () => {
       const requests: string[] = [];
       page.on("request", (r) => requests.push(r.url()));
       await page.goto(`file://${file}`);
-      const bars = await page.$$eval("rect.bar", (els) => els.map((e) => ({ month: e.getAttribute("data-month"), height: Number(e.getAttribute("height")), drawn: e.getBoundingClientRect().height })));
+      const bars = await page.$$eval("rect.bar", (els) =>
+        els.map((e) => ({ month: e.getAttribute("data-month"), height: Number(e.getAttribute("height")), drawn: e.getBoundingClientRect().height })),
+      );
       expect(bars.map((b) => b.month)).toEqual(EXPECTED_MONTHS.map((m) => m.month));
       for (const [i, m] of EXPECTED_MONTHS.entries()) expect(bars[i]!.drawn > 0, m.month).toBe(m.opened > 0);
       expect(bars[4]!.drawn).toBeGreaterThan(bars[0]!.drawn * 2.5); // May (6) against January (2)
@@ -114,7 +130,10 @@ describe("OTLP export", () => {
 
   it("pushes the monthly gauges to the OTLP endpoint before the process exits", async () => {
     receiver = await startOtlpReceiver();
-    const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" });
+    const result = await runIssues(["--format", "json", "--target", "50", "--baseline", "3"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    });
     expect(result.code).toBe(0);
     const points = new Map(metricPoints(receiver.bodies).map((p) => [`${p.name}|${p.attributes.month ?? ""}|${p.attributes.source ?? ""}`, p.value]));
     for (const m of EXPECTED_MONTHS) expect(points.get(`rampart.security_issues.opened|${m.month}|issue`), m.month).toBe(m.opened);
@@ -127,7 +146,15 @@ describe("OTLP export", () => {
 
 describe("report maths on plain data", () => {
   it("an issue still inside its SLA window is not counted as missed yet", () => {
-    const report = buildIssueReport({ repo: "a/b", labels: ["security"], months: ["2026-11"], issues: [{ number: 1, createdAt: "2026-11-24T10:00:00Z" }], advisories: [], slaMs: 48 * 3_600_000, now: new Date("2026-11-24T12:00:00Z") });
+    const report = buildIssueReport({
+      repo: "a/b",
+      labels: ["security"],
+      months: ["2026-11"],
+      issues: [{ number: 1, createdAt: "2026-11-24T10:00:00Z" }],
+      advisories: [],
+      slaMs: 48 * 3_600_000,
+      now: new Date("2026-11-24T12:00:00Z"),
+    });
     expect(report.months[0]).toMatchObject({ opened: 1, slaDue: 0, slaCompliance: null });
   });
 });

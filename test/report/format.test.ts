@@ -1,29 +1,67 @@
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
 import Ajv4 from "ajv-draft-04";
+import { describe, expect, it } from "vitest";
 import type { Finding, RuleMeta } from "../../src/core/finding.js";
 import { formatReport, parseFormat } from "../../src/report/format.js";
-import { FORMATS, summarize, type Report } from "../../src/report/report.js";
+import { FORMATS, type Report, summarize } from "../../src/report/report.js";
 
 const require = createRequire(import.meta.url);
 const sarifSchema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object;
 
 const rules: RuleMeta[] = [
-  { id: "openrouter-api-key", category: "secret", severity: "high", description: "OpenRouter API key", source: "rules/secrets/llm.yaml", remediation: "Revoke the key.", references: ["CWE-798"] },
+  {
+    id: "openrouter-api-key",
+    category: "secret",
+    severity: "high",
+    description: "OpenRouter API key",
+    source: "rules/secrets/llm.yaml",
+    remediation: "Revoke the key.",
+    references: ["CWE-798"],
+  },
   { id: "gha-write-all", category: "misconfig", severity: "medium", description: "Workflow token can write everything", source: "rampart" },
 ];
 
 function finding(overrides: Partial<Finding>): Finding {
-  return { ruleId: "openrouter-api-key", category: "secret", severity: "high", path: "config/.env", line: 3, column: 19, endLine: 3, endColumn: 91, message: "OpenRouter API key", redacted: "sk-or…Q3xA", fingerprint: "0123456789abcdef01234567", ...overrides };
+  return {
+    ruleId: "openrouter-api-key",
+    category: "secret",
+    severity: "high",
+    path: "config/.env",
+    line: 3,
+    column: 19,
+    endLine: 3,
+    endColumn: 91,
+    message: "OpenRouter API key",
+    redacted: "sk-or…Q3xA",
+    fingerprint: "0123456789abcdef01234567",
+    ...overrides,
+  };
 }
 
 function report(findings: Finding[], kind: Report["kind"] = "scan"): Report {
-  return { tool: { name: "rampart", version: "0.1.0" }, kind, findings, rules, summary: summarize(findings, "high", 12, [{ path: "logo.png", reason: "binary" }]) };
+  return {
+    tool: { name: "rampart", version: "0.1.0" },
+    kind,
+    findings,
+    rules,
+    summary: summarize(findings, "high", 12, [{ path: "logo.png", reason: "binary" }]),
+  };
 }
 
 const mixed = report([
   finding({}),
-  finding({ ruleId: "gha-write-all", category: "misconfig", severity: "medium", path: ".github/workflows/ci, \"odd\".yml", line: 1, column: 1, endLine: 1, message: "permissions: write-all <on> & everything\nsecond line", redacted: undefined, fingerprint: "fedcba9876543210fedcba98" }),
+  finding({
+    ruleId: "gha-write-all",
+    category: "misconfig",
+    severity: "medium",
+    path: '.github/workflows/ci, "odd".yml',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    message: "permissions: write-all <on> & everything\nsecond line",
+    redacted: undefined,
+    fingerprint: "fedcba9876543210fedcba98",
+  }),
   finding({ ruleId: "unlisted-rule", severity: "critical", commit: "a".repeat(40), author: "Mallory", date: "2026-01-02T03:04:05Z" }),
 ]);
 
@@ -71,7 +109,7 @@ describe("formatReport", () => {
   it("github annotations escape data and properties", () => {
     const out = formatReport("github", mixed).split("\n");
     expect(out[0]).toBe("::error file=config/.env,line=3,endLine=3,col=19,title=openrouter-api-key (high)::OpenRouter API key [sk-or…Q3xA]");
-    expect(out[1]).toContain("file=.github/workflows/ci%2C \"odd\".yml");
+    expect(out[1]).toContain('file=.github/workflows/ci%2C "odd".yml');
     expect(out[1]).toContain("%0Asecond line");
     expect(out[1]!.startsWith("::warning ")).toBe(true);
     const audit = formatReport("github", report([finding({ category: "audit", path: "acme/api" })], "audit"));
@@ -96,7 +134,7 @@ describe("formatReport", () => {
     expect(md).toContain("| critical | 1 |");
     expect(md).toContain("`sk-or…Q3xA`");
     expect(md.indexOf("unlisted-rule")).toBeLessThan(md.indexOf("gha-write-all"));
-    expect(md).toContain("ci, \"odd\".yml");
+    expect(md).toContain('ci, "odd".yml');
     expect(formatReport("markdown", report([]))).toContain("✅ nothing at or above `high`");
   });
 

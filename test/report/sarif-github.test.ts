@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
 import Ajv4 from "ajv-draft-04";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -20,7 +20,15 @@ afterAll(() => {
 
 interface SarifLog {
   version: string;
-  runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string; properties?: { tags?: string[]; "security-severity"?: string } }> } }; results: Array<{ ruleId: string; ruleIndex?: number; message: { text?: string }; locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string }; region?: { startLine?: number } } }> }> }>;
+  runs: Array<{
+    tool: { driver: { name: string; rules: Array<{ id: string; properties?: { tags?: string[]; "security-severity"?: string } }> } };
+    results: Array<{
+      ruleId: string;
+      ruleIndex?: number;
+      message: { text?: string };
+      locations?: Array<{ physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string }; region?: { startLine?: number } } }>;
+    }>;
+  }>;
 }
 
 /** GitHub's upload rules that the schema alone does not say; returns every broken rule, or []. */
@@ -39,7 +47,8 @@ function gitHubUploadProblems(log: SarifLog, root: string, files: string[]): str
     }
     for (const result of run.results) {
       if (!result.message.text) problems.push(`${result.ruleId}: message.text is required`);
-      if (result.ruleIndex !== undefined && run.tool.driver.rules[result.ruleIndex]?.id !== result.ruleId) problems.push(`${result.ruleId}: ruleIndex does not resolve`);
+      if (result.ruleIndex !== undefined && run.tool.driver.rules[result.ruleIndex]?.id !== result.ruleId)
+        problems.push(`${result.ruleId}: ruleIndex does not resolve`);
       const location = result.locations?.[0]?.physicalLocation;
       const uri = location?.artifactLocation?.uri;
       if (!uri) {
@@ -77,7 +86,25 @@ describe("scan --format sarif for GitHub code scanning", () => {
   });
 
   it("the upload check itself catches a URI that resolves elsewhere and a result without a location", () => {
-    const log: SarifLog = { version: "2.1.0", runs: [{ tool: { driver: { name: "x", rules: [{ id: "r" }] } }, results: [{ ruleId: "r", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI("notes#1?.txt") }, region: { startLine: 1 } } }] }, { ruleId: "r", message: { text: "m" } }] }] };
-    expect(gitHubUploadProblems(log, "/repo", ["notes#1?.txt"])).toEqual(['notes#1?.txt resolves to "notes", which is not a scanned file', "r: results need a physical location with an artifact URI"]);
+    const log: SarifLog = {
+      version: "2.1.0",
+      runs: [
+        {
+          tool: { driver: { name: "x", rules: [{ id: "r" }] } },
+          results: [
+            {
+              ruleId: "r",
+              message: { text: "m" },
+              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI("notes#1?.txt") }, region: { startLine: 1 } } }],
+            },
+            { ruleId: "r", message: { text: "m" } },
+          ],
+        },
+      ],
+    };
+    expect(gitHubUploadProblems(log, "/repo", ["notes#1?.txt"])).toEqual([
+      'notes#1?.txt resolves to "notes", which is not a scanned file',
+      "r: results need a physical location with an artifact URI",
+    ]);
   });
 });

@@ -1,10 +1,22 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/core/finding.js";
 import { formatReport } from "../../src/report/format.js";
-import { summarize, type Report } from "../../src/report/report.js";
+import { type Report, summarize } from "../../src/report/report.js";
 
 function finding(overrides: Partial<Finding>): Finding {
-  return { ruleId: "gha-unpinned-action", category: "misconfig", severity: "medium", path: ".github/workflows/ci.yml", line: 1, column: 1, endLine: 1, endColumn: 9, message: "unpinned action", fingerprint: "f", ...overrides };
+  return {
+    ruleId: "gha-unpinned-action",
+    category: "misconfig",
+    severity: "medium",
+    path: ".github/workflows/ci.yml",
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 9,
+    message: "unpinned action",
+    fingerprint: "f",
+    ...overrides,
+  };
 }
 
 /** What a big agent monorepo gave: 128 unpinned-action lines and, at the end of the path order, two criticals. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/core/finding.js";
-import { evaluateChecklist, loadChecklist, type ChecklistItem } from "../../src/respond/checklist.js";
+import { type ChecklistItem, evaluateChecklist, loadChecklist } from "../../src/respond/checklist.js";
 import { loadCatalogRules } from "../../src/scan/registry.js";
 import { runCli } from "../support/cli.js";
 
@@ -51,7 +51,10 @@ describe("rampart checklist attest", () => {
     const p = project();
     const before = readFileSync(p.file, "utf8");
     const token = `ghp_${"aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"}`;
-    const result = await runCli(["checklist", "attest", "maintainers-hardware-keys", "--by", "security-lead", "--evidence", `audit log, token ${token}`, "--expires", "2099-01-01"], { cwd: p.dir });
+    const result = await runCli(
+      ["checklist", "attest", "maintainers-hardware-keys", "--by", "security-lead", "--evidence", `audit log, token ${token}`, "--expires", "2099-01-01"],
+      { cwd: p.dir },
+    );
     expect(result.code).toBe(0);
     const after = readFileSync(p.file, "utf8");
     expect(after).not.toContain(token);

@@ -1,12 +1,12 @@
 import { randomInt } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, cpSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalogRules } from "../../src/scan/registry.js";
 import { loadPlaybooks, PLAYBOOKS_DIR } from "../../src/respond/playbook.js";
-import { runCli } from "../support/cli.js";
+import { loadCatalogRules } from "../../src/scan/registry.js";
 import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
+import { runCli } from "../support/cli.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
@@ -14,7 +14,9 @@ const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 3
 describe("playbooks", () => {
   it("ship the required ids, validate, and reference real scanner rules", () => {
     const ids = loadPlaybooks().map((p) => p.id);
-    expect(ids).toEqual(expect.arrayContaining(["leaked-secret", "wallet-key-compromise", "suspicious-access", "malicious-plugin", "impersonation-scam", "account-takeover"]));
+    expect(ids).toEqual(
+      expect.arrayContaining(["leaked-secret", "wallet-key-compromise", "suspicious-access", "malicious-plugin", "impersonation-scam", "account-takeover"]),
+    );
     const known = new Set(loadCatalogRules().map((r) => r.meta.id));
     for (const p of loadPlaybooks()) for (const r of p.triggers?.scanRules ?? []) expect(known.has(r), `${p.id} → ${r}`).toBe(true);
     const detectors = new Set(readdirSync(new URL("../../rules/detect/", import.meta.url)).map((f) => f.replace(/\.yaml$/, "")));
@@ -33,7 +35,7 @@ describe("playbooks", () => {
   it("a broken playbook fails with file and line", () => {
     const dir = mkdtempSync(join(tmpdir(), "rampart-pb-"));
     cpSync(join(PLAYBOOKS_DIR, "leaked-secret.yaml"), join(dir, "leaked-secret.yaml"));
-    const text = readFileSync(join(dir, "leaked-secret.yaml"), "utf8").replace("owner: credential-owner, title: \"Revoke", "owner: nobody, title: \"Revoke");
+    const text = readFileSync(join(dir, "leaked-secret.yaml"), "utf8").replace('owner: credential-owner, title: "Revoke', 'owner: nobody, title: "Revoke');
     writeFileSync(join(dir, "leaked-secret.yaml"), text);
     const line = text.split("\n").findIndex((l) => l.includes("owner: nobody")) + 1;
     expect(() => loadPlaybooks(dir)).toThrow(/not one of the roles/);

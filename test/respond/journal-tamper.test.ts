@@ -9,7 +9,13 @@ import { runCli } from "../support/cli.js";
 async function incident(env: NodeJS.ProcessEnv = {}): Promise<{ cwd: string; id: string; journal: string }> {
   const cwd = mkdtempSync(join(tmpdir(), "rampart-tamper-"));
   const id = (await runCli(["incident", "open", "leaked-secret", "--title", "Key in a public repo"], { cwd, env })).stdout.trim();
-  for (const args of [["step", id, "triage", "--done"], ["step", id, "revoke", "--done"], ["note", id, "rotated at the provider"], ["step", id, "find-copies", "--skip"], ["note", id, "closing soon"]]) {
+  for (const args of [
+    ["step", id, "triage", "--done"],
+    ["step", id, "revoke", "--done"],
+    ["note", id, "rotated at the provider"],
+    ["step", id, "find-copies", "--skip"],
+    ["note", id, "closing soon"],
+  ]) {
     expect((await runCli(["incident", ...args], { cwd, env })).code).toBe(0);
   }
   return { cwd, id, journal: join(cwd, "incidents", `${id}.jsonl`) };
@@ -31,7 +37,10 @@ function rewriteWithRecomputedHashes(file: string, index: number, change: (e: Re
     e.hash = createHash("sha256").update(JSON.stringify(e)).digest("hex");
     prev = e.hash as string;
   }
-  writeLines(file, entries.map((e) => JSON.stringify(e)));
+  writeLines(
+    file,
+    entries.map((e) => JSON.stringify(e)),
+  );
 }
 
 describe("incident verify catches every kind of tampering", () => {

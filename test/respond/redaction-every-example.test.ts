@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadSecretRuleEntries, loadSecretRules } from "../../src/scan/secrets/catalog.js";
 import type { RuleExample } from "../../src/scan/rule.js";
+import { loadSecretRuleEntries, loadSecretRules } from "../../src/scan/secrets/catalog.js";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -24,7 +24,13 @@ function planted(): Planted[] {
     (entry.examples?.positive ?? []).flatMap((raw) => {
       const example: RuleExample = typeof raw === "string" ? { text: raw } : raw;
       // The same array for every secret of one example: the attest test runs once per example.
-      const forms = [example.text, example.text.replace(/\n/g, "\\n"), JSON.stringify(example.text), JSON.stringify(JSON.stringify(example.text)), example.text.replace(/\s*\n\s*/g, " ")];
+      const forms = [
+        example.text,
+        example.text.replace(/\n/g, "\\n"),
+        JSON.stringify(example.text),
+        JSON.stringify(JSON.stringify(example.text)),
+        example.text.replace(/\s*\n\s*/g, " "),
+      ];
       return rules[i]!.check({ path: example.file ?? "example.txt", text: example.text })
         .map((r) => r.secret ?? example.text.slice(r.start, r.end))
         .filter((secret) => secret.length >= 8)
@@ -55,7 +61,10 @@ describe("no secret rule's example comes out of a record raw", () => {
     // on a loaded machine); --by gets the escaped form alone.
     for (const forms of new Set(all.map((p) => p.forms))) {
       // A value starting with "-" would read as an option; the prefix keeps it an argument.
-      const r = await runCli(["checklist", "attest", "maintainers-hardware-keys", "--by", `by ${forms[2]}`, "--evidence", `audit:\n${forms.join("\n")}`, "--expires", "2099-01-01"], { cwd: dir });
+      const r = await runCli(
+        ["checklist", "attest", "maintainers-hardware-keys", "--by", `by ${forms[2]}`, "--evidence", `audit:\n${forms.join("\n")}`, "--expires", "2099-01-01"],
+        { cwd: dir },
+      );
       expect(r.code, r.stderr).toBe(0);
       for (const rule of leaked(readFileSync(file, "utf8") + r.stdout + r.stderr)) leaks.add(`${rule} (in ${JSON.stringify(forms[0]).slice(0, 60)})`);
     }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, RULE_FOLDERS, ruleRegexes, sourceRegexLiterals, type RegexSite } from "../support/regex-inventory.js";
+import { type RegexSite, ROOT, RULE_FOLDERS, ruleRegexes, sourceRegexLiterals } from "../support/regex-inventory.js";
 import { judgeRegex, verdictKey } from "../support/regex-safety.js";
 
 /**
@@ -46,7 +46,11 @@ describe("regex inventory", () => {
     expect(count("rules/secrets/")).toBeGreaterThanOrEqual(20);
     expect(count("rules/misconfig/")).toBeGreaterThanOrEqual(5);
     expect(ruleSites.some((s) => s.field === "allow")).toBe(true);
-    for (const file of ["src/detect/log-formats.ts", "src/scan/inline-ignores.ts", "src/scan/misconfig/parsers/dotenv.ts"]) expect(sourceLiterals.some((s) => s.file === file), file).toBe(true);
+    for (const file of ["src/detect/log-formats.ts", "src/scan/inline-ignores.ts", "src/scan/misconfig/parsers/dotenv.ts"])
+      expect(
+        sourceLiterals.some((s) => s.file === file),
+        file,
+      ).toBe(true);
   });
 });
 
@@ -91,7 +95,9 @@ async function expectSafe(site: RegexSite): Promise<void> {
   }
   const verdict = await judgeRegex(site.pattern, site.flags);
   if (verdict.safe) provenSafe.set(key, `${site.file} ${site.where}`);
-  expect(verdict.safe, `${site.file}: rule ${site.where}, ${site.field} /${site.pattern}/${site.flags} can backtrack catastrophically: ${verdict.reason}`).toBe(true);
+  expect(verdict.safe, `${site.file}: rule ${site.where}, ${site.field} /${site.pattern}/${site.flags} can backtrack catastrophically: ${verdict.reason}`).toBe(
+    true,
+  );
 }
 
 function loadCache(file: string): Set<string> {

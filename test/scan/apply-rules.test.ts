@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { applyRules, fingerprintOf, matchesGlobs } from "../../src/scan/apply-rules.js";
-import { lineStarts, position } from "../../src/scan/line-index.js";
 import { FingerprintResolver } from "../../src/scan/fingerprint.js";
+import { lineStarts, position } from "../../src/scan/line-index.js";
 import type { ScanRule } from "../../src/scan/rule.js";
-import { Scanner, type DeferredFingerprints } from "../../src/scan/scanner.js";
+import { type DeferredFingerprints, Scanner } from "../../src/scan/scanner.js";
 
 const tokenRule: ScanRule = {
   meta: { id: "test-token", category: "secret", severity: "high", description: "test token", source: "test", keywords: ["tok_"] },
@@ -22,7 +22,9 @@ describe("applyRules", () => {
 
   it("skips rules whose keywords are absent", () => {
     let calls = 0;
-    const counting: ScanRule = { ...tokenRule, check: (f) => {
+    const counting: ScanRule = {
+      ...tokenRule,
+      check: (f) => {
         calls++;
         return tokenRule.check(f);
       },
@@ -48,7 +50,12 @@ describe("applyRules", () => {
   });
 
   it("reports a throwing rule and keeps the others", () => {
-    const broken: ScanRule = { meta: { ...tokenRule.meta, id: "broken", keywords: [] }, check: () => { throw new Error("boom"); } };
+    const broken: ScanRule = {
+      meta: { ...tokenRule.meta, id: "broken", keywords: [] },
+      check: () => {
+        throw new Error("boom");
+      },
+    };
     const errors: string[] = [];
     const findings = applyRules([broken, tokenRule], { path: "x", text: "tok_q8zr2lmx0vkp7tnb4wyc" }, (id) => errors.push(id));
     expect(errors).toEqual(["broken"]);

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { run } from "../../src/cli/program.js";
 import type { CliIo } from "../../src/cli/io.js";
+import { run } from "../../src/cli/program.js";
 
 export interface CliResult {
   code: number;
@@ -64,7 +64,11 @@ export function spawnCli(argv: string[], options: { cwd?: string; env?: NodeJS.P
  */
 export function spawnCliAsync(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [builtBin, ...argv], { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: testCacheHome(), ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [builtBin, ...argv], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: testCacheHome(), ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -18,11 +18,28 @@ interface FixtureIssue {
 const ISSUES: FixtureIssue[] = [
   { number: 1, created_at: "2025-12-31T23:59:59Z", closed_at: "2026-01-05T00:00:00Z", labels: ["security"] },
   { number: 2, created_at: "2026-01-01T00:00:00Z", labels: ["security"], comments: [{ by: "maintainer", afterHours: 2 }] },
-  { number: 3, created_at: "2026-01-15T12:00:00Z", closed_at: "2026-02-01T00:00:00Z", labels: ["vulnerability"], comments: [{ by: "bot", afterHours: 0.1 }, { by: "maintainer", afterHours: 72 }] },
+  {
+    number: 3,
+    created_at: "2026-01-15T12:00:00Z",
+    closed_at: "2026-02-01T00:00:00Z",
+    labels: ["vulnerability"],
+    comments: [
+      { by: "bot", afterHours: 0.1 },
+      { by: "maintainer", afterHours: 72 },
+    ],
+  },
   { number: 4, created_at: "2026-02-10T08:00:00Z", labels: ["security", "vulnerability"] },
   { number: 5, created_at: "2026-02-11T08:00:00Z", labels: ["security"], pr: true },
   { number: 6, created_at: "2026-02-12T08:00:00Z", labels: ["security"], bot: true },
-  { number: 7, created_at: "2026-03-31T23:59:59Z", labels: ["security"], comments: [{ by: "author", afterHours: 0.2 }, { by: "maintainer", afterHours: 1 }] },
+  {
+    number: 7,
+    created_at: "2026-03-31T23:59:59Z",
+    labels: ["security"],
+    comments: [
+      { by: "author", afterHours: 0.2 },
+      { by: "maintainer", afterHours: 1 },
+    ],
+  },
   { number: 8, created_at: "2026-04-01T00:00:00Z", closed_at: "2026-04-01T05:00:00Z", labels: ["security"] },
   { number: 9, created_at: "2026-04-20T00:00:00Z", labels: ["bug"] },
   { number: 10, created_at: "2026-07-01T00:00:00Z", labels: ["security"] },
@@ -50,7 +67,13 @@ function comments(i: FixtureIssue, repo: string) {
   const login = { author: `reporter${i.number}`, maintainer: "maintainer", bot: "github-actions[bot]" };
   return (i.comments ?? []).map((c, n) => {
     const created = at(i.created_at, c.afterHours);
-    return { id: i.number * 100 + n, created_at: created, updated_at: created, issue_url: `https://api.github.com/repos/${repo}/issues/${i.number}`, user: { login: login[c.by], type: c.by === "bot" ? "Bot" : "User" } };
+    return {
+      id: i.number * 100 + n,
+      created_at: created,
+      updated_at: created,
+      issue_url: `https://api.github.com/repos/${repo}/issues/${i.number}`,
+      user: { login: login[c.by], type: c.by === "bot" ? "Bot" : "User" },
+    };
   });
 }
 
@@ -59,7 +82,11 @@ function repositoryComments(repo: string) {
   const all = ISSUES.flatMap((i) => comments(i, repo)).sort((a, b) => a.created_at.localeCompare(b.created_at));
   return (request: Parameters<Exclude<StandinRoute["reply"], { status: number }>>[0]) => {
     const since = Date.parse(request.url.searchParams.get("since") ?? "1970-01-01T00:00:00Z");
-    return paginated(all.filter((c) => Date.parse(c.updated_at) >= since), 30, 2)(request);
+    return paginated(
+      all.filter((c) => Date.parse(c.updated_at) >= since),
+      30,
+      2,
+    )(request);
   };
 }
 
@@ -74,7 +101,9 @@ export function issueRoutes(options: { advisories: "two-in-february" | "forbidde
         const label = request.url.searchParams.get("labels") ?? "";
         const since = Date.parse(request.url.searchParams.get("since") ?? "1970-01-01T00:00:00Z");
         const wanted = label.split(",").filter(Boolean);
-        const items = ISSUES.filter((i) => wanted.every((l) => i.labels.includes(l))).map(toApi).filter((i) => Date.parse(i.updated_at) >= since);
+        const items = ISSUES.filter((i) => wanted.every((l) => i.labels.includes(l)))
+          .map(toApi)
+          .filter((i) => Date.parse(i.updated_at) >= since);
         return paginated(items, 30, 3)(request);
       },
     },
@@ -84,7 +113,10 @@ export function issueRoutes(options: { advisories: "two-in-february" | "forbidde
       reply:
         options.advisories === "forbidden"
           ? { status: 403, body: { message: "Resource not accessible by personal access token" } }
-          : paginated([{ ghsa_id: "GHSA-aaaa-bbbb-cccc", created_at: "2026-02-03T00:00:00Z" }, { ghsa_id: "GHSA-dddd-eeee-ffff", created_at: "2026-02-28T23:59:59Z" }]),
+          : paginated([
+              { ghsa_id: "GHSA-aaaa-bbbb-cccc", created_at: "2026-02-03T00:00:00Z" },
+              { ghsa_id: "GHSA-dddd-eeee-ffff", created_at: "2026-02-28T23:59:59Z" },
+            ]),
     },
   ];
 }

@@ -38,24 +38,69 @@ const disabled = { status: "disabled" };
 
 /** A repository's root listing holding SECURITY.md (from the description's directory example). */
 export function listingWith(...names: string[]): StandinReply {
-  return ok(names.map((name) => merge(structuredClone((exampleOf("/repos/{owner}/{repo}/contents/{path}", "response-if-content-is-a-directory") as unknown[])[0]), { name, path: name, type: "file" })));
+  return ok(
+    names.map((name) =>
+      merge(structuredClone((exampleOf("/repos/{owner}/{repo}/contents/{path}", "response-if-content-is-a-directory") as unknown[])[0]), {
+        name,
+        path: name,
+        type: "file",
+      }),
+    ),
+  );
 }
 
 export function repoRoutes(org: string, r: RepoFixture): StandinRoute[] {
   const base = `/repos/${org}/${r.name}`;
   const deny = r.limited ? forbidden("Must have admin rights to Repository.") : undefined;
-  const analysis = r.secure ? { secret_scanning: enabled, secret_scanning_push_protection: enabled, dependabot_security_updates: enabled } : { secret_scanning: disabled, secret_scanning_push_protection: disabled, dependabot_security_updates: enabled };
-  const hook = r.secure ? { id: 7, config: { url: "https://hooks.example.com/x", insecure_ssl: "0", secret: "********" } } : { id: 9, config: { url: "http://hooks.example.com/x?token=abc", insecure_ssl: "1" } };
+  const analysis = r.secure
+    ? { secret_scanning: enabled, secret_scanning_push_protection: enabled, dependabot_security_updates: enabled }
+    : { secret_scanning: disabled, secret_scanning_push_protection: disabled, dependabot_security_updates: enabled };
+  const hook = r.secure
+    ? { id: 7, config: { url: "https://hooks.example.com/x", insecure_ssl: "0", secret: "********" } }
+    : { id: 9, config: { url: "http://hooks.example.com/x?token=abc", insecure_ssl: "1" } };
   return [
-    { path: base, reply: ok(example("/repos/{owner}/{repo}", { name: r.name, full_name: `${org}/${r.name}`, default_branch: "main", archived: false, ...(r.limited ? {} : { security_and_analysis: analysis }) })) },
+    {
+      path: base,
+      reply: ok(
+        example("/repos/{owner}/{repo}", {
+          name: r.name,
+          full_name: `${org}/${r.name}`,
+          default_branch: "main",
+          archived: false,
+          ...(r.limited ? {} : { security_and_analysis: analysis }),
+        }),
+      ),
+    },
     {
       path: `${base}/branches/main/protection`,
-      reply: deny ?? (r.secure ? ok(example("/repos/{owner}/{repo}/branches/{branch}/protection", { required_pull_request_reviews: { required_approving_review_count: 1 }, allow_force_pushes: { enabled: false }, allow_deletions: { enabled: false }, enforce_admins: { enabled: true } })) : { status: 404, body: { message: "Branch not protected" } }),
+      reply:
+        deny ??
+        (r.secure
+          ? ok(
+              example("/repos/{owner}/{repo}/branches/{branch}/protection", {
+                required_pull_request_reviews: { required_approving_review_count: 1 },
+                allow_force_pushes: { enabled: false },
+                allow_deletions: { enabled: false },
+                enforce_admins: { enabled: true },
+              }),
+            )
+          : { status: 404, body: { message: "Branch not protected" } }),
     },
     { path: `${base}/rules/branches/main`, reply: paginated([]) },
-    { path: `${base}/actions/permissions/workflow`, reply: deny ?? ok({ default_workflow_permissions: r.secure ? "read" : "write", can_approve_pull_request_reviews: !r.secure }) },
-    { path: `${base}/keys`, reply: deny ?? paginated(exampleItems("/repos/{owner}/{repo}/keys", r.secure ? { title: "ci", read_only: true } : { title: "legacy deploy", read_only: false })) },
-    { path: `${base}/collaborators`, reply: deny ?? paginated(r.secure ? [] : exampleItems("/repos/{owner}/{repo}/collaborators", { login: "contractor", permissions: { admin: true } })) },
+    {
+      path: `${base}/actions/permissions/workflow`,
+      reply: deny ?? ok({ default_workflow_permissions: r.secure ? "read" : "write", can_approve_pull_request_reviews: !r.secure }),
+    },
+    {
+      path: `${base}/keys`,
+      reply:
+        deny ??
+        paginated(exampleItems("/repos/{owner}/{repo}/keys", r.secure ? { title: "ci", read_only: true } : { title: "legacy deploy", read_only: false })),
+    },
+    {
+      path: `${base}/collaborators`,
+      reply: deny ?? paginated(r.secure ? [] : exampleItems("/repos/{owner}/{repo}/collaborators", { login: "contractor", permissions: { admin: true } })),
+    },
     { path: `${base}/hooks`, reply: deny ?? paginated(exampleItems("/repos/{owner}/{repo}/hooks", hook)) },
     { path: `${base}/contents`, reply: deny ?? (r.secure ? listingWith("README.md", "SECURITY.md") : listingWith("README.md")) },
     { path: `${base}/contents/.github`, reply: deny ?? notFound() },
@@ -65,13 +110,26 @@ export function repoRoutes(org: string, r: RepoFixture): StandinRoute[] {
 }
 
 export function orgRoutes(org: string, secureOrg: boolean, repos: RepoFixture[], ownerToken = true): StandinRoute[] {
-  const orgHook = secureOrg ? { config: { url: "https://hooks.example.com/org", insecure_ssl: "0", secret: "********" } } : { config: { url: "http://hooks.example.com/org", insecure_ssl: "1" } };
+  const orgHook = secureOrg
+    ? { config: { url: "https://hooks.example.com/org", insecure_ssl: "0", secret: "********" } }
+    : { config: { url: "http://hooks.example.com/org", insecure_ssl: "1" } };
   return [
     { path: `/orgs/${org}`, reply: ok(example("/orgs/{org}", { login: org, two_factor_requirement_enabled: ownerToken ? secureOrg : null })) },
-    { path: `/orgs/${org}/members`, reply: ownerToken ? paginated(secureOrg ? [] : exampleItems("/orgs/{org}/members", { login: "bob" }, { login: "eve" })) : { status: 422, body: { message: "Only owners can use this filter." } } },
-    { path: `/orgs/${org}/actions/permissions/workflow`, reply: ownerToken ? ok({ default_workflow_permissions: secureOrg ? "read" : "write", can_approve_pull_request_reviews: false }) : forbidden() },
+    {
+      path: `/orgs/${org}/members`,
+      reply: ownerToken
+        ? paginated(secureOrg ? [] : exampleItems("/orgs/{org}/members", { login: "bob" }, { login: "eve" }))
+        : { status: 422, body: { message: "Only owners can use this filter." } },
+    },
+    {
+      path: `/orgs/${org}/actions/permissions/workflow`,
+      reply: ownerToken ? ok({ default_workflow_permissions: secureOrg ? "read" : "write", can_approve_pull_request_reviews: false }) : forbidden(),
+    },
     { path: `/orgs/${org}/hooks`, reply: ownerToken ? paginated(exampleItems("/orgs/{org}/hooks", orgHook)) : forbidden() },
-    { path: `/orgs/${org}/repos`, reply: paginated(exampleItems("/orgs/{org}/repos", ...repos.map((r) => ({ name: r.name, full_name: `${org}/${r.name}`, archived: false }))), 30, 2) },
+    {
+      path: `/orgs/${org}/repos`,
+      reply: paginated(exampleItems("/orgs/{org}/repos", ...repos.map((r) => ({ name: r.name, full_name: `${org}/${r.name}`, archived: false }))), 30, 2),
+    },
     { path: `/repos/${org}/.github/contents/:dir`, reply: notFound() },
     { path: `/repos/${org}/.github/contents`, reply: notFound() },
     ...repos.flatMap((r) => repoRoutes(org, r)),

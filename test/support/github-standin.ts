@@ -49,7 +49,10 @@ export function standinPerTest(): (routes: StandinRoute[], options?: StandinOpti
     const stopped = running;
     running = [];
     await Promise.all(stopped.map((s) => s.close()));
-    expect(stopped.flatMap((s) => s.violations), "a fixture served a field GitHub's description does not have").toEqual([]);
+    expect(
+      stopped.flatMap((s) => s.violations),
+      "a fixture served a field GitHub's description does not have",
+    ).toEqual([]);
   });
   return async (routes, options) => {
     const standin = await startGitHubStandin(routes, options);
@@ -72,7 +75,10 @@ export async function startGitHubStandin(routes: StandinRoute[], options: Standi
       const request = { method, url, headers: req.headers, body };
       const routed = limit >= 0 ? undefined : route(routes, request);
       if (routed) violations.push(...schemaViolations(method, url.pathname, routed));
-      const reply = limit >= 0 ? secondaryLimitReply(pendingLimits.splice(limit, 1)[0]!.retryAfter) : (routed ?? (options.described ? describedReply(request) : notFound()));
+      const reply =
+        limit >= 0
+          ? secondaryLimitReply(pendingLimits.splice(limit, 1)[0]!.retryAfter)
+          : (routed ?? (options.described ? describedReply(request) : notFound()));
       res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...reply.headers });
       if (options.silent === "headers") return void res.write("[");
       res.end(reply.body === undefined ? "" : typeof reply.body === "string" && reply.headers?.["x-standin-raw"] ? reply.body : JSON.stringify(reply.body));
@@ -85,10 +91,11 @@ export async function startGitHubStandin(routes: StandinRoute[], options: Standi
     requests,
     violations,
     secondaryRateLimitOnce: (prefix, retryAfter = 1) => void pendingLimits.push({ prefix, retryAfter }),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -152,7 +159,10 @@ function secondaryLimitReply(retryAfter: number): StandinReply {
   return {
     status: 403,
     headers: { "retry-after": String(retryAfter) },
-    body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+    body: {
+      message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    },
   };
 }
 
@@ -169,7 +179,12 @@ export function paginated(items: unknown[], defaultPerPage = 30, maxPerPage = 10
       next.searchParams.set("per_page", String(perPage));
       return `<${next.toString()}>; rel="${rel}"`;
     };
-    const links = [page < last ? link(page + 1, "next") : "", link(last, "last"), page > 1 ? link(1, "first") : "", page > 1 ? link(page - 1, "prev") : ""].filter(Boolean);
+    const links = [
+      page < last ? link(page + 1, "next") : "",
+      link(last, "last"),
+      page > 1 ? link(1, "first") : "",
+      page > 1 ? link(page - 1, "prev") : "",
+    ].filter(Boolean);
     return { status: 200, body, headers: { link: links.join(", ") } };
   };
 }

@@ -22,10 +22,23 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-interface OtlpAttribute { key: string; value: { stringValue?: string } }
-interface OtlpPoint { attributes: OtlpAttribute[]; asInt?: string | number; asDouble?: number }
-interface OtlpMetric { name: string; gauge?: { dataPoints: OtlpPoint[] }; sum?: { dataPoints: OtlpPoint[] } }
-interface OtlpBody { resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: OtlpMetric[] }> }> }
+interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string };
+}
+interface OtlpPoint {
+  attributes: OtlpAttribute[];
+  asInt?: string | number;
+  asDouble?: number;
+}
+interface OtlpMetric {
+  name: string;
+  gauge?: { dataPoints: OtlpPoint[] };
+  sum?: { dataPoints: OtlpPoint[] };
+}
+interface OtlpBody {
+  resourceMetrics: Array<{ scopeMetrics: Array<{ metrics: OtlpMetric[] }> }>;
+}
 
 export interface MetricPoint {
   name: string;

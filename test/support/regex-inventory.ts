@@ -61,7 +61,9 @@ export function ruleRegexes(): { sites: RegexSite[]; unknownFolders: string[] } 
       unknownFolders.push(folder);
       continue;
     }
-    for (const name of readdirSync(join(rulesDir, folder)).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const name of readdirSync(join(rulesDir, folder))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()) {
       const path = join(rulesDir, folder, name);
       sites.push(...extract(parseYaml(readFileSync(path, "utf8")) as Yaml, relative(ROOT, path)));
     }
@@ -79,7 +81,13 @@ export function sourceRegexLiterals(dir: string): RegexSite[] {
     walk(ast.program, (node) => {
       if (node.type !== "RegExpLiteral") return;
       const literal = node as unknown as { pattern: string; flags: string; loc: { start: { line: number } } };
-      sites.push({ file: relative(ROOT, path), where: `line ${literal.loc.start.line}`, field: "literal", pattern: literal.pattern, flags: literal.flags.replace(/[gdy]/g, "") });
+      sites.push({
+        file: relative(ROOT, path),
+        where: `line ${literal.loc.start.line}`,
+        field: "literal",
+        pattern: literal.pattern,
+        flags: literal.flags.replace(/[gdy]/g, ""),
+      });
     });
   }
   return sites;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import { check, type AttackPattern, type Diagnostics } from "recheck";
+import { type AttackPattern, check, type Diagnostics } from "recheck";
 
 /** The project's bar (issue 15): no regex may spend more than a second on a megabyte of adversarial input. */
 export const ATTACK_BYTES = 1 << 20;
@@ -26,19 +26,24 @@ export async function judgeRegex(pattern: string, flags: string): Promise<Safety
   try {
     diagnostics = await check(pattern, flags, { timeout: RECHECK_TIMEOUT_MS / 3 });
     // The automaton checker can drown in case-insensitive alternations that the fuzzer settles quickly.
-    if (diagnostics.status === "unknown" && diagnostics.error.kind === "timeout") diagnostics = await check(pattern, flags, { timeout: RECHECK_TIMEOUT_MS, checker: "fuzz" });
+    if (diagnostics.status === "unknown" && diagnostics.error.kind === "timeout")
+      diagnostics = await check(pattern, flags, { timeout: RECHECK_TIMEOUT_MS, checker: "fuzz" });
   } catch (error) {
     return { safe: false, reason: `recheck failed: ${(error as Error).message}` };
   }
   if (diagnostics.status === "safe") return { safe: true, reason: `recheck: safe (${diagnostics.complexity.type})` };
   if (diagnostics.status === "unknown") {
-    const why = diagnostics.error.kind === "timeout" ? `could not decide within ${RECHECK_TIMEOUT_MS / 1000} s` : `${diagnostics.error.kind}: ${"message" in diagnostics.error ? diagnostics.error.message : ""}`;
+    const why =
+      diagnostics.error.kind === "timeout"
+        ? `could not decide within ${RECHECK_TIMEOUT_MS / 1000} s`
+        : `${diagnostics.error.kind}: ${"message" in diagnostics.error ? diagnostics.error.message : ""}`;
     return { safe: false, reason: `recheck ${why}; simplify the pattern (bounded repeats, no overlapping alternatives)` };
   }
   const attack = growAttack(diagnostics.attack, ATTACK_BYTES);
   const ms = await timeMatch(pattern, flags, attack, ATTACK_LIMIT_MS);
   const label = `recheck: ${diagnostics.complexity.type}${"degree" in diagnostics.complexity ? ` (degree ${diagnostics.complexity.degree})` : ""}, attack ${diagnostics.attack.pattern}`;
-  if (ms === undefined || ms > ATTACK_LIMIT_MS) return { safe: false, reason: `${label} grown to ${attack.length} characters took over ${ATTACK_LIMIT_MS} ms of CPU in V8` };
+  if (ms === undefined || ms > ATTACK_LIMIT_MS)
+    return { safe: false, reason: `${label} grown to ${attack.length} characters took over ${ATTACK_LIMIT_MS} ms of CPU in V8` };
   return { safe: true, reason: `${label}: V8 matched ${attack.length} characters in ${ms.toFixed(0)} ms of CPU (bounded repeats, not a real blow-up)` };
 }
 

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { spawnCliAsync } from "../support/cli.js";
-import { metricPoints, startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
+import { spawnCliAsync } from "../support/cli.js";
+import { metricPoints, type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const token = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
@@ -19,11 +19,20 @@ describe("rampart scan with OpenTelemetry on", () => {
     const secrets = [token(), token()];
     writeFileSync(join(dir, "a.ts"), `export const a = "${secrets[0]}";\nexport const b = "${secrets[1]}";\n`);
     receiver = await startOtlpReceiver();
-    const result = await spawnCliAsync(["scan", ".", "--no-cache", "--format", "json"], { cwd: dir, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } });
+    const result = await spawnCliAsync(["scan", ".", "--no-cache", "--format", "json"], {
+      cwd: dir,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+    });
     expect(result.code).toBe(1);
     const findings = JSON.parse(result.stdout).findings as Array<{ ruleId: string; severity: string }>;
     // Counters are cumulative: the last point of each series holds its total.
-    const points = [...new Map(metricPoints(receiver.bodies).filter((p) => p.name === "rampart.scan.findings").map((p) => [JSON.stringify(p.attributes), p])).values()];
+    const points = [
+      ...new Map(
+        metricPoints(receiver.bodies)
+          .filter((p) => p.name === "rampart.scan.findings")
+          .map((p) => [JSON.stringify(p.attributes), p]),
+      ).values(),
+    ];
     expect(points.reduce((sum, p) => sum + p.value, 0)).toBe(findings.length);
     expect(points.map((p) => Object.keys(p.attributes).sort())).toEqual(points.map(() => ["category", "rule", "severity"]));
     const sent = JSON.stringify(receiver.bodies);

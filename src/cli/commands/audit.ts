@@ -3,17 +3,17 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { auditSnapshot, loadAuditRules } from "../../audit/audit.js";
 import { takeSnapshot } from "../../audit/snapshot.js";
-import { describeFailure, gitHubError } from "../../core/github-failure.js";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
+import { describeFailure, gitHubError } from "../../core/github-failure.js";
 import { isSeverity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
 import { summarize } from "../../report/report.js";
+import type { CommandContext } from "../command-context.js";
 import { wantsColor } from "../io.js";
 import { createProgress } from "../progress.js";
-import type { CommandContext } from "../command-context.js";
 import { VERSION } from "../version.js";
-import { gitHubClientFor, withGitHubLimits, type GitHubFlags } from "./github-options.js";
+import { type GitHubFlags, gitHubClientFor, withGitHubLimits } from "./github-options.js";
 
 interface AuditOptions extends GitHubFlags {
   org: string;
@@ -40,9 +40,13 @@ export function registerAudit(program: Command, context: CommandContext): void {
 async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitCode> {
   const { io } = context;
   const format = parseFormat(o.format);
-  if (format === "sarif") throw new UsageError("audit has no --format sarif: its findings are settings, not lines of a file, and GitHub code scanning rejects SARIF results without a file location; use --format json, markdown or github");
+  if (format === "sarif")
+    throw new UsageError(
+      "audit has no --format sarif: its findings are settings, not lines of a file, and GitHub code scanning rejects SARIF results without a file location; use --format json, markdown or github",
+    );
   if (!isSeverity(o.failOn)) throw new UsageError(`unknown --fail-on "${o.failOn}"; use info, low, medium, high or critical`);
-  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the org's settings (see README: Auditing GitHub)");
+  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN)
+    throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the org's settings (see README: Auditing GitHub)");
   const rules = loadAuditRules();
   const octokit = gitHubClientFor(o, io);
   const progress = createProgress(io, "auditing");
@@ -54,10 +58,15 @@ async function runAudit(o: AuditOptions, context: CommandContext): Promise<ExitC
   const findings = auditSnapshot(snapshot, rules);
   const skipped = snapshot.skipped.map((s) => ({ path: s.path, reason: describeFailure(s.reason) }));
   for (const s of skipped) io.stderr.write(`rampart: skipped ${s.path}: ${s.reason}\n`);
-  const report = { tool: { name: "rampart", version: VERSION }, kind: "audit" as const, findings, rules, summary: summarize(findings, o.failOn, snapshot.repos.length, skipped) };
+  const report = {
+    tool: { name: "rampart", version: VERSION },
+    kind: "audit" as const,
+    findings,
+    rules,
+    summary: summarize(findings, o.failOn, snapshot.repos.length, skipped),
+  };
   const text = formatReport(format, report, { color: !o.output && wantsColor(io) });
   if (o.output) writeFileSync(resolve(io.cwd, o.output), text);
   else io.stdout.write(text);
   return report.summary.failing > 0 ? ExitCode.findings : ExitCode.clean;
 }
-

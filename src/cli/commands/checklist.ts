@@ -5,8 +5,8 @@ import { ExitCode } from "../../core/exit-code.js";
 import { evaluateChecklist, loadChecklist } from "../../respond/checklist.js";
 import { attestItem } from "../../respond/checklist-attest.js";
 import { respondFiles } from "../../respond/project-files.js";
-import { scanPaths } from "../../scan/engine.js";
 import { loadScanConfig } from "../../scan/config.js";
+import { scanPaths } from "../../scan/engine.js";
 import type { CommandContext } from "../command-context.js";
 
 const FILE_HELP = "checklist file (default: <path>/threat-model/checklist.yaml, else the shipped one)";
@@ -26,7 +26,10 @@ export function registerChecklist(program: Command, context: CommandContext): vo
         const items = loadChecklist(o.file ? resolve(context.io.cwd, o.file) : respondFiles(root).checklistFile);
         const scan = await scanPaths({ cwd: root, config: loadScanConfig(undefined, root) });
         const results = evaluateChecklist(items, scan.findings, today());
-        const out = o.format === "json" ? `${JSON.stringify({ items: results }, null, 2)}\n` : results.map((r) => `${r.status.padEnd(10)} ${r.id}  ${r.title}\n           ${r.detail}\n`).join("");
+        const out =
+          o.format === "json"
+            ? `${JSON.stringify({ items: results }, null, 2)}\n`
+            : results.map((r) => `${r.status.padEnd(10)} ${r.id}  ${r.title}\n           ${r.detail}\n`).join("");
         context.io.stdout.write(out);
         return results.some((r) => r.status === "fail" || r.status === "stale" || r.status === "unattested") ? ExitCode.findings : ExitCode.clean;
       }),
@@ -45,7 +48,8 @@ export function registerChecklist(program: Command, context: CommandContext): vo
         const root = resolve(context.io.cwd, o.path);
         const file = o.file ? resolve(context.io.cwd, o.file) : respondFiles(root).checklistFile;
         const expires = o.expires ?? daysFromToday(90);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) throw new UsageError(`--expires takes a date like 2027-02-01, not "${expires}"`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires)))
+          throw new UsageError(`--expires takes a date like 2027-02-01, not "${expires}"`);
         attestItem(file, id, { by: o.by, at: today(), evidence: o.evidence, expires });
         context.io.stdout.write(`attested ${id} until ${expires} in ${file}\n`);
         return ExitCode.clean;

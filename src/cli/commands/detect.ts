@@ -1,11 +1,11 @@
 import { access } from "node:fs/promises";
 import type { Command } from "commander";
-import { ExitCode } from "../../core/exit-code.js";
 import { UsageError } from "../../core/errors.js";
-import { redactSecretsInText } from "../../scan/redact-text.js";
-import { loadDetectRules } from "../../detect/rule.js";
-import { formatReplayText, replayFiles } from "../../detect/replay.js";
+import { ExitCode } from "../../core/exit-code.js";
 import { redactAlert, redactionReady, useRedactionKey } from "../../detect/alert-redaction.js";
+import { formatReplayText, replayFiles } from "../../detect/replay.js";
+import { loadDetectRules } from "../../detect/rule.js";
+import { redactSecretsInText } from "../../scan/redact-text.js";
 import type { CommandContext } from "../command-context.js";
 
 export function registerDetect(program: Command, context: CommandContext): void {

@@ -12,7 +12,9 @@ export function registerHook(program: Command, context: CommandContext): void {
     .action((options: { force?: boolean }) =>
       context.run(async () => {
         const path = installPreCommitHook(context.io.cwd, { force: options.force === true });
-        context.io.stdout.write(`installed ${path}\ncommits that add findings at or above the gate are now blocked (bypass once with git commit --no-verify)\n`);
+        context.io.stdout.write(
+          `installed ${path}\ncommits that add findings at or above the gate are now blocked (bypass once with git commit --no-verify)\n`,
+        );
         return ExitCode.clean;
       }),
     );

@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { runInit, type InitChoices } from "../../adopt/init.js";
+import { type InitChoices, runInit } from "../../adopt/init.js";
 import { INIT_FILES } from "../../adopt/init-templates.js";
 import { installSource } from "../../adopt/install-source.js";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { isSeverity, SEVERITIES, type Severity } from "../../core/severity.js";
-import type { CliIo } from "../io.js";
 import type { CommandContext } from "../command-context.js";
+import type { CliIo } from "../io.js";
 import { canAsk, createAsker, isYes } from "../prompt.js";
 import { VERSION } from "../version.js";
 
@@ -30,7 +30,10 @@ export function registerInit(program: Command, context: CommandContext): void {
     .option("--no-workflow", "do not write .github/workflows/rampart.yml")
     .option("--no-baseline", "do not record current findings in .rampart-baseline.json")
     .option("--no-skeletons", "do not copy threat-model/ and playbooks/")
-    .option("--package <spec>", "what the workflow installs: a git URL pinned to a commit or a tarball URL (default: where this project's lockfile got Rampart, or this Rampart checkout's GitHub remote and commit)")
+    .option(
+      "--package <spec>",
+      "what the workflow installs: a git URL pinned to a commit or a tarball URL (default: where this project's lockfile got Rampart, or this Rampart checkout's GitHub remote and commit)",
+    )
     .option("--force", "replace files that already exist")
     .option("-y, --yes", "take the flags as given without asking (the default when not on a terminal)")
     .action((dir: string, o: InitOptions) => context.run(() => init(resolve(context.io.cwd, dir), o, context.io)));

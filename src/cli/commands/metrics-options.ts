@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { UsageError } from "../../core/errors.js";
 import { parseDuration } from "../../core/duration.js";
-import { addMonths } from "../../metrics/months.js";
+import { UsageError } from "../../core/errors.js";
 import type { IssueReportRequest } from "../../metrics/collect.js";
+import { addMonths } from "../../metrics/months.js";
 import type { MetricsConfig } from "../../scan/config.js";
 import { withGitHubLimits } from "./github-options.js";
 
@@ -61,10 +61,13 @@ export function lastTwelveMonths(now = new Date()): { since: string; until: stri
 function parseTarget(flags: IssueFlags, monthCount: number): { percent: number; baselineMonths: number } | undefined {
   if (flags.target === undefined) return undefined;
   const percent = Number(flags.target.replace(/%$/, ""));
-  if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) throw new UsageError(`--target takes a percent between 0 and 100, like 50, not "${flags.target}"`);
+  if (!Number.isFinite(percent) || percent <= 0 || percent >= 100)
+    throw new UsageError(`--target takes a percent between 0 and 100, like 50, not "${flags.target}"`);
   const baselineMonths = Number(flags.baseline);
   if (!Number.isInteger(baselineMonths) || baselineMonths < 1 || baselineMonths >= monthCount) {
-    throw new UsageError(`--baseline must be a whole number of months from 1 to ${monthCount - 1} (the range has ${monthCount}); widen --since or lower --baseline`);
+    throw new UsageError(
+      `--baseline must be a whole number of months from 1 to ${monthCount - 1} (the range has ${monthCount}); widen --since or lower --baseline`,
+    );
   }
   return { percent, baselineMonths };
 }

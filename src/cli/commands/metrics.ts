@@ -4,16 +4,16 @@ import type { Command } from "commander";
 import { ConfigError, UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { collectIssueReport } from "../../metrics/collect.js";
-import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import { issueReportHtml } from "../../metrics/html-report.js";
+import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import { addMonths, monthsBetween, parseMonth } from "../../metrics/months.js";
 import { issueReportText } from "../../metrics/text-report.js";
 import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
-import type { CliIo } from "../io.js";
 import type { CommandContext } from "../command-context.js";
-import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
+import type { CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
+import { type GitHubFlags, gitHubClientFor } from "./github-options.js";
 import { issueRequest, lastTwelveMonths, parseRepo, withIssueOptions } from "./metrics-options.js";
 
 interface IssuesOptions extends GitHubFlags {
@@ -44,8 +44,7 @@ export function registerMetrics(program: Command, context: CommandContext): void
     .option("--format <format>", "text, json or html", "text")
     .option("--output <file>", "write the report to a file instead of stdout")
     .option("--otlp", "also export the monthly values over OTLP (endpoint from OTEL_EXPORTER_OTLP_*; on by default when those are set)");
-  withIssueOptions(issues)
-    .action((o: IssuesOptions) => context.run(() => countIssues(o, context.io)));
+  withIssueOptions(issues).action((o: IssuesOptions) => context.run(() => countIssues(o, context.io)));
 }
 
 async function countIssues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
@@ -55,7 +54,8 @@ async function countIssues(o: IssuesOptions, io: CliIo): Promise<ExitCode> {
   const until = o.until ? parseMonth(o.until, "--until") : lastTwelveMonths().until;
   const since = o.since ? parseMonth(o.since, "--since") : addMonths(until, -11);
   const request = { owner, repo, since, until, ...issueRequest(o, config, monthsBetween(since, until).length) };
-  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the repository's issues (see README: Security-issue metrics)");
+  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN)
+    throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that can read the repository's issues (see README: Security-issue metrics)");
 
   const octokit = gitHubClientFor(o, io);
   const progress = createProgress(io, "metrics:");
@@ -72,6 +72,8 @@ function writeReport(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (error) {
-    throw new ConfigError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, { file });
+    throw new ConfigError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, {
+      file,
+    });
   }
 }

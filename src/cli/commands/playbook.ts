@@ -1,11 +1,11 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { findPlaybook, loadPlaybooks, type Playbook } from "../../respond/playbook.js";
-import { respondFiles } from "../../respond/project-files.js";
 import { RENDERED_FILES, renderMigrationSafety, renderResponseGuide } from "../../respond/playbook-render.js";
+import { respondFiles } from "../../respond/project-files.js";
 import type { CommandContext } from "../command-context.js";
 
 export function registerPlaybook(program: Command, context: CommandContext): void {
@@ -20,7 +20,15 @@ export function registerPlaybook(program: Command, context: CommandContext): voi
       context.run(async () => {
         const all = loadPlaybooks(playbooksDir(context, options));
         const json = parseTextOrJson(options.format) === "json";
-        context.io.stdout.write(json ? `${JSON.stringify(all.map(({ id, title, summary }) => ({ id, title, summary })), null, 2)}\n` : all.map((p) => `${p.id.padEnd(24)} ${p.title}\n`).join(""));
+        context.io.stdout.write(
+          json
+            ? `${JSON.stringify(
+                all.map(({ id, title, summary }) => ({ id, title, summary })),
+                null,
+                2,
+              )}\n`
+            : all.map((p) => `${p.id.padEnd(24)} ${p.title}\n`).join(""),
+        );
         return ExitCode.clean;
       }),
     );
@@ -72,7 +80,18 @@ function parseTextOrJson(format: string): "text" | "json" {
 }
 
 function playbookText(p: Playbook): string {
-  const lines = [`${p.title} (${p.id})`, p.summary, "", "Severity:", ...Object.entries(p.severity).map(([k, v]) => `  ${k}: ${v}`), "", "Roles:", ...p.roles.map((r) => `  ${r.id}: ${r.description}`), "", "Steps:"];
+  const lines = [
+    `${p.title} (${p.id})`,
+    p.summary,
+    "",
+    "Severity:",
+    ...Object.entries(p.severity).map(([k, v]) => `  ${k}: ${v}`),
+    "",
+    "Roles:",
+    ...p.roles.map((r) => `  ${r.id}: ${r.description}`),
+    "",
+    "Steps:",
+  ];
   for (const [i, s] of p.steps.entries()) lines.push(`  ${i + 1}. [${s.phase}] ${s.id} — ${s.title} (owner: ${s.owner})${s.run ? `\n     run: ${s.run}` : ""}`);
 
   return `${lines.join("\n")}\n`;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import type { RuleMeta } from "../../core/finding.js";
-import { ExitCode } from "../../core/exit-code.js";
 import { UsageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-code.js";
+import type { RuleMeta } from "../../core/finding.js";
 import type { CommandContext } from "../command-context.js";
 
 /** Every domain's rule list; a new domain adds its loader here. */
@@ -10,7 +10,14 @@ const catalogs: Array<() => Promise<RuleMeta[]>> = [
   async () => (await import("../../scan/registry.js")).loadAllSecretRules().map((r) => ruleMeta(r.meta)),
   async () => (await import("../../audit/audit.js")).loadAuditRules().map(ruleMeta),
   async () =>
-    (await import("../../detect/rule.js")).loadDetectRules().map((r) => ({ id: r.id, category: "detect" as const, severity: r.severity, description: r.title, source: `rules/detect/${r.id}.yaml`, references: r.references })),
+    (await import("../../detect/rule.js")).loadDetectRules().map((r) => ({
+      id: r.id,
+      category: "detect" as const,
+      severity: r.severity,
+      description: r.title,
+      source: `rules/detect/${r.id}.yaml`,
+      references: r.references,
+    })),
 ];
 
 /** Only the RuleMeta fields (a scan rule's keywords and file globs stay internal). */

@@ -1,20 +1,20 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ExitCode } from "../../core/exit-code.js";
 import { ConfigError, UsageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-code.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import { formatReport, parseFormat } from "../../report/format.js";
-import { summarize, type Report } from "../../report/report.js";
-import { loadScanConfig, parseSize } from "../../scan/config.js";
+import { type Report, summarize } from "../../report/report.js";
 import { readBaseline, withoutBaselined, writeBaseline } from "../../scan/baseline.js";
-import { scanPaths, type ScanResult } from "../../scan/engine.js";
+import { loadScanConfig, parseSize } from "../../scan/config.js";
+import { type ScanResult, scanPaths } from "../../scan/engine.js";
 import { scanChanges, scanHistory } from "../../scan/git/git-scan.js";
-import type { CommandContext } from "../command-context.js";
-import { wantsColor, type CliIo } from "../io.js";
-import { createProgress } from "../progress.js";
-import { recordScanFindings } from "../../telemetry/scan-metrics.js";
 import { loadTelemetry, otlpConfigured } from "../../telemetry/otlp-env.js";
+import { recordScanFindings } from "../../telemetry/scan-metrics.js";
+import type { CommandContext } from "../command-context.js";
+import { type CliIo, wantsColor } from "../io.js";
+import { createProgress } from "../progress.js";
 import { VERSION } from "../version.js";
 
 /** Every `rampart scan` option in one place; git modes add theirs here and in `pickSource`. */
@@ -83,7 +83,8 @@ async function runScan(paths: string[], options: ScanCommandOptions, io: CliIo):
     return ExitCode.clean;
   }
   if (accepted) result.findings = withoutBaselined(result.findings, accepted);
-  if (options.otlp || otlpConfigured(io.env)) await (await loadTelemetry()).pushMetricsOnce("rampart-scan", (meter) => recordScanFindings(meter, result.findings));
+  if (options.otlp || otlpConfigured(io.env))
+    await (await loadTelemetry()).pushMetricsOnce("rampart-scan", (meter) => recordScanFindings(meter, result.findings));
 
   const report: Report = {
     tool: { name: "rampart", version: VERSION },
@@ -116,7 +117,8 @@ async function pickSource(
     ...(settings.categories ? { categories: settings.categories } : {}),
     ...(settings.maxFileSize !== undefined ? { maxFileSize: settings.maxFileSize } : {}),
   };
-  if (options.gitHistory) return withProgress(io, "scanning history:", (onProgress) => scanHistory({ ...git, onProgress, ...(options.since ? { since: options.since } : {}) }));
+  if (options.gitHistory)
+    return withProgress(io, "scanning history:", (onProgress) => scanHistory({ ...git, onProgress, ...(options.since ? { since: options.since } : {}) }));
   if (options.diff !== undefined) return withProgress(io, "scanning changes:", (onProgress) => scanChanges({ ...git, onProgress, base: options.diff }));
   if (options.staged) return scanChanges(git);
   return scanPaths({
@@ -151,9 +153,13 @@ const CATEGORIES = ["secret", "misconfig"];
 
 function parseCategories(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(",").map((c) => c.trim()).filter((c) => c.length > 0);
+  const list = value
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
   const unknown = list.filter((c) => !CATEGORIES.includes(c));
-  if (list.length === 0 || unknown.length > 0) throw new UsageError(`unknown --category "${unknown.join(",") || value}"; use ${CATEGORIES.join(", ")} (comma-separated)`);
+  if (list.length === 0 || unknown.length > 0)
+    throw new UsageError(`unknown --category "${unknown.join(",") || value}"; use ${CATEGORIES.join(", ")} (comma-separated)`);
   return list;
 }
 
@@ -167,7 +173,9 @@ function parseMaxFileSize(value: string): number {
 function requireExistingPaths(paths: readonly string[], cwd: string): void {
   const missing = paths.filter((p) => !existsSync(resolve(cwd, p)));
   if (missing.length === 0) return;
-  throw new UsageError(`${missing.map((p) => JSON.stringify(p)).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist; check the path (scan the current directory with: rampart scan .)`);
+  throw new UsageError(
+    `${missing.map((p) => JSON.stringify(p)).join(", ")} ${missing.length === 1 ? "does" : "do"} not exist; check the path (scan the current directory with: rampart scan .)`,
+  );
 }
 
 function parseJobs(value: string | undefined): number | undefined {
@@ -181,6 +189,8 @@ function writeOutput(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (error) {
-    throw new ConfigError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, { file });
+    throw new ConfigError(`cannot write the report (${(error as NodeJS.ErrnoException).code ?? "error"}); check the directory exists and is writable`, {
+      file,
+    });
   }
 }

@@ -1,17 +1,17 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { parseDuration } from "../../core/duration.js";
 import { UsageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-code.js";
 import { collectIssueReport } from "../../metrics/collect.js";
 import { observeIssueReport } from "../../metrics/issue-gauge.js";
 import type { IssueReport } from "../../metrics/issue-report.js";
-import { parseDuration } from "../../core/duration.js";
 import { loadScanConfig } from "../../scan/config.js";
 import { loadTelemetry } from "../../telemetry/otlp-env.js";
-import type { CliIo } from "../io.js";
 import type { CommandContext } from "../command-context.js";
-import { gitHubClientFor, type GitHubFlags } from "./github-options.js";
-import { collectLabel, issueRequest, lastTwelveMonths, parseRepo, withIssueOptions, type IssueFlags } from "./metrics-options.js";
+import type { CliIo } from "../io.js";
+import { type GitHubFlags, gitHubClientFor } from "./github-options.js";
+import { collectLabel, type IssueFlags, issueRequest, lastTwelveMonths, parseRepo, withIssueOptions } from "./metrics-options.js";
 
 interface ServeOptions extends IssueFlags, GitHubFlags {
   port: string;
@@ -30,8 +30,7 @@ export function registerServeMetrics(program: Command, context: CommandContext):
     .option("--host <host>", "address to listen on (0.0.0.0 to let other hosts scrape)", "127.0.0.1")
     .option("--issues-repo <owner/name>", "repository whose security issues to count (repeatable)", collectLabel, [])
     .option("--refresh <duration>", "how often to recount from GitHub, e.g. 15m or 1h", "15m");
-  withIssueOptions(serveMetrics)
-    .action((o: ServeOptions) => context.run(() => serve(o, context.io)));
+  withIssueOptions(serveMetrics).action((o: ServeOptions) => context.run(() => serve(o, context.io)));
 }
 
 async function serve(o: ServeOptions, io: CliIo): Promise<ExitCode> {
@@ -41,7 +40,8 @@ async function serve(o: ServeOptions, io: CliIo): Promise<ExitCode> {
   const refreshMs = parseDuration(o.refresh, "--refresh", { positive: true });
   const config = loadScanConfig(o.config && resolve(io.cwd, o.config), io.cwd).metrics ?? {};
   const settings = issueRequest(o, config, 12);
-  if (repos.length > 0 && !io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw new UsageError("--issues-repo needs GITHUB_TOKEN or GH_TOKEN with read access to the repositories' issues");
+  if (repos.length > 0 && !io.env.GITHUB_TOKEN && !io.env.GH_TOKEN)
+    throw new UsageError("--issues-repo needs GITHUB_TOKEN or GH_TOKEN with read access to the repositories' issues");
 
   const telemetry = await (await loadTelemetry()).startTelemetry({ prometheus: { port, host: o.host }, serviceName: "rampart-metrics" });
   let reports: IssueReport[] = [];

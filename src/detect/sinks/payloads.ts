@@ -1,4 +1,4 @@
-import { recordOfRedacted, subjectLabel, type Alert } from "../alert.js";
+import { type Alert, recordOfRedacted, subjectLabel } from "../alert.js";
 import { redactAlert } from "../alert-redaction.js";
 
 export type SinkFormat = "json" | "slack" | "discord";
@@ -45,7 +45,15 @@ function discordPayload(alert: Alert, repeats: number): unknown {
   return {
     content: escapeDiscord(headline(alert, repeats)).slice(0, 2000),
     allowed_mentions: { parse: [] },
-    embeds: [{ title: escapeDiscord(alert.title).slice(0, 256), description: `rule \`${alert.rule.replace(/`/g, "'")}\``, color: SEVERITY_COLOR[alert.severity], fields: fields(alert).map(([name, value]) => ({ name, value: escapeDiscord(value).slice(0, 1024), inline: true })), timestamp: alert.lastSeen }],
+    embeds: [
+      {
+        title: escapeDiscord(alert.title).slice(0, 256),
+        description: `rule \`${alert.rule.replace(/`/g, "'")}\``,
+        color: SEVERITY_COLOR[alert.severity],
+        fields: fields(alert).map(([name, value]) => ({ name, value: escapeDiscord(value).slice(0, 1024), inline: true })),
+        timestamp: alert.lastSeen,
+      },
+    ],
   };
 }
 

@@ -1,6 +1,6 @@
-import { subjectLabel, type Alert } from "../alert.js";
 import { parseDuration } from "../../core/duration.js";
-import { webhookPayload, type SinkFormat } from "./payloads.js";
+import { type Alert, subjectLabel } from "../alert.js";
+import { type SinkFormat, webhookPayload } from "./payloads.js";
 
 /** Where alerts go besides the log. `push` must return at once and never throw: it runs in the request path. */
 export interface AlertSink {
@@ -128,7 +128,12 @@ export class WebhookSink implements AlertSink {
 
   private async post(body: string): Promise<{ ok: boolean; retryable?: boolean; retryAfterMs?: number; reason?: string }> {
     try {
-      const response = await fetch(this.options.url, { method: "POST", headers: { "content-type": "application/json", ...this.options.headers }, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      const response = await fetch(this.options.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...this.options.headers },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return { ok: true };
       if (response.status === 429) return { ok: false, retryable: true, retryAfterMs: retryAfter(response.headers.get("retry-after")), reason: "429" };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { RampartError } from "../../core/errors.js";
 import { GIT_SAFE_OPTIONS } from "./git-process.js";
@@ -47,7 +47,8 @@ export class BlobReader {
     const header = (await this.readLine()).toString("utf8");
     if (header.endsWith(" missing")) return undefined;
     const size = Number(header.split(" ")[2]);
-    if (!Number.isSafeInteger(size)) throw new RampartError(`git cat-file answered "${header.slice(0, 80)}" for ${id}; the repository may be damaged (try git fsck)`);
+    if (!Number.isSafeInteger(size))
+      throw new RampartError(`git cat-file answered "${header.slice(0, 80)}" for ${id}; the repository may be damaged (try git fsck)`);
     const bytes = await this.take(size, size <= limit);
     await this.take(1, false); // the newline after the content
     return bytes ? { size, bytes } : { size };

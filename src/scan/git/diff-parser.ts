@@ -44,7 +44,13 @@ export class RawReader {
       if (pending.paths.length < pending.want) return;
       this.pending = undefined;
       const path = pending.paths[pending.paths.length - 1]!;
-      this.onChange({ status: pending.status, blob: pending.blob, oldBlob: pending.oldBlob, path, ...(pending.paths.length > 1 ? { from: pending.paths[0]! } : {}) });
+      this.onChange({
+        status: pending.status,
+        blob: pending.blob,
+        oldBlob: pending.oldBlob,
+        path,
+        ...(pending.paths.length > 1 ? { from: pending.paths[0]! } : {}),
+      });
       return;
     }
     // A record may start with the newline git prints after a commit header.

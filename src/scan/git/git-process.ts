@@ -13,7 +13,9 @@ export async function* gitRecords(cwd: string, args: string[], separator: 0 | 10
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString("utf8")).slice(-4000)));
   const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
-  const failedToStart = new Promise<never>((_, reject) => child.on("error", (e) => reject(new RampartError(`cannot run git (${e.message}); install git and retry`))));
+  const failedToStart = new Promise<never>((_, reject) =>
+    child.on("error", (e) => reject(new RampartError(`cannot run git (${e.message}); install git and retry`))),
+  );
   failedToStart.catch(() => undefined);
   let rest: Buffer = Buffer.alloc(0);
   for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -41,9 +43,12 @@ export function gitOutput(cwd: string, args: string[], maxBytes = 16 * 1024 * 10
 
 function gitError(args: string[], stderr: string): RampartError {
   const said = stderr.trim().split("\n").slice(-2).join(" ");
-  if (/not a git repository/i.test(said)) return new RampartError("not a git repository; run this inside a clone, or scan files without --diff/--staged/--git-history");
+  if (/not a git repository/i.test(said))
+    return new RampartError("not a git repository; run this inside a clone, or scan files without --diff/--staged/--git-history");
   if (/unknown revision|bad revision|ambiguous argument|no merge base|not a valid object name/i.test(said)) {
-    return new RampartError(`git cannot find the revision for "git ${args.filter((a) => !a.startsWith("-")).join(" ")}" (${said}); fetch it first, e.g. git fetch origin main, and in shallow CI clones use fetch-depth: 0`);
+    return new RampartError(
+      `git cannot find the revision for "git ${args.filter((a) => !a.startsWith("-")).join(" ")}" (${said}); fetch it first, e.g. git fetch origin main, and in shallow CI clones use fetch-depth: 0`,
+    );
   }
   return new RampartError(`git ${args[0]} failed: ${said}`);
 }

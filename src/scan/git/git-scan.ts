@@ -6,13 +6,13 @@ import { FingerprintResolver } from "../fingerprint.js";
 import type { Fragment } from "../fragment.js";
 import { describeRuleSet } from "../registry.js";
 import type { ScanRule } from "../rule.js";
+import { type FileOutcome, MAX_TEXT_BYTES, type ScanFileContext, scanFragment, tooLarge } from "../scan-file.js";
 import { Scanner } from "../scanner.js";
-import { scanFragment, tooLarge, MAX_TEXT_BYTES, type FileOutcome, type ScanFileContext } from "../scan-file.js";
 import { FileFilter } from "../walk/file-filter.js";
 import { findRepoContext } from "../walk/repo-context.js";
 import type { Skipped } from "../walk/walk.js";
 import { BlobReader } from "./blob-reader.js";
-import { COMMIT_FORMAT, PatchReader, RawReader, type CommitInfo, type RawChange } from "./diff-parser.js";
+import { COMMIT_FORMAT, type CommitInfo, PatchReader, type RawChange, RawReader } from "./diff-parser.js";
 import { gitOutput, gitRecords } from "./git-process.js";
 
 interface GitScanCommon {
@@ -47,7 +47,10 @@ function setUp(options: GitScanCommon): GitScanSetup {
   const top = repoTop(options.cwd);
   const skipped: Skipped[] = [];
   const repo = findRepoContext(top, { tracked: false }) ?? { top, globalIgnoreFiles: [] };
-  const filter = new FileFilter({ gitignore: options.gitignore ?? true, include: options.config.include, exclude: options.config.exclude, repo }, (path, reason) => skipped.push({ path, reason }));
+  const filter = new FileFilter(
+    { gitignore: options.gitignore ?? true, include: options.config.include, exclude: options.config.exclude, repo },
+    (path, reason) => skipped.push({ path, reason }),
+  );
   const scanner = Scanner.fromDescription(describeRuleSet(options.config, options.categories));
   const maxFileSize = options.maxFileSize ?? options.config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   return { top, filter, rules: [...scanner.rules], context: { scanner, maxFileSize }, skipped, blobs: new BlobReader(top) };
@@ -152,7 +155,19 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
     (change) => perCommit[perCommit.length - 1]?.changes.push(change),
     (commit) => perCommit.push({ commit, changes: [] }),
   );
-  const args = ["log", "--raw", "-z", "--no-abbrev", "-M", "--reverse", "--no-merges", "--diff-filter=ACMR", "--ignore-submodules", `--format=${COMMIT_FORMAT}`, ...sinceArgs(options.since)];
+  const args = [
+    "log",
+    "--raw",
+    "-z",
+    "--no-abbrev",
+    "-M",
+    "--reverse",
+    "--no-merges",
+    "--diff-filter=ACMR",
+    "--ignore-submodules",
+    `--format=${COMMIT_FORMAT}`,
+    ...sinceArgs(options.since),
+  ];
   try {
     for await (const record of gitRecords(top, args, 0)) {
       reader.push(record);

@@ -1,5 +1,4 @@
-import type { SourcedEntry } from "./parsers/compose.js";
-import type { ComposeService } from "./parsers/compose.js";
+import type { ComposeService, SourcedEntry } from "./parsers/compose.js";
 
 /**
  * Whether a compose service runs the elizaOS agent server, judged by what it runs (image, build, command,
@@ -19,7 +18,8 @@ export function isAgentService(service: ComposeService): boolean {
 }
 
 /** Databases, caches, vector stores, LLM servers and proxies: never the agent API, whatever their name. */
-const SUPPORTING_IMAGE = /(^|[/_-])(postgres|postgis|pgvector|timescaledb|supabase|mysql|mariadb|mongo|redis|valkey|keydb|memcached|ollama|localai|vllm|litellm|text-generation-inference|qdrant|chroma|weaviate|milvus|elasticsearch|opensearch|meilisearch|nginx|traefik|caddy|haproxy|envoy|kong|grafana|prometheus|loki|jaeger|minio|rabbitmq|kafka|zookeeper|nats|adminer|pgadmin)([/:@_-]|$)/i;
+const SUPPORTING_IMAGE =
+  /(^|[/_-])(postgres|postgis|pgvector|timescaledb|supabase|mysql|mariadb|mongo|redis|valkey|keydb|memcached|ollama|localai|vllm|litellm|text-generation-inference|qdrant|chroma|weaviate|milvus|elasticsearch|opensearch|meilisearch|nginx|traefik|caddy|haproxy|envoy|kong|grafana|prometheus|loki|jaeger|minio|rabbitmq|kafka|zookeeper|nats|adminer|pgadmin)([/:@_-]|$)/i;
 const SUPPORTING_NAME = /(^|[-_])(postgres|pg|db|database|redis|cache|ollama|llm|gateway|proxy|nginx|traefik|caddy|worker-db)([-_]|$)/i;
 
 function isSupportingService(service: ComposeService): boolean {
@@ -28,7 +28,8 @@ function isSupportingService(service: ComposeService): boolean {
 }
 
 /** Variables only the agent server itself reads (a client of it has ELIZA_SERVER_URL, not these). */
-const AGENT_SERVER_VARS = /^(ELIZA_SERVER_AUTH_TOKEN|ELIZA_UI_ENABLE|REMOTE_CHARACTER_URLS|PGLITE_DATA_DIR|WALLET_SECRET_SALT|SECRET_SALT|ENABLE_DATA_ISOLATION)$/;
+const AGENT_SERVER_VARS =
+  /^(ELIZA_SERVER_AUTH_TOKEN|ELIZA_UI_ENABLE|REMOTE_CHARACTER_URLS|PGLITE_DATA_DIR|WALLET_SECRET_SALT|SECRET_SALT|ENABLE_DATA_ISOLATION)$/;
 
 function isServerBinding(entry: SourcedEntry): boolean {
   return entry.key === "SERVER_HOST" || entry.key === "SERVER_PORT";

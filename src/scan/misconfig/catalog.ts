@@ -7,7 +7,7 @@ import { readYamlFile, schemaCheck } from "../../core/yaml-document.js";
 import { contextOf } from "../file-context.js";
 import type { ScanFile, ScanReport, ScanRule } from "../rule.js";
 import { CHECKS } from "./checks/index.js";
-import { misconfigRuleSchema, type MisconfigExample, type MisconfigRuleData } from "./rule-schema.js";
+import { type MisconfigExample, type MisconfigRuleData, misconfigRuleSchema } from "./rule-schema.js";
 
 /**
  * Misconfiguration rules: metadata, remediation, references and examples are data in
@@ -35,7 +35,9 @@ export interface MisconfigRuleSource {
 
 /** Reads and validates every rule file (no cache: a scan reads its rule set once, or takes the build's snapshot). */
 export function loadMisconfigRuleSources(dir = MISCONFIG_RULES_DIR): MisconfigRuleSource[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   const sources = files.map((name) => {
     const path = join(dir, name);
     return { data: readYamlFile<MisconfigRuleData>(path, checkData).value, path };

@@ -1,6 +1,6 @@
 import type { FileContext } from "../file-context.js";
 import { isComposeFile, isDeployedEnvFile, isDockerfile } from "./file-kinds.js";
-import { composeServices, type ComposeService, type SourcedEntry } from "./parsers/compose.js";
+import { type ComposeService, composeServices, type SourcedEntry } from "./parsers/compose.js";
 import { keyValues } from "./parsers/dockerfile.js";
 
 /**
@@ -44,4 +44,3 @@ function dockerEnv(file: FileContext): SourcedEntry[] {
 export function entry(scope: EnvScope, key: string): SourcedEntry | undefined {
   return scope.entries.find((e) => e.key === key);
 }
-

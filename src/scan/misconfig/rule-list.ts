@@ -34,7 +34,8 @@ export function renderRuleTable(rules: readonly RuleMeta[]): string {
 export function withRuleList(readme: string, rules: readonly RuleMeta[]): string {
   const start = readme.indexOf(RULE_LIST_START);
   const end = readme.indexOf(RULE_LIST_END);
-  if (start === -1 || end === -1 || end < start) throw new Error(`README has no ${RULE_LIST_START} ... ${RULE_LIST_END} block; add both markers where the rule list goes`);
+  if (start === -1 || end === -1 || end < start)
+    throw new Error(`README has no ${RULE_LIST_START} ... ${RULE_LIST_END} block; add both markers where the rule list goes`);
   return `${readme.slice(0, start + RULE_LIST_START.length)}\n${renderRuleTable(rules)}\n${readme.slice(end)}`;
 }
 

@@ -12,11 +12,41 @@ export function nameWords(name: string): string[] {
 }
 
 const SECRET_LAST = new Set([
-  "SECRET", "SECRETS", "TOKEN", "PASSWORD", "PASSWD", "PWD", "PASS", "SALT", "CREDENTIAL", "CREDENTIALS",
-  "MNEMONIC", "PASSPHRASE", "APIKEY", "PRIVATEKEY",
+  "SECRET",
+  "SECRETS",
+  "TOKEN",
+  "PASSWORD",
+  "PASSWD",
+  "PWD",
+  "PASS",
+  "SALT",
+  "CREDENTIAL",
+  "CREDENTIALS",
+  "MNEMONIC",
+  "PASSPHRASE",
+  "APIKEY",
+  "PRIVATEKEY",
 ]);
 /** `KEY` is a secret only after one of these (API_KEY, PRIVATE_KEY, ...), not in `SORT_KEY` or `PUBLIC_KEY`. */
-const KEY_QUALIFIERS = new Set(["API", "PRIVATE", "ACCESS", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "AUTH", "ROLE", "SERVICE", "CLIENT", "ADMIN", "WEBHOOK", "HMAC", "SESSION", "JWT", "APP"]);
+const KEY_QUALIFIERS = new Set([
+  "API",
+  "PRIVATE",
+  "ACCESS",
+  "SECRET",
+  "SIGNING",
+  "ENCRYPTION",
+  "MASTER",
+  "AUTH",
+  "ROLE",
+  "SERVICE",
+  "CLIENT",
+  "ADMIN",
+  "WEBHOOK",
+  "HMAC",
+  "SESSION",
+  "JWT",
+  "APP",
+]);
 
 /** True for names that hold a credential: `JWT_SECRET`, `apiKey`, `WALLET_SECRET_SALT`, `x-api-key`. */
 export function isSecretName(name: string): boolean {

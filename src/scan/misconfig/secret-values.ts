@@ -1,19 +1,76 @@
 import { shannonEntropy } from "../secrets/placeholder.js";
+
 /**
  * Value-based judgement of secrets chosen by operators: placeholders, dictionary words and short
  * or repetitive strings. Used for tokens, JWT secrets, salts and database passwords.
  */
 const DICTIONARY = new Set([
-  "secret", "secrets", "password", "passw0rd", "pass", "changeme", "change-me", "change_me", "admin", "root", "toor",
-  "postgres", "mysql", "redis", "mongo", "example", "test", "testing", "default", "123456", "12345678", "1234567890",
-  "letmein", "qwerty", "secretsalt", "secret_salt", "secret_salty", "secret-salt", "salt", "supersecret",
-  "super-secret", "super_secret", "mysecret", "my-secret", "mysecrettoken123", "token", "apikey", "api-key",
-  "eliza", "elizaos", "dev", "development", "local", "demo", "sample", "key", "jwt", "jwt-secret", "jwt_secret",
-  "session", "session-secret", "keyboard cat", "s3cr3t", "p@ssw0rd", "password123", "admin123", "guest",
-  "test-secret", "test-api-key", "correct-key", "your_salt", "your_secret_salt",
+  "secret",
+  "secrets",
+  "password",
+  "passw0rd",
+  "pass",
+  "changeme",
+  "change-me",
+  "change_me",
+  "admin",
+  "root",
+  "toor",
+  "postgres",
+  "mysql",
+  "redis",
+  "mongo",
+  "example",
+  "test",
+  "testing",
+  "default",
+  "123456",
+  "12345678",
+  "1234567890",
+  "letmein",
+  "qwerty",
+  "secretsalt",
+  "secret_salt",
+  "secret_salty",
+  "secret-salt",
+  "salt",
+  "supersecret",
+  "super-secret",
+  "super_secret",
+  "mysecret",
+  "my-secret",
+  "mysecrettoken123",
+  "token",
+  "apikey",
+  "api-key",
+  "eliza",
+  "elizaos",
+  "dev",
+  "development",
+  "local",
+  "demo",
+  "sample",
+  "key",
+  "jwt",
+  "jwt-secret",
+  "jwt_secret",
+  "session",
+  "session-secret",
+  "keyboard cat",
+  "s3cr3t",
+  "p@ssw0rd",
+  "password123",
+  "admin123",
+  "guest",
+  "test-secret",
+  "test-api-key",
+  "correct-key",
+  "your_salt",
+  "your_secret_salt",
 ]);
 
-const PLACEHOLDER = /(^<.*>$)|(^\{\{.*\}\}$)|^(x{3,}|\*{3,}|\.{3,}|-+)$|your[_\- ]|replace[_\- ]?(with|me)|change[_\- ]?(me|this)|put[_\- ]|insert[_\- ]|enter[_\- ]|_here$|-here$|^todo|^fixme|placeholder|example|^dummy|^fake|^sample/i;
+const PLACEHOLDER =
+  /(^<.*>$)|(^\{\{.*\}\}$)|^(x{3,}|\*{3,}|\.{3,}|-+)$|your[_\- ]|replace[_\- ]?(with|me)|change[_\- ]?(me|this)|put[_\- ]|insert[_\- ]|enter[_\- ]|_here$|-here$|^todo|^fixme|placeholder|example|^dummy|^fake|^sample/i;
 
 /**
  * The literal a value ends up as when nothing else is provided: the value itself, or the default in
@@ -39,7 +96,6 @@ export function isPlaceholder(value: string): boolean {
 export function isDictionaryWord(value: string): boolean {
   return DICTIONARY.has(value.trim().toLowerCase());
 }
-
 
 /**
  * Why a self-chosen secret is weak, or undefined when it looks strong. `minLength` is 32 for tokens

@@ -1,9 +1,9 @@
 import { readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readYamlFile, schemaCheck } from "../../core/yaml-document.js";
 import type { ScanRule } from "../rule.js";
-import { compilePatternRule, patternRuleSchema, type PatternRuleEntry } from "./pattern-rule.js";
+import { compilePatternRule, type PatternRuleEntry, patternRuleSchema } from "./pattern-rule.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 export const SECRET_RULES_DIR = join(repoRoot, "rules", "secrets");
@@ -20,7 +20,9 @@ export interface LoadedEntry {
 
 /** Reads and validates every rule file (no cache: a scan reads its rule set once, or takes the build's snapshot). */
 export function loadSecretRuleEntries(dir = SECRET_RULES_DIR): LoadedEntry[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const entries = files.flatMap((name) => {
     const file = join(dir, name);
     const { value, source } = readYamlFile<{ rules: PatternRuleEntry[] }>(file, checkFile);

@@ -101,7 +101,10 @@ function allowRegexes(list: GitleaksAllowlist, name: string, where: { file: stri
   }
   const target = list.regexTarget ?? "secret";
   if (target !== "secret" && (list.regexes ?? []).length > 0) {
-    throw new ConfigError(`gitleaks rule "${name}": allowlist regexTarget = "${target}" is not supported (only "secret"); write the regex against the secret`, where);
+    throw new ConfigError(
+      `gitleaks rule "${name}": allowlist regexTarget = "${target}" is not supported (only "secret"); write the regex against the secret`,
+      where,
+    );
   }
   const regexes = (list.regexes ?? []).map((r) => translateOrFail(r, name, "allowlist regex", where));
   const stopwords = (list.stopwords ?? []).map((w) => `(?i:${w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")})`);

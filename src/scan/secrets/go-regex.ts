@@ -38,13 +38,13 @@ export function translateGoRegex(source: string, secretGroup?: number | "none"):
     if (lead[1]!.includes("m")) throw new GoRegexError("a leading (?m) is not supported: rules see whole files, write \\n or (?:^|\\n) instead");
     pattern = pattern.slice(lead[0].length);
   }
-  if (/\\[QECpP]|\\x\{|\(\?[a-zA-Z]*U/.test(pattern)) throw new GoRegexError("\\Q...\\E, \\C, \\x{...}, Unicode classes written Go's way and (?U) are not supported; rewrite them as plain escapes");
+  if (/\\[QECpP]|\\x\{|\(\?[a-zA-Z]*U/.test(pattern))
+    throw new GoRegexError("\\Q...\\E, \\C, \\x{...}, Unicode classes written Go's way and (?U) are not supported; rewrite them as plain escapes");
   pattern = pattern
     .replace(/\(\?P</g, "(?<")
     .replace(/\\z/g, "$")
     .replace(/\\A/g, "^")
     .replace(/\[:(\^?)([a-z]+):\]/g, (_whole, negated: string, name: string) => {
-
       const cls = POSIX[name];
       if (cls === undefined) throw new GoRegexError(`unknown POSIX class [:${name}:]`);
       if (negated) throw new GoRegexError(`negated POSIX class [:^${name}:] is not supported`);

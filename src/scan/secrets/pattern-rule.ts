@@ -4,8 +4,8 @@ import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { shannonEntropy } from "./placeholder.js";
-import { compileRunPrefilter, hasRun, runsOf, type RunPrefilter } from "./run-prefilter.js";
-import { validators, type Demoted } from "./validators.js";
+import { compileRunPrefilter, hasRun, type RunPrefilter, runsOf } from "./run-prefilter.js";
+import { type Demoted, validators } from "./validators.js";
 
 /** One regex rule as written in rules/secrets/*.yaml or a config's customRules. */
 export interface PatternRuleEntry {
@@ -66,7 +66,12 @@ export const patternRuleSchema = {
     ignorePaths: { type: "array", items: { type: "string" } },
     generic: { type: "boolean" },
     validate: { enum: Object.keys(validators) },
-    requiresRun: { type: "object", additionalProperties: false, required: ["chars", "length"], properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 }, matchInside: { type: "boolean" } } },
+    requiresRun: {
+      type: "object",
+      additionalProperties: false,
+      required: ["chars", "length"],
+      properties: { chars: { type: "string", minLength: 1 }, length: { type: "integer", minimum: 2 }, matchInside: { type: "boolean" } },
+    },
     testKeys: { type: "array", items: { type: "object", required: ["value", "label"], properties: { value: { type: "string" }, label: { type: "string" } } } },
     remediation: { type: "string" },
     references: { type: "array", items: { type: "string" } },
@@ -153,7 +158,15 @@ function matchInRuns(regex: RegExp, text: string, run: RunPrefilter, entry: Patt
  * Reports for every match in `text`, with offsets shifted by `offset` (where `text` sits in the file). Matches
  * judged no secret (an ignored name, an allowed value, too little entropy) go to `dismissed` when given.
  */
-function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRuleEntry, skip: Skips, testKeys: Map<string, string>, dismissed?: Array<[number, number]>): ScanReport[] {
+function matchAll(
+  regex: RegExp,
+  text: string,
+  offset: number,
+  entry: PatternRuleEntry,
+  skip: Skips,
+  testKeys: Map<string, string>,
+  dismissed?: Array<[number, number]>,
+): ScanReport[] {
   const reports: ScanReport[] = [];
   for (const m of text.matchAll(regex)) {
     const span = m.indices?.groups?.secret ?? m.indices?.[0];
@@ -175,7 +188,13 @@ function matchAll(regex: RegExp, text: string, offset: number, entry: PatternRul
   return reports;
 }
 
-function judge(secret: string, entry: PatternRuleEntry, allow: RegExp[], testKeys: Map<string, string>, demoted?: Demoted): Omit<ScanReport, "start" | "end"> | undefined {
+function judge(
+  secret: string,
+  entry: PatternRuleEntry,
+  allow: RegExp[],
+  testKeys: Map<string, string>,
+  demoted?: Demoted,
+): Omit<ScanReport, "start" | "end"> | undefined {
   const label = testKeys.get(secret.toLowerCase()) ?? testKeys.get(`0x${secret.toLowerCase()}`);
   if (label) return { message: `${entry.description} (known public test key: ${label})`, severity: "low", tags: ["test-key"] };
   if (allow.some((a) => a.test(secret))) return undefined;

@@ -32,7 +32,10 @@ export function isJwt(candidate: string): boolean {
  */
 export function isPemPrivateKey(block: string): boolean {
   const end = block.indexOf("-----END");
-  const lines = (end === -1 ? block : block.slice(0, end)).split(/\r?\n|\\r\\n|\\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = (end === -1 ? block : block.slice(0, end))
+    .split(/\r?\n|\\r\\n|\\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   // Header lines (Proc-Type, DEK-Info, PGP's Version/Comment) are not body; a base64 run is.
   const body = lines.filter((l) => !l.startsWith("-----") && !/^[A-Za-z-]+:/.test(l) && /^[A-Za-z0-9+/=]+$/.test(l)).join("");
   if (/Proc-Type:\s*4,ENCRYPTED/.test(block) || /ENCRYPTED PRIVATE KEY/.test(block)) return body.length >= 32;

@@ -80,7 +80,10 @@ export const validators: Record<string, (candidate: string) => string | Demoted 
   },
   /** A Solana CLI keypair file: a JSON array of 64 bytes that is an ed25519 seed and its public key. */
   "solana-keypair-array": (candidate) => {
-    const bytes = candidate.replace(/[[\]\s]/g, "").split(",").map(Number);
+    const bytes = candidate
+      .replace(/[[\]\s]/g, "")
+      .split(",")
+      .map(Number);
     if (bytes.length !== 64 || bytes.some((b) => !Number.isInteger(b) || b < 0 || b > 255)) return undefined;
     return isEd25519Keypair(Uint8Array.from(bytes)) ? candidate : undefined;
   },

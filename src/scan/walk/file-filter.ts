@@ -1,7 +1,7 @@
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
-import { ALWAYS_SKIPPED, GITIGNORE, IgnoreStack, RAMPARTIGNORE, type OnRefused } from "./ignore-stack.js";
+import { ALWAYS_SKIPPED, GITIGNORE, IgnoreStack, type OnRefused, RAMPARTIGNORE } from "./ignore-stack.js";
 import type { RepoContext } from "./repo-context.js";
 
 export interface FileFilterOptions {
@@ -111,7 +111,6 @@ export class FileFilter {
     if (!repo || repo.top !== top || !this.options.gitignore) return IgnoreStack.empty();
     this.globalStack ??= IgnoreStack.fromGlobalFiles(repo.globalIgnoreFiles, this.onRefused);
     return this.globalStack;
-
   }
 }
 

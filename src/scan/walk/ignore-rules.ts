@@ -73,7 +73,8 @@ function classify(raw: string): Rule | undefined {
   if (line === "" || line === "/") return { kind: "pattern", negative };
   const anchored = line.includes("/");
   const body = line.startsWith("/") ? line.slice(1) : line;
-  if (!anchored && line.startsWith("*") && !SPECIAL.test(line.slice(1)) && line.length > 1) return { kind: "suffix", negative, literal: line.slice(1), dirOnly };
+  if (!anchored && line.startsWith("*") && !SPECIAL.test(line.slice(1)) && line.length > 1)
+    return { kind: "suffix", negative, literal: line.slice(1), dirOnly };
   if (SPECIAL.test(body) || body.split("/").some((p) => p === "" || p === "." || p === "..")) return { kind: "pattern", negative };
   return { kind: anchored ? "path" : "name", negative, literal: body, dirOnly };
 }

@@ -1,7 +1,7 @@
-import type { Fragment } from "../fragment.js";
-import { readdirSync, type Dirent } from "node:fs";
+import { type Dirent, readdirSync } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import { relative, sep } from "node:path";
+import type { Fragment } from "../fragment.js";
 import { FileFilter } from "./file-filter.js";
 import { GITIGNORE, IgnoreStack, RAMPARTIGNORE } from "./ignore-stack.js";
 import type { RepoContext } from "./repo-context.js";
@@ -51,7 +51,12 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
   const filter =
     options.filter ??
     new FileFilter(
-      { gitignore: options.gitignore, ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}), ...(options.repo ? { repo: options.repo } : {}) },
+      {
+        gitignore: options.gitignore,
+        ...(options.include ? { include: options.include } : {}),
+        ...(options.exclude ? { exclude: options.exclude } : {}),
+        ...(options.repo ? { repo: options.repo } : {}),
+      },
       (path, reason) => onSkip({ path, reason }),
     );
   const repo = filter.repo;
@@ -84,10 +89,12 @@ export async function* walkFiles(options: WalkOptions, onSkip: (skip: Skipped) =
       onSkip({ path: toRel(abs), reason: `unreadable directory (${errorCode(error)})` });
       return undefined;
     }
-    const entries = dirents.map((entry): Entry => ({
-      name: entry.name,
-      kind: entry.isDirectory() ? "dir" : entry.isFile() ? "file" : entry.isSymbolicLink() ? "symlink" : "other",
-    }));
+    const entries = dirents.map(
+      (entry): Entry => ({
+        name: entry.name,
+        kind: entry.isDirectory() ? "dir" : entry.isFile() ? "file" : entry.isSymbolicLink() ? "symlink" : "other",
+      }),
+    );
     // Only ignore files that are there are read (a failed read per directory per name adds up). The root's
     // were read with its parents'.
     const present = isRoot ? [] : ignoreNames.filter((n) => entries.some((e) => e.name === n && e.kind !== "dir"));

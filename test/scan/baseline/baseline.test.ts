@@ -4,13 +4,18 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../support/cli.js";
 import { withGithubStyleChecksum } from "../../../src/scan/secrets/checksums.js";
+import { runCli } from "../../support/cli.js";
 
 /** A real git repository with the files of an agent deployment, committed. */
 function repo(files: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), "rampart-baseline-"));
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+    });
   const write = (file: string, text: string) => {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     writeFileSync(join(dir, file), text);
@@ -64,10 +69,17 @@ describe("baselines accept today's findings, not tomorrow's", () => {
     expect((await scan(r.dir, "--baseline", ".rampart-baseline.json")).code).toBe(0);
 
     // A PR copies the accepted agent service.
-    r.write("docker-compose.yml", compose(`  eliza-worker:\n    build: .\n    container_name: eliza-worker\n    ports:\n      - '3000:3000'\n    environment:\n      - SERVER_HOST=0.0.0.0\n`));
+    r.write(
+      "docker-compose.yml",
+      compose(
+        `  eliza-worker:\n    build: .\n    container_name: eliza-worker\n    ports:\n      - '3000:3000'\n    environment:\n      - SERVER_HOST=0.0.0.0\n`,
+      ),
+    );
     const service = await scan(r.dir, "--baseline", ".rampart-baseline.json");
     expect(service.code).toBe(1);
-    expect((JSON.parse(service.stdout) as Json).findings).toEqual([expect.objectContaining({ ruleId: "eliza-api-without-auth", severity: "critical", line: 15, place: "services.eliza-worker.ports[]" })]);
+    expect((JSON.parse(service.stdout) as Json).findings).toEqual([
+      expect.objectContaining({ ruleId: "eliza-api-without-auth", severity: "critical", line: 15, place: "services.eliza-worker.ports[]" }),
+    ]);
 
     // Another PR adds a second step with the same accepted injection (a workflow_dispatch input is graded
     // medium: only writers can dispatch; the team gates at medium).
@@ -76,7 +88,9 @@ describe("baselines accept today's findings, not tomorrow's", () => {
     r.write(".github/workflows/deploy.yml", workflow("      - name: Tag branch\n        run: git tag release-${{ inputs.target_branch }}\n"));
     const step = await scan(r.dir, "--baseline", ".rampart-baseline.json", "--fail-on", "medium");
     expect(step.code).toBe(1);
-    expect((JSON.parse(step.stdout) as Json).findings).toEqual([expect.objectContaining({ ruleId: "gha-template-injection", line: 15, place: "jobs.deploy.steps[Tag branch].run" })]);
+    expect((JSON.parse(step.stdout) as Json).findings).toEqual([
+      expect.objectContaining({ ruleId: "gha-template-injection", line: 15, place: "jobs.deploy.steps[Tag branch].run" }),
+    ]);
 
     // The same injection twice in the accepted step is a new occurrence too.
     r.write(".github/workflows/deploy.yml", workflow().replace("}}\n", "}} && echo ${{ inputs.target_branch }}\n"));
@@ -87,7 +101,10 @@ describe("baselines accept today's findings, not tomorrow's", () => {
     const r = repo({ "docker-compose.yml": compose(), ".github/workflows/deploy.yml": workflow() });
     expect((await scan(r.dir, "--update-baseline", "--baseline", "b.json")).code).toBe(0);
     r.write("docker-compose.yml", `# header comment\n${compose().replace("    environment:\n", "    environment:\n      - LOG_LEVEL=info\n")}`);
-    r.write(".github/workflows/deploy.yml", workflow().replace("    steps:\n", "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n"));
+    r.write(
+      ".github/workflows/deploy.yml",
+      workflow().replace("    steps:\n", "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n"),
+    );
     expect((await scan(r.dir, "--baseline", "b.json")).code).toBe(0);
   });
 

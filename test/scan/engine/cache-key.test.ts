@@ -31,7 +31,10 @@ beforeAll(() => {
     if (join("@secretlint", name) === PRESET) cpSync(from, join(modules, PRESET), { recursive: true });
     else symlinkSync(from, join(modules, "@secretlint", name));
   }
-  writeFileSync(join(work.dir, "Dockerfile"), "FROM node:20.11.1-alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nCOPY . .\nCMD node server.js\n");
+  writeFileSync(
+    join(work.dir, "Dockerfile"),
+    "FROM node:20.11.1-alpine@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nCOPY . .\nCMD node server.js\n",
+  );
 });
 afterAll(() => {
   pkg.cleanup();

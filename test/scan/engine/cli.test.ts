@@ -29,7 +29,12 @@ describe("rampart scan exit codes", () => {
   });
 
   it("exits 2 with a clear message and no stack trace on usage errors", async () => {
-    for (const args of [["--fail-on", "severe"], ["--format", "xml"], ["--jobs", "0"], ["--max-file-size", "lots"]]) {
+    for (const args of [
+      ["--fail-on", "severe"],
+      ["--format", "xml"],
+      ["--jobs", "0"],
+      ["--max-file-size", "lots"],
+    ]) {
       const result = await scan(...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/^rampart: /);
@@ -53,7 +58,10 @@ describe("rampart scan exit codes", () => {
     expect(lowered.findings.length).toBeGreaterThan(0);
     expect(lowered.findings.every((f) => f.severity === "low")).toBe(true);
     write("rampart.config.yaml", "paths:\n  exclude:\n    - glob: fixtures/**\n      reason: planted test secrets\n");
-    const excluded = JSON.parse((await scan("--format", "json")).stdout) as { findings: Array<{ path: string }>; summary: { skipped: Array<{ path: string; reason: string }> } };
+    const excluded = JSON.parse((await scan("--format", "json")).stdout) as {
+      findings: Array<{ path: string }>;
+      summary: { skipped: Array<{ path: string; reason: string }> };
+    };
     expect(excluded.findings.map((f) => f.path)).toEqual(["a.ts"]);
     expect(excluded.summary.skipped).toContainEqual({ path: "fixtures", reason: "excluded by config: planted test secrets" });
   });

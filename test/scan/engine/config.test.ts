@@ -35,9 +35,7 @@ describe("rampart.config.yaml", () => {
   });
 
   it("reports a custom rule with a bad regex at its line", () => {
-    const message = configError(
-      "rules: {}\ncustomRules:\n  - id: internal-token\n    description: our token\n    severity: high\n    pattern: 'itk_(['\n",
-    );
+    const message = configError("rules: {}\ncustomRules:\n  - id: internal-token\n    description: our token\n    severity: high\n    pattern: 'itk_(['\n");
     expect(message).toMatch(/rampart\.config\.yaml:3/);
     // Compiling happens when rules load; loadScanConfig alone only validates shape.
   });

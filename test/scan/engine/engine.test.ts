@@ -99,7 +99,12 @@ describe("scanSources", () => {
   it("turns a throwing rule into a rule error and keeps the other rules' findings", () => {
     const rules = [
       ...loadScanRules(),
-      { meta: { id: "broken-rule", category: "secret" as const, severity: "high" as const, description: "throws", source: "test" }, check: () => { throw new Error("boom"); } },
+      {
+        meta: { id: "broken-rule", category: "secret" as const, severity: "high" as const, description: "throws", source: "test" },
+        check: () => {
+          throw new Error("boom");
+        },
+      },
     ];
     const { findings, ruleErrors } = scanSources([{ path: "a.txt", text: githubToken() }], { rules });
     expect(findings).toHaveLength(1);

@@ -27,7 +27,11 @@ let cacheHome: ReturnType<typeof tempDir>;
 const results: Record<string, Array<{ ruleId: string; path: string; line: number }>> = {};
 
 function git(...args: string[]): string {
-  return execFileSync("git", args, { cwd: repo.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+  return execFileSync("git", args, {
+    cwd: repo.dir,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+  });
 }
 
 function write(rel: string, text: string): void {
@@ -84,7 +88,9 @@ afterAll(() => {
 describe("every rule's examples through the CLI, in every mode", () => {
   it("places examples of every rule that carries them", () => {
     const withExamples = new Set(examples.map((e) => e.ruleId));
-    const catalog = loadScanRules().filter((r) => !r.meta.id.startsWith("secretlint-")).map((r) => r.meta.id);
+    const catalog = loadScanRules()
+      .filter((r) => !r.meta.id.startsWith("secretlint-"))
+      .map((r) => r.meta.id);
     expect(catalog.filter((id) => !withExamples.has(id))).toEqual([]);
   });
 
@@ -97,7 +103,8 @@ describe("every rule's examples through the CLI, in every mode", () => {
       const wrong: string[] = [];
       for (const example of examples) {
         const hits = (byPath.get(example.path) ?? []).filter((f) => f.ruleId === example.ruleId);
-        if (example.positive && (hits.length === 0 || (example.line !== undefined && !hits.some((h) => h.line === example.line)))) missed.push(`${example.path} (line ${example.line ?? "any"}; got ${hits.map((h) => h.line).join(",") || "nothing"})`);
+        if (example.positive && (hits.length === 0 || (example.line !== undefined && !hits.some((h) => h.line === example.line))))
+          missed.push(`${example.path} (line ${example.line ?? "any"}; got ${hits.map((h) => h.line).join(",") || "nothing"})`);
         if (!example.positive && hits.length > 0) wrong.push(`${example.path}: line ${hits.map((h) => h.line).join(",")}`);
       }
       expect({ missed, wrong }).toEqual({ missed: [], wrong: [] });

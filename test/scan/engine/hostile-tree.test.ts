@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseYaml, readYamlFile } from "../../../src/core/yaml-document.js";
@@ -92,7 +92,9 @@ describe("hostile config and ignore files", () => {
     const small = Math.min(timed(5_000), timed(5_000));
     // Linear: 8x the keys, about 8x the time (quadratic was 64x; 40,000 keys took 25 s).
     expect(timed(40_000) / small).toBeLessThan(24);
-    expect(parseYaml("dup.yaml", "rules:\n  a: off\n  b: off\n  a: on\n").problems).toEqual([{ file: "dup.yaml", line: 4, message: "Map keys must be unique" }]);
+    expect(parseYaml("dup.yaml", "rules:\n  a: off\n  b: off\n  a: on\n").problems).toEqual([
+      { file: "dup.yaml", line: 4, message: "Map keys must be unique" },
+    ]);
   });
 
   it("keeps a 10,000-line .gitignore from slowing the walk down twentyfold", async () => {
@@ -131,7 +133,12 @@ describe("nothing Rampart writes follows a symlink", () => {
 
 describe("the rescan cache lives outside the scanned tree and is never trusted from it", () => {
   function gitRepo(): (...args: string[]) => string {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: tmp.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: tmp.dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+      });
     git("init", "-q", "-b", "main");
     return git;
   }
@@ -238,7 +245,12 @@ describe("per-file time budget", () => {
       },
     });
     const errors: Array<[string, string]> = [];
-    const findings = applyRules([rule("fast", 0), rule("slow", 60), rule("never-a", 0), rule("never-b", 0)], { path: "a.ts", text: "abc" }, (id, e) => errors.push([id, (e as Error).message]), 30);
+    const findings = applyRules(
+      [rule("fast", 0), rule("slow", 60), rule("never-a", 0), rule("never-b", 0)],
+      { path: "a.ts", text: "abc" },
+      (id, e) => errors.push([id, (e as Error).message]),
+      30,
+    );
     expect(findings.map((f) => f.ruleId)).toEqual(["fast", "slow"]);
     expect(errors).toEqual([["never-a, never-b", expect.stringMatching(/over the 30 ms per-file budget/)]]);
   });
@@ -246,7 +258,12 @@ describe("per-file time budget", () => {
 
 describe("ignore files above the scanned directory", () => {
   it("apply up to the repository's top, never hide a tracked file, and do not hide a directory the user names", async () => {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: tmp.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+    const git = (...args: string[]) =>
+      execFileSync("git", args, {
+        cwd: tmp.dir,
+        encoding: "utf8",
+        env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+      });
     git("init", "-q", "-b", "main");
     write(".gitignore", "src/generated/\nvendor/\n*.local.ts\n");
     write("src/app.ts", `const t = "${githubToken()}";\n`);
@@ -257,7 +274,10 @@ describe("ignore files above the scanned directory", () => {
     git("add", "-f", "src/forced.local.ts");
     write(".git/info/exclude", "src/excluded.ts\n");
     write("src/excluded.ts", `const t = "${githubToken()}";\n`);
-    const paths = async (...args: string[]) => (JSON.parse((await runCli(["scan", ...args, "--no-cache", "--format", "json"], { cwd: tmp.dir, env: env() })).stdout) as Json).findings.map((f) => f.path).sort();
+    const paths = async (...args: string[]) =>
+      (JSON.parse((await runCli(["scan", ...args, "--no-cache", "--format", "json"], { cwd: tmp.dir, env: env() })).stdout) as Json).findings
+        .map((f) => f.path)
+        .sort();
     expect(await paths("src")).toEqual(["app.ts", "forced.local.ts"]);
     expect(await paths(".")).toEqual(["src/app.ts", "src/forced.local.ts"]);
     expect(await paths("vendor")).toEqual(["lib/a.ts"]);

@@ -17,7 +17,11 @@ afterEach(() => {
 });
 
 const git = (...args: string[]) =>
-  execFileSync("git", args, { cwd: repo.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+  execFileSync("git", args, {
+    cwd: repo.dir,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+  });
 
 function write(rel: string, text: string): void {
   mkdirSync(dirname(join(repo.dir, rel)), { recursive: true });
@@ -29,7 +33,7 @@ type Json = { findings: Array<{ path: string }>; summary: { skipped: Array<{ pat
 describe("one file filter for every mode", () => {
   it(".rampartignore, parent .gitignore, include, the size cap and the minified check give the same verdict in directory, --diff, --staged and --git-history", async () => {
     const token = () => `const t = "${githubToken()}";\n`;
-    write("rampart.config.yaml", "paths:\n  include: [\"src/**\", \"app/**\"]\n");
+    write("rampart.config.yaml", 'paths:\n  include: ["src/**", "app/**"]\n');
     write(".rampartignore", "src/fixtures/\n");
     write(".gitignore", "app/generated/\n");
     write("src/ok.ts", token());
@@ -44,7 +48,10 @@ describe("one file filter for every mode", () => {
     git("add", "-A");
     git("add", "-f", "app/generated/forced.ts");
     const run = async (...args: string[]) => {
-      const result = await runCli(["scan", ...args, "--max-file-size", "8KB", "--no-cache", "--format", "json"], { cwd: repo.dir, env: { XDG_CACHE_HOME: cacheHome.dir } });
+      const result = await runCli(["scan", ...args, "--max-file-size", "8KB", "--no-cache", "--format", "json"], {
+        cwd: repo.dir,
+        env: { XDG_CACHE_HOME: cacheHome.dir },
+      });
       expect(result.code, result.stderr).toBe(1);
       const report = JSON.parse(result.stdout) as Json;
       const skipped = report.summary.skipped.map((s) => `${s.path.replace(/ \(commit \w+\)$/, "")}: ${s.reason.replace(/\(.*\)/, "")}`).sort();
@@ -72,7 +79,10 @@ describe("repository facts reach the rules in a real scan", () => {
     git("init", "-q", "-b", "main");
     git("add", ".gitignore", "deploy/.env.production");
     git("commit", "-q", "-m", "one");
-    const result = await runCli(["scan", ".", "--no-cache", "--format", "json", "--category", "misconfig"], { cwd: repo.dir, env: { XDG_CACHE_HOME: cacheHome.dir } });
+    const result = await runCli(["scan", ".", "--no-cache", "--format", "json", "--category", "misconfig"], {
+      cwd: repo.dir,
+      env: { XDG_CACHE_HOME: cacheHome.dir },
+    });
     const findings = (JSON.parse(result.stdout) as { findings: Array<{ path: string; ruleId: string }> }).findings.map((f) => `${f.ruleId} ${f.path}`);
     expect(findings).toContain("env-file-committed deploy/.env.production");
     expect(findings).not.toContain("env-file-committed local/.env.production");

@@ -2,11 +2,11 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { walkFiles, type Skipped } from "../../../src/scan/walk/walk.js";
 import { scanPaths } from "../../../src/scan/engine.js";
-import { scanFragment } from "../../../src/scan/scan-file.js";
 import { loadScanRules } from "../../../src/scan/registry.js";
+import { scanFragment } from "../../../src/scan/scan-file.js";
 import { Scanner } from "../../../src/scan/scanner.js";
+import { type Skipped, walkFiles } from "../../../src/scan/walk/walk.js";
 import { githubToken, tempDir } from "./fixtures.js";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -122,10 +122,20 @@ describe("scanPaths on awkward files", () => {
 describe("scanFragment", () => {
   it("turns a file that vanished after the walk listed it, or a directory in its place, into a skip", () => {
     const context = { scanner: new Scanner(loadScanRules(), { fingerprint: "t" }), maxFileSize: 1024 };
-    expect(scanFragment({ path: "gone.txt", file: join(tmp.dir, "gone.txt") }, context)).toEqual({ kind: "skipped", rel: "gone.txt", reason: "unreadable (ENOENT)" });
+    expect(scanFragment({ path: "gone.txt", file: join(tmp.dir, "gone.txt") }, context)).toEqual({
+      kind: "skipped",
+      rel: "gone.txt",
+      reason: "unreadable (ENOENT)",
+    });
     mkdirSync(join(tmp.dir, "now-a-dir"));
-    expect(scanFragment({ path: "now-a-dir", file: join(tmp.dir, "now-a-dir") }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
+    expect(scanFragment({ path: "now-a-dir", file: join(tmp.dir, "now-a-dir") }, context)).toMatchObject({
+      kind: "skipped",
+      reason: expect.stringMatching(/not a regular file/),
+    });
     execFileSync("mkfifo", [join(tmp.dir, "fifo")]);
-    expect(scanFragment({ path: "fifo", file: join(tmp.dir, "fifo") }, context)).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/not a regular file/) });
+    expect(scanFragment({ path: "fifo", file: join(tmp.dir, "fifo") }, context)).toMatchObject({
+      kind: "skipped",
+      reason: expect.stringMatching(/not a regular file/),
+    });
   });
 });

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../../support/cli.js";
 import { withGithubStyleChecksum } from "../../../src/scan/secrets/checksums.js";
+import { runCli } from "../../support/cli.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
@@ -19,7 +19,11 @@ function repo() {
   const dir = mkdtempSync(join(tmpdir(), "rampart-bypass-"));
   dirs.push(dir);
   const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" } });
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GIT_AUTHOR_NAME: "A", GIT_AUTHOR_EMAIL: "a@example.com", GIT_COMMITTER_NAME: "A", GIT_COMMITTER_EMAIL: "a@example.com" },
+    });
   git("init", "-q", "-b", "main");
   git("commit", "-q", "--allow-empty", "-m", "root");
   const write = (file: string, text: string | Buffer) => writeFileSync(join(dir, file), text);
@@ -46,7 +50,10 @@ describe("git modes read diffs by hunk counts and NUL-separated names", () => {
     r.write("config.txt", `++ harmless\nGITHUB_TOKEN=${token}\n+++ b/other\n`);
     for (const [mode, result] of Object.entries(await allGitModes(r))) {
       expect(result.code, `${mode}: ${result.stderr}`).toBe(1);
-      expect(json(result.stdout).findings.some((f) => f.path === "config.txt" && f.line === 2), mode).toBe(true);
+      expect(
+        json(result.stdout).findings.some((f) => f.path === "config.txt" && f.line === 2),
+        mode,
+      ).toBe(true);
       expect(result.stdout).not.toContain(token);
     }
     // The history summary counts commits, not files.
@@ -60,7 +67,9 @@ describe("git modes read diffs by hunk counts and NUL-separated names", () => {
     r.write("new\nline.txt", `GITHUB_TOKEN=${githubToken()}\n`);
     for (const [mode, result] of Object.entries(await allGitModes(r))) {
       expect(result.code, `${mode}: ${result.stderr}`).toBe(1);
-      const paths = json(result.stdout).findings.filter((f) => f.ruleId !== "env-file-committed").map((f) => f.path);
+      const paths = json(result.stdout)
+        .findings.filter((f) => f.ruleId !== "env-file-committed")
+        .map((f) => f.path);
       expect(new Set(paths), mode).toEqual(new Set(["with space.env", "with\ttab.txt", "new\nline.txt"]));
     }
   });
@@ -74,7 +83,12 @@ describe("git modes read diffs by hunk counts and NUL-separated names", () => {
     const results = await allGitModes(r, ["--max-file-size", "16MB"]);
     for (const [mode, result] of Object.entries(results)) {
       expect(result.code, `${mode}: ${result.stderr}`).toBe(1);
-      expect(json(result.stdout).findings.map((f) => f.path).sort(), mode).toEqual(["big.txt", "small.ts"]);
+      expect(
+        json(result.stdout)
+          .findings.map((f) => f.path)
+          .sort(),
+        mode,
+      ).toEqual(["big.txt", "small.ts"]);
     }
     const capped = await runCli(["scan", "--diff", "HEAD~1", "--format", "json"], { cwd: r.dir });
     expect(capped.code).toBe(1);

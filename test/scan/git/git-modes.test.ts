@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, spawnCli } from "../../support/cli.js";
 import { withGithubStyleChecksum } from "../../../src/scan/secrets/checksums.js";
+import { runCli, spawnCli } from "../../support/cli.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
@@ -17,7 +17,15 @@ function repo() {
     execFileSync("git", args, {
       cwd: dir,
       encoding: "utf8",
-      env: { ...process.env, GIT_AUTHOR_NAME: "Mallory Example", GIT_AUTHOR_EMAIL: "m@example.com", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@example.com", GIT_AUTHOR_DATE: `2026-03-0${1 + (tick % 8)}T10:00:00Z`, GIT_COMMITTER_DATE: `2026-03-0${1 + (tick++ % 8)}T10:00:00Z` },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "Mallory Example",
+        GIT_AUTHOR_EMAIL: "m@example.com",
+        GIT_COMMITTER_NAME: "CI",
+        GIT_COMMITTER_EMAIL: "ci@example.com",
+        GIT_AUTHOR_DATE: `2026-03-0${1 + (tick % 8)}T10:00:00Z`,
+        GIT_COMMITTER_DATE: `2026-03-0${1 + (tick++ % 8)}T10:00:00Z`,
+      },
     });
   git("init", "-q", "-b", "main");
   const write = (file: string, text: string) => writeFileSync(join(dir, file), text);
@@ -29,7 +37,8 @@ function repo() {
   return { dir, git, write, commit };
 }
 
-const json = (stdout: string) => JSON.parse(stdout) as { findings: Array<{ path: string; line: number; ruleId: string; commit?: string; author?: string; date?: string; redacted?: string }> };
+const json = (stdout: string) =>
+  JSON.parse(stdout) as { findings: Array<{ path: string; line: number; ruleId: string; commit?: string; author?: string; date?: string; redacted?: string }> };
 
 describe("rampart scan --diff", () => {
   it("reports only the secret the branch adds, on its real line", async () => {

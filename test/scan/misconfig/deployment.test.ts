@@ -3,7 +3,7 @@ import type { Finding } from "../../../src/core/finding.js";
 import { applyRules, matchesGlobs } from "../../../src/scan/apply-rules.js";
 import { loadMisconfigRules } from "../../../src/scan/misconfig/catalog.js";
 import type { ScanFile } from "../../../src/scan/rule.js";
-import { ELIZA_DEPLOYMENT, materialize, type Expectation } from "./fixture/eliza-deployment.js";
+import { ELIZA_DEPLOYMENT, type Expectation, materialize } from "./fixture/eliza-deployment.js";
 
 /**
  * Acceptance: on a realistic elizaOS-style deployment repo, at least 90% of the planted
@@ -43,7 +43,9 @@ function score(findings: Finding[]): Score {
 
 function report(label: string, s: Score): void {
   const rate = ((100 * s.detected) / s.total).toFixed(1);
-  console.log(`[misconfig acceptance/${label}] detected ${s.detected}/${s.total} planted misconfigurations on the right line (${rate}%), ${lookalikes.length} look-alikes, ${s.lookalikesFlagged.length} flagged, ${s.falsePositives.length} unexpected findings`);
+  console.log(
+    `[misconfig acceptance/${label}] detected ${s.detected}/${s.total} planted misconfigurations on the right line (${rate}%), ${lookalikes.length} look-alikes, ${s.lookalikesFlagged.length} flagged, ${s.falsePositives.length} unexpected findings`,
+  );
   if (s.missed.length > 0) console.log(`  missed: ${s.missed.join("; ")}`);
 }
 
@@ -51,7 +53,9 @@ describe("elizaOS-style deployment fixture", () => {
   it("plants every misconfiguration the issue lists, each beside look-alikes", () => {
     const rules = new Set(expected.flatMap((e) => e.rules));
     // Structural secret checks (eliza-character-secret) carry their own examples, like the secret rules.
-    const ids = loadMisconfigRules().filter((r) => r.meta.category === "misconfig").map((r) => r.meta.id);
+    const ids = loadMisconfigRules()
+      .filter((r) => r.meta.category === "misconfig")
+      .map((r) => r.meta.id);
     // Every rule has at least one planted case; the fixture is not allowed to quietly drop one.
     expect([...ids].filter((id) => !rules.has(id))).toEqual([]);
     expect(expected.length).toBeGreaterThanOrEqual(30);

@@ -54,10 +54,19 @@ describe.each(definitions.map((d) => [d.rule.meta.id, d] as const))("%s", (_id, 
 describe("candidates hide no finding", () => {
   const probes = [
     ...definitions.flatMap((d) => [...d.positive, ...d.negative]),
-    { file: "src/probe.ts", text: "if (signature !== 'sha256=' + hmac.digest('hex')) throw new Error();\nif (key !== API_KEY) deny();\nif (a.password == b.password) allow();\nif (apiSecretValue === given) ok();\n" },
+    {
+      file: "src/probe.ts",
+      text: "if (signature !== 'sha256=' + hmac.digest('hex')) throw new Error();\nif (key !== API_KEY) deny();\nif (a.password == b.password) allow();\nif (apiSecretValue === given) ok();\n",
+    },
     { file: "src/probe.js", text: "if (credentials === null || x) y();\nif (token === secret) z();\nconst ok = req.headers['x-api-key'] === cfg.apiKey;\n" },
-    { file: "src/probe.mjs", text: "const jwt = process.env['JWT_SECRET'] ?? 'dev';\nconst s = config.get('sessionSecret') || \"x\";\napp.use(session({ secret: s }));\nres.cookie('sid', v, { httpOnly: false });\n" },
-    { file: "src/probe.cjs", text: "const agent = new https.Agent({ 'rejectUnauthorized': (false) });\napp.use(cors({ origin: true, 'credentials': true }));\n" },
+    {
+      file: "src/probe.mjs",
+      text: "const jwt = process.env['JWT_SECRET'] ?? 'dev';\nconst s = config.get('sessionSecret') || \"x\";\napp.use(session({ secret: s }));\nres.cookie('sid', v, { httpOnly: false });\n",
+    },
+    {
+      file: "src/probe.cjs",
+      text: "const agent = new https.Agent({ 'rejectUnauthorized': (false) });\napp.use(cors({ origin: true, 'credentials': true }));\n",
+    },
   ];
   const withCandidates = definitions.filter((d) => readFileSync(d.file, "utf8").includes("\ncandidates:"));
 

@@ -12,12 +12,15 @@ import { runCli } from "../../support/cli.js";
 const BUDGET_MS = 8_000;
 const fill = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
 
-const WORDS = "abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual".split(" ");
+const WORDS =
+  "abandon ability able about above absent absorb abstract absurd abuse access accident account accuse achieve acid acoustic acquire across act action actor actress actual".split(
+    " ",
+  );
 function wordlistLines(bytes: number): string {
   const lines: string[] = ["wallet seed phrase notes:"];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
-    const line = Array.from({ length: 40 }, (_, k) => WORDS[(i * 40 + k) * 7 % WORDS.length]).join(" ");
+    const line = Array.from({ length: 40 }, (_, k) => WORDS[((i * 40 + k) * 7) % WORDS.length]).join(" ");
     lines.push(line);
     size += line.length + 1;
   }
@@ -25,15 +28,27 @@ function wordlistLines(bytes: number): string {
 }
 
 const cases: Array<{ name: string; file: string; text: () => string }> = [
-  { name: "non-constant-time-secret-comparison: 128 KB of comparison lines", file: "src/auth.ts", text: () => fill("if (apiKey === process.env.API_TOKEN) ok();\n", 128 * 1024) },
+  {
+    name: "non-constant-time-secret-comparison: 128 KB of comparison lines",
+    file: "src/auth.ts",
+    text: () => fill("if (apiKey === process.env.API_TOKEN) ok();\n", 128 * 1024),
+  },
   {
     name: "hardcoded-secret-fallback: a 200 KB line of process.env.+secret",
     file: "src/config.ts",
     // Short lines after it keep the average under the minified-file cut-off, as an attacker would.
     text: () => `const x = process.env.${fill("secret", 200 * 1024)};\n${"\n".repeat(400)}`,
   },
-  { name: "eliza-character-secret: `secrets: {` never closed, 256 KB", file: "characters/agent.character.json", text: () => `{"settings": {"secrets": {\n${fill('"A": "bbbbbbbb1",\n', 256 * 1024)}` },
-  { name: "Dockerfile rules: 256 KB of backslash continuations", file: "Dockerfile", text: () => `FROM node:20\nENV A="x \\\n${fill('  B="unclosed \\\n', 256 * 1024)}\n` },
+  {
+    name: "eliza-character-secret: `secrets: {` never closed, 256 KB",
+    file: "characters/agent.character.json",
+    text: () => `{"settings": {"secrets": {\n${fill('"A": "bbbbbbbb1",\n', 256 * 1024)}`,
+  },
+  {
+    name: "Dockerfile rules: 256 KB of backslash continuations",
+    file: "Dockerfile",
+    text: () => `FROM node:20\nENV A="x \\\n${fill('  B="unclosed \\\n', 256 * 1024)}\n`,
+  },
   { name: "bip39-mnemonic: 256 KB of wordlist words", file: "notes.txt", text: () => wordlistLines(256 * 1024) },
 ];
 

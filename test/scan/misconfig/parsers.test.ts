@@ -10,9 +10,14 @@ import { weaknessOf } from "../../../src/scan/misconfig/secret-values.js";
 
 describe("dotenv parser", () => {
   it("keeps offsets, strips quotes and inline comments, skips comments", () => {
-    const text = '# c\nexport A=1 # note\nB="two words"\nC=\'x#y\'\n  D=\nnot a line\n';
+    const text = "# c\nexport A=1 # note\nB=\"two words\"\nC='x#y'\n  D=\nnot a line\n";
     const entries = parseDotenv(text);
-    expect(entries.map((e) => [e.key, e.value])).toEqual([["A", "1"], ["B", "two words"], ["C", "x#y"], ["D", ""]]);
+    expect(entries.map((e) => [e.key, e.value])).toEqual([
+      ["A", "1"],
+      ["B", "two words"],
+      ["C", "x#y"],
+      ["D", ""],
+    ]);
     const b = entries[1]!;
     expect(text.slice(b.keyStart, b.keyStart + 1)).toBe("B");
     expect(text.slice(b.valueStart, b.valueEnd)).toBe("two words");
@@ -27,10 +32,13 @@ describe("dotenv parser", () => {
 
 describe("Dockerfile parser", () => {
   it("joins continuations, skips comments and reads ENV/ARG forms", () => {
-    const text = "# syntax=docker/dockerfile:1\nFROM node:22 AS build\nENV A=1 \\\n    B=\"two\"\nENV LEGACY value here\nARG TOKEN\n";
+    const text = '# syntax=docker/dockerfile:1\nFROM node:22 AS build\nENV A=1 \\\n    B="two"\nENV LEGACY value here\nARG TOKEN\n';
     const ins = parseDockerfile(text);
     expect(ins.map((i) => i.keyword)).toEqual(["FROM", "ENV", "ENV", "ARG"]);
-    expect(keyValues(ins[1]!)).toEqual([{ key: "A", value: "1" }, { key: "B", value: "two" }]);
+    expect(keyValues(ins[1]!)).toEqual([
+      { key: "A", value: "1" },
+      { key: "B", value: "two" },
+    ]);
     expect(keyValues(ins[2]!)).toEqual([{ key: "LEGACY", value: "value here" }]);
     expect(keyValues(ins[3]!)).toEqual([{ key: "TOKEN", value: undefined }]);
   });
@@ -64,7 +72,8 @@ describe("compose parser", () => {
 
 describe("secret names and values", () => {
   it("tells secret names from look-alikes", () => {
-    for (const n of ["JWT_SECRET", "apiKey", "WALLET_SECRET_SALT", "x-api-key", "POSTGRES_PASSWORD", "SECRET_KEY_BASE", "privateKey"]) expect(isSecretName(n), n).toBe(true);
+    for (const n of ["JWT_SECRET", "apiKey", "WALLET_SECRET_SALT", "x-api-key", "POSTGRES_PASSWORD", "SECRET_KEY_BASE", "privateKey"])
+      expect(isSecretName(n), n).toBe(true);
     for (const n of ["MAX_TOKENS", "TOKEN_LIMIT", "API_KEY_FILE", "PUBLIC_KEY", "SORT_KEY", "NODE_ENV", "tokenType"]) expect(isSecretName(n), n).toBe(false);
     expect(isSelfChosenSecretName("JWT_SECRET")).toBe(true);
     expect(isSelfChosenSecretName("OPENAI_API_KEY")).toBe(false);
@@ -89,7 +98,15 @@ describe("hostile input", () => {
   };
 
   it("never throws on binary, truncated or malformed files of every kind", () => {
-    const garbage = ["\u0000\u0001\u0002\uFFFD".repeat(200), "{{{{ ${{ '\"` \\", "services:\n  a: *unknown_alias\n", "on: [\njobs: {", "const x = = ;; cors({ origin: ", "ENV \\\n", "A=\"unterminated\n"];
+    const garbage = [
+      "\u0000\u0001\u0002\uFFFD".repeat(200),
+      "{{{{ ${{ '\"` \\",
+      "services:\n  a: *unknown_alias\n",
+      "on: [\njobs: {",
+      "const x = = ;; cors({ origin: ",
+      "ENV \\\n",
+      'A="unterminated\n',
+    ];
     const paths = [".env", "docker-compose.yml", ".github/workflows/ci.yml", "src/a.ts", "src/b.jsx", "Dockerfile", ".gitignore", "fly.toml", "k8s/x.yaml"];
     for (const path of paths) for (const text of garbage) expect(run(path, text).errors, `${path}`).toEqual([]);
   });
@@ -104,7 +121,8 @@ describe("hostile input", () => {
   });
 
   it("parses TypeScript with experimental decorators (NestJS-style servers)", () => {
-    const code = '@Injectable()\nexport class Keys {\n  @Get()\n  check(@Headers("x-api-key") apiKey: string) { return apiKey === process.env.API_TOKEN; }\n}\n';
+    const code =
+      '@Injectable()\nexport class Keys {\n  @Get()\n  check(@Headers("x-api-key") apiKey: string) { return apiKey === process.env.API_TOKEN; }\n}\n';
     expect(run("src/keys.controller.ts", code).findings.map((f) => f.ruleId)).toEqual(["non-constant-time-secret-comparison"]);
   });
 
@@ -112,7 +130,11 @@ describe("hostile input", () => {
     const code = 'export const ok = apiKey !== process.env.API_TOKEN; app.use(cors({ origin: "*", credentials: true }));';
     expect(run("types/index.d.ts", code).findings).toEqual([]);
     expect(run("types/index.d.mts", code).findings).toEqual([]);
-    expect(run("types/index.ts", code).findings.map((f) => f.ruleId).sort()).toEqual(["cors-any-origin-with-credentials", "non-constant-time-secret-comparison"]);
+    expect(
+      run("types/index.ts", code)
+        .findings.map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(["cors-any-origin-with-credentials", "non-constant-time-secret-comparison"]);
   });
 });
 

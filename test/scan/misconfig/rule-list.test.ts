@@ -15,7 +15,9 @@ describe("README rule list", () => {
   });
 
   it("replaces only the marked block and refuses a README without markers", () => {
-    const rules = [{ id: "a-rule", category: "misconfig" as const, severity: "low" as const, description: "pipes | escaped", source: "test", references: ["CWE-1"] }];
+    const rules = [
+      { id: "a-rule", category: "misconfig" as const, severity: "low" as const, description: "pipes | escaped", source: "test", references: ["CWE-1"] },
+    ];
     const updated = withRuleList("# T\n<!-- rules:start -->\nold\n<!-- rules:end -->\ntail\n", rules);
     expect(updated).toContain("| `a-rule` | misconfig | low | pipes \\| escaped | CWE-1 |");
     expect(updated).not.toContain("old");

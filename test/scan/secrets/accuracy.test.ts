@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomBytes, randomInt } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { describe, expect, it } from "vitest";
 import { base58 } from "@scure/base";
 import { generateMnemonic } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
+import { describe, expect, it } from "vitest";
 import { scanPaths } from "../../../src/scan/engine.js";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -47,7 +47,11 @@ function plants(): Plant[] {
     { file: env, secret: `postgresql://eliza:${pick(18)}@db.internal:5432/eliza`, line: "POSTGRES_URL=$" },
     { file: env, secret: pick(40), line: "MY_PLUGIN_API_KEY=$" },
     { file: "config/alerts.yaml", secret: `https://discord.com/api/webhooks/1${pick(18, "0123456789")}/${pick(68)}`, line: "discord_webhook: $" },
-    { file: "config/alerts.yaml", secret: `https://hooks.slack.com/services/T${pick(10).toUpperCase()}/B${pick(10).toUpperCase()}/${pick(24)}`, line: "slack_webhook: $" },
+    {
+      file: "config/alerts.yaml",
+      secret: `https://hooks.slack.com/services/T${pick(10).toUpperCase()}/B${pick(10).toUpperCase()}/${pick(24)}`,
+      line: "slack_webhook: $",
+    },
     { file: "src/wallet.ts", secret: hex(32), line: 'export const signer = { privateKey: "$" };' },
     { file: "scripts/redis.ts", secret: `rediss://default:${pick(24)}@cache.internal:6380`, line: 'const url = "$";' },
     { file: env, secret: generateMnemonic(wordlist, 128), line: 'WALLET_MNEMONIC="$"' },
@@ -115,8 +119,17 @@ describe("secret detection accuracy on a realistic agent repo", () => {
     const truePositives = secretFindings.filter((f) => plantedLines.has(`${f.path}:${f.line}`));
     const recall = detected.length / live.length;
     const precision = secretFindings.length === 0 ? 0 : truePositives.length / secretFindings.length;
-    if (live.some((p) => at(p).length === 0)) console.log("MISSED:", live.filter((p) => at(p).length === 0).map((p) => p.line).join(" | "));
-    console.log(`secret accuracy: recall ${recall.toFixed(3)} (${detected.length}/${live.length}), precision ${precision.toFixed(3)} (${truePositives.length}/${secretFindings.length})`);
+    if (live.some((p) => at(p).length === 0))
+      console.log(
+        "MISSED:",
+        live
+          .filter((p) => at(p).length === 0)
+          .map((p) => p.line)
+          .join(" | "),
+      );
+    console.log(
+      `secret accuracy: recall ${recall.toFixed(3)} (${detected.length}/${live.length}), precision ${precision.toFixed(3)} (${truePositives.length}/${secretFindings.length})`,
+    );
     const missed = live.filter((p) => at(p).length === 0).map((p) => p.line);
     const noise = secretFindings.filter((f) => !plantedLines.has(`${f.path}:${f.line}`)).map((f) => `${f.ruleId} ${f.path}:${f.line}`);
     expect(recall, `missed: ${missed.join(" | ")}`).toBeGreaterThanOrEqual(0.95);

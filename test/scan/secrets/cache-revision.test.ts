@@ -9,7 +9,10 @@ describe("rescan cache and rule data", () => {
     const dir = mkdtempSync(join(tmpdir(), "rampart-revision-"));
     writeFileSync(join(dir, "notes.txt"), "rotated on monday: acme_live_Q7mZ2xK9pL4vN8rT\n");
     const config = (pattern: string) =>
-      writeFileSync(join(dir, "rampart.config.yaml"), `customRules:\n  - id: acme-token\n    description: ACME token\n    severity: high\n    keywords: ["acme_"]\n    pattern: '${pattern}'\n`);
+      writeFileSync(
+        join(dir, "rampart.config.yaml"),
+        `customRules:\n  - id: acme-token\n    description: ACME token\n    severity: high\n    keywords: ["acme_"]\n    pattern: '${pattern}'\n`,
+      );
     config("acme_test_[A-Za-z0-9]{16}");
     expect((await runCli(["scan", "."], { cwd: dir })).code).toBe(0);
     config("acme_live_[A-Za-z0-9]{16}");

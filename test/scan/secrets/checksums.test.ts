@@ -69,7 +69,10 @@ describe("PyPI macaroon structure", () => {
 
   it("reports a whole token at critical and a malformed one low", () => {
     const [whole] = applyRules([rule("pypi-upload-token")], { path: ".pypirc", text: `password = ${macaroon("pypi.org")}\n` });
-    const [random] = applyRules([rule("pypi-upload-token")], { path: ".pypirc", text: `password = pypi-AgEIcHlwaS5vcmc${randomBytes(60).toString("base64url")}\n` });
+    const [random] = applyRules([rule("pypi-upload-token")], {
+      path: ".pypirc",
+      text: `password = pypi-AgEIcHlwaS5vcmc${randomBytes(60).toString("base64url")}\n`,
+    });
     expect(whole).toMatchObject({ severity: "critical" });
     expect(random).toMatchObject({ severity: "low", tags: ["checksum-failed"] });
   });

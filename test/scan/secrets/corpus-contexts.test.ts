@@ -2,7 +2,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONTEXTS, contextsFor, corpusCases, flaggedBy, foundBy, layOut, type CorpusCase, type CorpusContext, type Placement } from "../../../bench/secret-corpus.js";
+import {
+  CONTEXTS,
+  type CorpusCase,
+  type CorpusContext,
+  contextsFor,
+  corpusCases,
+  flaggedBy,
+  foundBy,
+  layOut,
+  type Placement,
+} from "../../../bench/secret-corpus.js";
 import { scanPaths } from "../../../src/scan/engine.js";
 import { loadSecretRuleEntries, loadSecretRules } from "../../../src/scan/secrets/catalog.js";
 import { isPlaceholder } from "../../../src/scan/secrets/placeholder.js";
@@ -26,7 +36,9 @@ function firstPerRule(cases: CorpusCase[]): CorpusCase[] {
 }
 
 /** `perCase` contexts per case, picked by rotation among the contexts that fit it. */
-const rotate = (perCase: number) => (fits: CorpusContext[], i: number) => [...new Set(Array.from({ length: Math.min(perCase, fits.length) }, (_, k) => fits[(i * 7 + k * 11) % fits.length]!))];
+const rotate = (perCase: number) => (fits: CorpusContext[], i: number) => [
+  ...new Set(Array.from({ length: Math.min(perCase, fits.length) }, (_, k) => fits[(i * 7 + k * 11) % fits.length]!)),
+];
 
 async function scan(files: Map<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), "rampart-corpus-"));
@@ -55,7 +67,10 @@ describe("every secret rule's token in the common syntactic contexts", () => {
     for (const c of negatives) {
       for (const ctx of contextsFor(c, true)) {
         // As the engine does: a placeholder (`xxxx`, `<token>`) is never a finding, whichever rule matched.
-        const reports = own.get(c.rule)!.check({ path: ctx.file, text: `${ctx.render(c.name, c.value)}\n` }).filter((r) => r.secret === undefined || !isPlaceholder(r.secret));
+        const reports = own
+          .get(c.rule)!
+          .check({ path: ctx.file, text: `${ctx.render(c.name, c.value)}\n` })
+          .filter((r) => r.secret === undefined || !isPlaceholder(r.secret));
         if (reports.length > 0) flagged.push(`${c.rule} in ${ctx.id}: ${c.name}=${c.value}`);
       }
     }
@@ -75,7 +90,9 @@ describe("every secret rule's token in the common syntactic contexts", () => {
     const judged = (p: Placement) => !overBudget.has(p.path);
     expect(pos.placements.filter(judged).length).toBeGreaterThan(pos.placements.length * 0.9);
     const missed = pos.placements.filter((p) => judged(p) && !foundBy(p, result.findings)).map((p) => `${p.case.rule} in ${p.context}`);
-    const flagged = neg.placements.filter((p) => judged(p) && flaggedBy(p, result.findings)).map((p) => `${p.case.rule} in ${p.context}: ${p.case.name}=${p.case.value}`);
+    const flagged = neg.placements
+      .filter((p) => judged(p) && flaggedBy(p, result.findings))
+      .map((p) => `${p.case.rule} in ${p.context}: ${p.case.name}=${p.case.value}`);
     expect(missed).toEqual([]);
     expect(flagged).toEqual([]);
   });

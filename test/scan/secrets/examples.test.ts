@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyRules } from "../../../src/scan/apply-rules.js";
-import { loadSecretRuleEntries, loadSecretRules } from "../../../src/scan/secrets/catalog.js";
 import type { RuleExample } from "../../../src/scan/rule.js";
+import { loadSecretRuleEntries, loadSecretRules } from "../../../src/scan/secrets/catalog.js";
 
 const entries = loadSecretRuleEntries();
 const rules = loadSecretRules();

@@ -21,7 +21,17 @@ describe("generic secret values", () => {
   });
 
   it("drops code, names, interpolation and documentation", () => {
-    for (const value of ["formatDistanceLocale4", "__vite_ssr_exports__", "ELIZA_SERVER_AUTH_TOKEN", "${API_KEY}", "config.secrets.apiKey", "/Users/someone", "Control+Shift+T", "ZHVtbXkgdGV4dA==", "https://example.com/token"]) {
+    for (const value of [
+      "formatDistanceLocale4",
+      "__vite_ssr_exports__",
+      "ELIZA_SERVER_AUTH_TOKEN",
+      "${API_KEY}",
+      "config.secrets.apiKey",
+      "/Users/someone",
+      "Control+Shift+T",
+      "ZHVtbXkgdGV4dA==",
+      "https://example.com/token",
+    ]) {
       expect(genericSecretValue(value), value).toBeUndefined();
     }
   });
@@ -41,7 +51,17 @@ describe("generic secret values", () => {
 });
 
 describe("placeholders by shape", () => {
-  it.each(["your_api_key_here", "replace_with_token", "<token>", "sk_live_xxx123", "AbCdEfGhIjKl", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "ab12ab12ab12ab12", "zzzzzzzzzz", "sk-1234567890abcdef"])("%s", (value) => {
+  it.each([
+    "your_api_key_here",
+    "replace_with_token",
+    "<token>",
+    "sk_live_xxx123",
+    "AbCdEfGhIjKl",
+    "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+    "ab12ab12ab12ab12",
+    "zzzzzzzzzz",
+    "sk-1234567890abcdef",
+  ])("%s", (value) => {
     expect(isPlaceholder(value)).toBe(true);
   });
   it.each(["Zr8TqW2mLx5vKp9NcY4hBf7J", "e3b9f27a41c8d6054f1e9a2b7c3d8e06", "[12,200,12,200,13]"])("not %s", (value) => {

@@ -66,4 +66,3 @@ describe("matchInside: searching only the runs", () => {
     expect(inside.check({ path: "a.txt", text: `first: ${words(12)}\nsecond: ${words(12, 1)}.` })).toHaveLength(2);
   });
 });
-

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import { isMap, isScalar } from "yaml";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { mapEntries, mapValue, pairOf, pairRange, rangeOf, scalarText, seqItems } from "../parsers/yaml-source.js";
 
@@ -35,7 +35,12 @@ export function check(file: FileContext): ScanReport[] {
     const network = pairOf(service, "network_mode");
     if (network && scalarText(network.value) === "host") {
       const [start, end] = pairRange(network);
-      reports.push({ message: `service "${name}" uses network_mode: host, so every port it listens on is public regardless of ports:`, start, end, severity: "medium" });
+      reports.push({
+        message: `service "${name}" uses network_mode: host, so every port it listens on is public regardless of ports:`,
+        start,
+        end,
+        severity: "medium",
+      });
     }
   }
   return reports;

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, unwrap, visitScript } from "../parsers/script.js";
 
@@ -36,7 +36,10 @@ function corsOptions(options: Node, reports: ScanReport[]): void {
   const origin = propertyValue(options, "origin");
   const prop = objectProperty(options, "origin");
   if (!origin || !prop || !allowsAnyOrigin(origin)) return;
-  reports.push({ message: "CORS allows any origin together with credentials: any web page can call this API with the user's cookies or tokens and read the answer", ...span(prop) });
+  reports.push({
+    message: "CORS allows any origin together with credentials: any web page can call this API with the user's cookies or tokens and read the answer",
+    ...span(prop),
+  });
 }
 
 /** `true`, `'*'`, a match-all regex, `X || true`, `X ?? '*'`, or a callback that approves every origin. */
@@ -59,8 +62,18 @@ function callbackApprovesAll(fn: Node): boolean {
   const body = fn.body.type === "BlockStatement" ? fn.body.body : [{ type: "ExpressionStatement", expression: fn.body } as Node];
   if (body.length !== 1) return false;
   const statement = body[0]!;
-  const call = statement.type === "ExpressionStatement" ? unwrap(statement.expression) : statement.type === "ReturnStatement" && statement.argument ? unwrap(statement.argument) : undefined;
-  if (call?.type !== "CallExpression" || unwrap(call.callee as Node).type !== "Identifier" || (unwrap(call.callee as Node) as { name: string }).name !== cbParam.name) return false;
+  const call =
+    statement.type === "ExpressionStatement"
+      ? unwrap(statement.expression)
+      : statement.type === "ReturnStatement" && statement.argument
+        ? unwrap(statement.argument)
+        : undefined;
+  if (
+    call?.type !== "CallExpression" ||
+    unwrap(call.callee as Node).type !== "Identifier" ||
+    (unwrap(call.callee as Node) as { name: string }).name !== cbParam.name
+  )
+    return false;
   const approval = call.arguments[1] ? unwrap(call.arguments[1] as Node) : undefined;
   if (!approval) return false;
   if (isBooleanLiteral(approval, true)) return true;
@@ -74,7 +87,10 @@ function echoedOriginHeader(node: Node, text: string, reports: ScanReport[]): vo
   if (nameArg?.type !== "StringLiteral" || nameArg.value.toLowerCase() !== "access-control-allow-origin" || !valueArg) return;
   const value = unwrap(valueArg as Node);
   const source = text.slice(value.start ?? 0, value.end ?? 0);
-  if (!/\borigin\b/i.test(source) || !/headers/.test(source) && !/^origin$/i.test(source)) return;
+  if (!/\borigin\b/i.test(source) || (!/headers/.test(source) && !/^origin$/i.test(source))) return;
   if (!/access-control-allow-credentials['"]\s*,\s*['"]?true/i.test(text)) return;
-  reports.push({ message: "the request's Origin is echoed in Access-Control-Allow-Origin with credentials allowed: any site can read authenticated responses", ...span(node) });
+  reports.push({
+    message: "the request's Origin is echoed in Access-Control-Allow-Origin with credentials allowed: any site can read authenticated responses",
+    ...span(node),
+  });
 }

@@ -15,7 +15,13 @@ export function check(file: FileContext): ScanReport[] {
     return URL_KEYS.flatMap((key) => {
       const url = entry(scope, key);
       if (!url || userOf(url.value) !== "postgres") return [];
-      return [{ message: `${key} connects as "postgres" (a superuser in the official images) while ENABLE_DATA_ISOLATION=true: row-level security does not apply to superusers; connect as a non-superuser role`, start: url.keyStart, end: url.valueEnd }];
+      return [
+        {
+          message: `${key} connects as "postgres" (a superuser in the official images) while ENABLE_DATA_ISOLATION=true: row-level security does not apply to superusers; connect as a non-superuser role`,
+          start: url.keyStart,
+          end: url.valueEnd,
+        },
+      ];
     });
   });
 }

@@ -15,6 +15,12 @@ export function check(file: FileContext): ScanReport[] {
       return e !== undefined && e.value.trim() !== "";
     });
     if (configured) return [];
-    return [{ message: `ENABLE_DATA_ISOLATION=true but no JWT verifier (${VERIFIERS.join(", ")}) is set: the middleware fails open and tenants are not isolated`, start: isolation.keyStart, end: isolation.valueEnd }];
+    return [
+      {
+        message: `ENABLE_DATA_ISOLATION=true but no JWT verifier (${VERIFIERS.join(", ")}) is set: the middleware fails open and tenants are not isolated`,
+        start: isolation.keyStart,
+        end: isolation.valueEnd,
+      },
+    ];
   });
 }

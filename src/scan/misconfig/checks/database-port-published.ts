@@ -2,7 +2,8 @@ import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { composeServices, isPublishedEverywhere } from "../parsers/compose.js";
 
-const DATABASE_IMAGE = /(^|\/)(postgres|postgresql|postgis|pgvector|timescaledb|mysql|mariadb|redis|redis-stack|valkey|keydb|mongo|mongodb|memcached|elasticsearch|opensearch|clickhouse|couchdb|cassandra|neo4j|qdrant|weaviate|chroma)$/i;
+const DATABASE_IMAGE =
+  /(^|\/)(postgres|postgresql|postgis|pgvector|timescaledb|mysql|mariadb|redis|redis-stack|valkey|keydb|mongo|mongodb|memcached|elasticsearch|opensearch|clickhouse|couchdb|cassandra|neo4j|qdrant|weaviate|chroma)$/i;
 
 /** ELZ-017: a datastore port mapped to 0.0.0.0, reachable from any network the host is on. */
 export function check(file: FileContext): ScanReport[] {

@@ -29,5 +29,11 @@ export function check(file: FileContext): ScanReport[] {
   const last = users.at(-1);
   if (last && !/^(root|0)(:|$)/.test(last.args.trim())) return [];
   if (last) return [{ message: "the final stage switches back to USER root: the container's process runs as root", start: last.start, end: last.end }];
-  return [{ message: `the final stage (FROM ${image}) never sets USER, so the process runs as root; add e.g. USER node (or a numeric UID) before CMD`, start: from.start, end: from.end }];
+  return [
+    {
+      message: `the final stage (FROM ${image}) never sets USER, so the process runs as root; add e.g. USER node (or a numeric UID) before CMD`,
+      start: from.start,
+      end: from.end,
+    },
+  ];
 }

@@ -1,7 +1,7 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { isDockerfile, isScriptFile } from "../file-kinds.js";
-import { keyValues, } from "../parsers/dockerfile.js";
+import { keyValues } from "../parsers/dockerfile.js";
 import { envVarName, span, unwrap, visitScript } from "../parsers/script.js";
 
 const TOKEN = "ELIZA_SERVER_AUTH_TOKEN";

@@ -27,10 +27,27 @@ export function check(file: FileContext): ScanReport[] {
   if (!first) return [];
   if (secrets.length === 0) {
     // Host names and log levels only: still a deployment detail in git, but not a credential leak.
-    return [{ message: `${file.path} is an environment file in the repository (no secret-named values found); keep only a template (.env.example) and move settings to the deployment`, start: first.keyStart, end: first.keyStart + first.key.length, severity: "low" }];
+    return [
+      {
+        message: `${file.path} is an environment file in the repository (no secret-named values found); keep only a template (.env.example) and move settings to the deployment`,
+        start: first.keyStart,
+        end: first.keyStart + first.key.length,
+        severity: "low",
+      },
+    ];
   }
-  const names = secrets.slice(0, 3).map((e) => e.key).join(", ") + (secrets.length > 3 ? `, and ${secrets.length - 3} more` : "");
-  return [{ message: `${file.path} is an environment file in the repository holding ${names}: every clone and fork has them; rotate them and keep only a template (.env.example)`, start: first.keyStart, end: first.keyStart + first.key.length }];
+  const names =
+    secrets
+      .slice(0, 3)
+      .map((e) => e.key)
+      .join(", ") + (secrets.length > 3 ? `, and ${secrets.length - 3} more` : "");
+  return [
+    {
+      message: `${file.path} is an environment file in the repository holding ${names}: every clone and fork has them; rotate them and keep only a template (.env.example)`,
+      start: first.keyStart,
+      end: first.keyStart + first.key.length,
+    },
+  ];
 }
 
 /** A value that says it is for tests: `test-api-key`, `sk-test-123`, `fake_token`, `mock-secret`, `dummy`. */

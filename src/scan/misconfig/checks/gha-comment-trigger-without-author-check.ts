@@ -16,10 +16,16 @@ export function check(file: FileContext): ScanReport[] {
   if (!trigger) return [];
   return wf.jobs
     .filter((job) => !isGated(sourceOf(file.text, job.node).raw))
-    .map((job) => ({ message: `job "${job.id}" runs on ${trigger} for any commenter; gate it on github.event.comment.author_association (OWNER, MEMBER, COLLABORATOR)`, start: job.keyStart, end: job.keyEnd }));
+    .map((job) => ({
+      message: `job "${job.id}" runs on ${trigger} for any commenter; gate it on github.event.comment.author_association (OWNER, MEMBER, COLLABORATOR)`,
+      start: job.keyStart,
+      end: job.keyEnd,
+    }));
 }
 
 /** An author_association test, a collaborator-permission lookup, or a permission-check action. */
 function isGated(jobSource: string): boolean {
-  return /author_association|collaborators\/[^\s/]*\/permission|getCollaboratorPermissionLevel|check-user-permission|actor-permission|has-permission/i.test(jobSource);
+  return /author_association|collaborators\/[^\s/]*\/permission|getCollaboratorPermissionLevel|check-user-permission|actor-permission|has-permission/i.test(
+    jobSource,
+  );
 }

@@ -16,7 +16,11 @@ export function check(file: FileContext): ScanReport[] {
       .filter(({ key, pair }) => key === "ACTIONS_ALLOW_UNSECURE_COMMANDS" && /^(true|1|yes)$/i.test((scalarText(pair.value) ?? "").trim()))
       .map(({ pair }) => {
         const [start, end] = pairRange(pair);
-        return { message: "ACTIONS_ALLOW_UNSECURE_COMMANDS lets any printed line set environment variables and PATH for later steps; use $GITHUB_ENV / $GITHUB_PATH", start, end };
+        return {
+          message: "ACTIONS_ALLOW_UNSECURE_COMMANDS lets any printed line set environment variables and PATH for later steps; use $GITHUB_ENV / $GITHUB_PATH",
+          start,
+          end,
+        };
       }),
   );
 }

@@ -13,5 +13,9 @@ export function check(file: FileContext): ScanReport[] {
   if (wf.triggers.size === 1 && wf.triggers.has("workflow_call")) return [];
   return wf.jobs
     .filter((job) => !job.permissions)
-    .map((job) => ({ message: `job "${job.id}" has no permissions block and the workflow sets none: its token gets the repository default (possibly write-all); add permissions: contents: read at the top`, start: job.keyStart, end: job.keyEnd }));
+    .map((job) => ({
+      message: `job "${job.id}" has no permissions block and the workflow sets none: its token gets the repository default (possibly write-all); add permissions: contents: read at the top`,
+      start: job.keyStart,
+      end: job.keyEnd,
+    }));
 }

@@ -1,6 +1,6 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
-import { expressionsIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
+import { expressionsIn, isForkGuarded, PRIVILEGED_PR_TRIGGERS, parseWorkflow } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
 /**
@@ -23,7 +23,12 @@ export function check(file: FileContext): ScanReport[] {
       continue;
     }
     const first = expressionsIn(file.text, job.node).find((e) => /\bsecrets\.(?!GITHUB_TOKEN\b)[A-Za-z_]|\bsecrets\[|toJSON\(\s*secrets\s*\)/.test(e.body));
-    if (first) reports.push({ message: `job "${job.id}" uses repository secrets on ${trigger}, a trigger outside contributors can start`, start: first.start, end: first.end });
+    if (first)
+      reports.push({
+        message: `job "${job.id}" uses repository secrets on ${trigger}, a trigger outside contributors can start`,
+        start: first.start,
+        end: first.end,
+      });
   }
   return reports;
 }

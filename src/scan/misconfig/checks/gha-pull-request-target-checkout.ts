@@ -1,9 +1,10 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
-import { linesIn, parseWorkflow, PRIVILEGED_PR_TRIGGERS, isForkGuarded } from "../parsers/workflow.js";
+import { isForkGuarded, linesIn, PRIVILEGED_PR_TRIGGERS, parseWorkflow } from "../parsers/workflow.js";
 import { pairOf, pairRange, scalarText } from "../parsers/yaml-source.js";
 
-const UNTRUSTED_REF = /github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs\/pull\/|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha/;
+const UNTRUSTED_REF =
+  /github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs\/pull\/|github\.event\.workflow_run\.head_(sha|branch)|github\.event\.pull_request\.merge_commit_sha/;
 const UNTRUSTED_REPO = /github\.event\.pull_request\.head\.repo\.full_name|github\.event\.workflow_run\.head_repository\.full_name/;
 
 /**
@@ -24,7 +25,11 @@ export function check(file: FileContext): ScanReport[] {
           const value = scalarText(pair?.value) ?? "";
           if (pair && (UNTRUSTED_REF.test(value) || UNTRUSTED_REPO.test(value))) {
             const [start, end] = pairRange(pair);
-            reports.push({ message: `job "${job.id}" checks out the pull request's code under ${trigger}, which runs with repository secrets and a write token`, start, end });
+            reports.push({
+              message: `job "${job.id}" checks out the pull request's code under ${trigger}, which runs with repository secrets and a write token`,
+              start,
+              end,
+            });
           }
         }
       }
@@ -32,7 +37,11 @@ export function check(file: FileContext): ScanReport[] {
         for (const { line, start } of linesIn(file.text, step.run.node)) {
           if (fetchesPullRequest(line)) {
             const at = start + line.search(/\S/);
-            reports.push({ message: `job "${job.id}" fetches the pull request's code under ${trigger}, which runs with repository secrets and a write token`, start: at, end: start + line.length });
+            reports.push({
+              message: `job "${job.id}" fetches the pull request's code under ${trigger}, which runs with repository secrets and a write token`,
+              start: at,
+              end: start + line.length,
+            });
           }
         }
       }

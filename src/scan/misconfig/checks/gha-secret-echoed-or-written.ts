@@ -42,7 +42,11 @@ export function check(file: FileContext): ScanReport[] {
         const secret = direct?.[1] ?? viaEnv;
         if (!secret || isNotSensitive(secret) || isNecessaryFile(secret, line) || (!direct && writesEnvFile(line))) continue;
         const at = start + line.search(/\S/);
-        reports.push({ message: `secret ${secret} is echoed or written to a file in job "${job.id}"; pass it to the tool through env: (e.g. NODE_AUTH_TOKEN with setup-node) instead`, start: at, end: start + line.length });
+        reports.push({
+          message: `secret ${secret} is echoed or written to a file in job "${job.id}"; pass it to the tool through env: (e.g. NODE_AUTH_TOKEN with setup-node) instead`,
+          start: at,
+          end: start + line.length,
+        });
       }
     }
   }

@@ -14,6 +14,12 @@ export function check(file: FileContext): ScanReport[] {
     const name = [...expr.body.matchAll(/\bvars\.([A-Za-z0-9_]+)/g)].map((m) => m[1] ?? "").find(isSecretName);
     if (!name) return [];
     const fallback = new RegExp(`secrets\\.${name}\\b`).test(expr.body);
-    return [{ message: `${fallback ? `vars.${name} || secrets.${name}` : `vars.${name}`} reads a secret from configuration variables, which are unmasked in logs and visible to anyone with read access to settings; use secrets.${name} only`, start: expr.start, end: expr.end }];
+    return [
+      {
+        message: `${fallback ? `vars.${name} || secrets.${name}` : `vars.${name}`} reads a secret from configuration variables, which are unmasked in logs and visible to anyone with read access to settings; use secrets.${name} only`,
+        start: expr.start,
+        end: expr.end,
+      },
+    ];
   });
 }

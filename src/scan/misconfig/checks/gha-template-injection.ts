@@ -1,11 +1,12 @@
-import type { FileContext } from "../../file-context.js";
 import type { Severity } from "../../../core/severity.js";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { expressionsIn, parseWorkflow, type Workflow } from "../parsers/workflow.js";
 import { mapValue, scalarText } from "../parsers/yaml-source.js";
 
 /** Leaf fields of github.event that an attacker cannot shape (ids, numbers, hashes, timestamps, fixed enums). */
-const SAFE_LEAF = /^(number|id|node_id|sha|[a-z_]*_sha|before|after|run_id|run_number|run_attempt|workflow_id|check_suite_id|created_at|updated_at|closed_at|merged_at|pushed_at|html_url|url|api_url|state|merged|draft|size|additions|deletions|changed_files|commits|conclusion|status|action|private|fork|forced|deleted|created|login|author_association|type|full_name|default_branch|visibility)$/;
+const SAFE_LEAF =
+  /^(number|id|node_id|sha|[a-z_]*_sha|before|after|run_id|run_number|run_attempt|workflow_id|check_suite_id|created_at|updated_at|closed_at|merged_at|pushed_at|html_url|url|api_url|state|merged|draft|size|additions|deletions|changed_files|commits|conclusion|status|action|private|fork|forced|deleted|created|login|author_association|type|full_name|default_branch|visibility)$/;
 
 /**
  * GHA004: `${{ }}` is pasted into the script before the shell runs it, so a PR title such as
@@ -40,7 +41,7 @@ export function check(file: FileContext): ScanReport[] {
 function taintedContext(body: string, wf: Workflow): string | undefined {
   if (/toJSON\(\s*github\.event\s*\)/.test(body)) return "toJSON(github.event)";
   if (/\bgithub\.head_ref\b/.test(body)) return "github.head_ref";
-  for (const m of body.matchAll(/\bgithub\.event\.([A-Za-z0-9_.*\[\]'"-]+)/g)) {
+  for (const m of body.matchAll(/\bgithub\.event\.([A-Za-z0-9_.*[\]'"-]+)/g)) {
     const path = m[1] ?? "";
     const inputs = /^inputs\.([A-Za-z0-9_-]+)/.exec(path);
     if (inputs) {
@@ -66,9 +67,12 @@ function taintedContext(body: string, wf: Workflow): string | undefined {
 function triggeredBy(tainted: string, wf: Workflow): { severity?: Severity; note: string } {
   const input = /^(?:github\.event\.)?inputs\.([A-Za-z0-9_-]+)$/.exec(tainted)?.[1];
   if (input === undefined) return { note: "" };
-  const dispatch = mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs") !== undefined && mapValue(mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs"), input) !== undefined;
+  const dispatch =
+    mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs") !== undefined &&
+    mapValue(mapValue(mapValue(wf.on, "workflow_dispatch"), "inputs"), input) !== undefined;
   const called = mapValue(mapValue(mapValue(wf.on, "workflow_call"), "inputs"), input) !== undefined;
-  if (dispatch || tainted.startsWith("github.event.")) return { severity: "medium", note: " (a workflow_dispatch input: only people with write access can set it)" };
+  if (dispatch || tainted.startsWith("github.event."))
+    return { severity: "medium", note: " (a workflow_dispatch input: only people with write access can set it)" };
   if (called) return { severity: "low", note: " (a workflow_call input: set by the calling workflows; injectable only if a caller passes untrusted text)" };
   return { severity: "medium", note: "" };
 }

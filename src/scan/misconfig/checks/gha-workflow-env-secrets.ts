@@ -18,14 +18,18 @@ export function check(file: FileContext): ScanReport[] {
   const env = mapValue(wf.root, "env");
   const secrets = mapEntries(env).filter(({ pair }) => expressionsIn(file.text, pair.value).some((e) => /\bsecrets\.(?!GITHUB_TOKEN\b)/.test(e.body)));
   if (secrets.length < MANY) return [];
-  const thirdParty = wf.jobs.flatMap((job) => job.steps.flatMap((s) => (s.uses && !FIRST_PARTY.test(s.uses.value) && !s.uses.value.startsWith("./") ? [s.uses.value] : [])));
+  const thirdParty = wf.jobs.flatMap((job) =>
+    job.steps.flatMap((s) => (s.uses && !FIRST_PARTY.test(s.uses.value) && !s.uses.value.startsWith("./") ? [s.uses.value] : [])),
+  );
   if (thirdParty.length === 0) return [];
   const [start, end] = rangeOf(pairOf(wf.root, "env")?.key);
   const actions = [...new Set(thirdParty.map((a) => a.split("@")[0]))];
   const named = actions.slice(0, 3).join(", ") + (actions.length > 3 ? `, and ${actions.length - 3} more` : "");
-  return [{
-    message: `${secrets.length} secrets in the workflow-level env reach every step, including third-party actions (${named}); move each secret to the env of the step that needs it`,
-    start,
-    end: Math.max(end, start + 1),
-  }];
+  return [
+    {
+      message: `${secrets.length} secrets in the workflow-level env reach every step, including third-party actions (${named}); move each secret to the env of the step that needs it`,
+      start,
+      end: Math.max(end, start + 1),
+    },
+  ];
 }

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Pair } from "yaml";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { parseWorkflow } from "../parsers/workflow.js";
 import { pairRange, scalarText } from "../parsers/yaml-source.js";

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { calleeName, envVarName, isEnvObject, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 import { isSecretName } from "../secret-names.js";
@@ -31,7 +31,11 @@ export function check(file: FileContext): ScanReport[] {
 }
 
 function report(name: string, at: Node, literal: string): ScanReport {
-  return { message: `${name} falls back to a hard-coded value: when the variable is unset the app runs with a secret published in the source; fail at startup instead`, ...span(at), secret: literal };
+  return {
+    message: `${name} falls back to a hard-coded value: when the variable is unset the app runs with a secret published in the source; fail at startup instead`,
+    ...span(at),
+    secret: literal,
+  };
 }
 
 /** `process.env.X`, `runtime.getSetting('X')`, `config.get('X')` with a secret-named X. */

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import ignore from "ignore";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { isEnvFile, isEnvTemplate } from "../file-kinds.js";
 import { dirOf } from "../tree.js";
@@ -11,7 +11,11 @@ export function isSensitivePath(path: string): boolean {
   if (name === ".envrc" || name === ".dev.vars") return true;
   if (/\.(pem|key|p12|pfx|jks|keystore|ppk)$/.test(name) && !/\.pub(\.pem)?$/.test(name) && !name.includes("public")) return true;
   if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(name)) return true;
-  if (name.endsWith(".json") && (name.includes("wallet") || name.includes("keypair") || name.startsWith("service-account") || name === "credentials.json" || name.endsWith(".secret.json"))) return true;
+  if (
+    name.endsWith(".json") &&
+    (name.includes("wallet") || name.includes("keypair") || name.startsWith("service-account") || name === "credentials.json" || name.endsWith(".secret.json"))
+  )
+    return true;
   return /(^|\/)\.eliza\/|(^|\/)\.elizadb\//.test(path.toLowerCase());
 }
 
@@ -34,11 +38,19 @@ export function check(file: FileContext): ScanReport[] {
     return !matcher.ignores(path.slice(base.length));
   });
   if (exposed.length === 0) return [];
-  const what = docker ? "the Docker build context (COPY . . or COPY packages ./packages bakes them into the image; in .dockerignore `.env` matches only the top level, `**/.env` every level)" : "git";
+  const what = docker
+    ? "the Docker build context (COPY . . or COPY packages ./packages bakes them into the image; in .dockerignore `.env` matches only the top level, `**/.env` every level)"
+    : "git";
   const listed = exposed.slice(0, 5).join(", ") + (exposed.length > 5 ? `, and ${exposed.length - 5} more` : "");
   const firstLineEnd = file.text.indexOf("\n");
   const examples = docker ? "**/.env, **/.env.*, !**/.env.example, **/*.pem, **/*wallet*.json" : ".env, .env.*, !.env.example, *.pem, *wallet*.json";
-  return [{ message: `${name} does not exclude ${listed}: they can reach ${what}; add patterns such as ${examples}`, start: 0, end: firstLineEnd === -1 ? Math.max(1, file.text.length) : Math.max(1, firstLineEnd) }];
+  return [
+    {
+      message: `${name} does not exclude ${listed}: they can reach ${what}; add patterns such as ${examples}`,
+      start: 0,
+      end: firstLineEnd === -1 ? Math.max(1, file.text.length) : Math.max(1, firstLineEnd),
+    },
+  ];
 }
 
 /**

@@ -20,7 +20,15 @@ function compose(file: FileContext): ScanReport[] {
   return composeServices(file.yaml).flatMap((service) => {
     if (!service.image) return [];
     const why = mutableTag(service.image.value);
-    return why ? [{ message: `service "${service.name}" image ${service.image.value} ${why}; pin a version tag or digest`, start: service.image.start, end: service.image.end }] : [];
+    return why
+      ? [
+          {
+            message: `service "${service.name}" image ${service.image.value} ${why}; pin a version tag or digest`,
+            start: service.image.start,
+            end: service.image.end,
+          },
+        ]
+      : [];
   });
 }
 

@@ -14,9 +14,21 @@ export function check(file: FileContext): ScanReport[] {
     const whitelist = entry(scope, "JWT_ISSUER_WHITELIST");
     const value = whitelist?.value.trim() ?? "";
     if (value === "*" && whitelist) {
-      return [{ message: "JWT_ISSUER_WHITELIST=* accepts tokens from any issuer behind JWT_JWKS_URI; list the issuer(s) you trust", start: whitelist.keyStart, end: whitelist.valueEnd }];
+      return [
+        {
+          message: "JWT_ISSUER_WHITELIST=* accepts tokens from any issuer behind JWT_JWKS_URI; list the issuer(s) you trust",
+          start: whitelist.keyStart,
+          end: whitelist.valueEnd,
+        },
+      ];
     }
     if (value !== "" || (!whitelist && scope.open)) return [];
-    return [{ message: "JWT_JWKS_URI is set without JWT_ISSUER_WHITELIST: tokens from any issuer that shares these keys are accepted; pin the issuer", start: jwks.keyStart, end: jwks.valueEnd }];
+    return [
+      {
+        message: "JWT_JWKS_URI is set without JWT_ISSUER_WHITELIST: tokens from any issuer that shares these keys are accepted; pin the issuer",
+        start: jwks.keyStart,
+        end: jwks.valueEnd,
+      },
+    ];
   });
 }

@@ -1,7 +1,19 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
-import { calleeName, containsCall, enclosingFunction, objectProperty, propertyName, propertyValue, isBooleanLiteral, span, unwrap, visitScript, walk } from "../parsers/script.js";
+import {
+  calleeName,
+  containsCall,
+  enclosingFunction,
+  isBooleanLiteral,
+  objectProperty,
+  propertyName,
+  propertyValue,
+  span,
+  unwrap,
+  visitScript,
+  walk,
+} from "../parsers/script.js";
 
 /**
  * Token checks that accept forged or stale tokens: the `none` algorithm, `ignoreExpiration: true`,
@@ -21,14 +33,22 @@ export function check(file: FileContext): ScanReport[] {
     }
     if (node.type === "CallExpression") {
       const { name, object } = calleeName(node);
-      const decodes = (name === "decode" && object !== undefined && /^(jwt|jsonwebtoken|jwtLib|JWT)$/.test(object)) || name === "decodeJwt" || name === "jwtDecode" || name === "jwt_decode";
+      const decodes =
+        (name === "decode" && object !== undefined && /^(jwt|jsonwebtoken|jwtLib|JWT)$/.test(object)) ||
+        name === "decodeJwt" ||
+        name === "jwtDecode" ||
+        name === "jwt_decode";
       if (!decodes) return;
       const fn = enclosingFunction(ancestors);
       if (fn && containsCall(fn, ["verify", "jwtVerify", "verifyToken", "verifyJwt", "verifyAsync"])) return;
       if (readsOnlyTiming(node, ancestors, fn)) return;
       const options = node.arguments[1] ? unwrap(node.arguments[1] as Node) : undefined;
-      if (options && objectProperty(options, "complete") && isBooleanLiteral(propertyValue(options, "complete"), true) && fn && containsCall(fn, ["verify"])) return;
-      reports.push({ message: `${object ? `${object}.` : ""}${name}() reads a token without checking its signature; use jwt.verify / jwtVerify with a pinned algorithm`, ...span(node) });
+      if (options && objectProperty(options, "complete") && isBooleanLiteral(propertyValue(options, "complete"), true) && fn && containsCall(fn, ["verify"]))
+        return;
+      reports.push({
+        message: `${object ? `${object}.` : ""}${name}() reads a token without checking its signature; use jwt.verify / jwtVerify with a pinned algorithm`,
+        ...span(node),
+      });
     }
   });
   return reports;
@@ -49,7 +69,8 @@ function readsOnlyTiming(decodeCall: Node, ancestors: readonly Node[], fn: Node 
   while (i >= 0 && WRAPPERS.has(ancestors[i]!.type)) call = ancestors[i--]!;
   const parent = ancestors[i];
   if (!parent) return false;
-  if ((parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === call) return TIMING_CLAIMS.has(propertyName(parent.property, parent.computed) ?? "");
+  if ((parent.type === "MemberExpression" || parent.type === "OptionalMemberExpression") && parent.object === call)
+    return TIMING_CLAIMS.has(propertyName(parent.property, parent.computed) ?? "");
   if (parent.type !== "VariableDeclarator" || parent.init !== call) return false;
   if (parent.id.type === "ObjectPattern") {
     return parent.id.properties.every((p) => p.type === "ObjectProperty" && TIMING_CLAIMS.has(propertyName(p.key, p.computed) ?? ""));

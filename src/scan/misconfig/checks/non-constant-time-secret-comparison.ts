@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { calleeName, enclosingFunction, envVarName, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
 import { isSecretHeader, isSecretName, nameWords } from "../secret-names.js";
@@ -28,7 +28,10 @@ export function check(file: FileContext): ScanReport[] {
     if (isLiteralLike(left) || isLiteralLike(right)) return;
     const secret = secretSide(left) ?? secretSide(right);
     if (!secret || isPublicName(left) || isPublicName(right) || isNotASecretValue(left) || isNotASecretValue(right)) return;
-    const report = { message: `${secret} is compared with ${node.operator}, which leaks timing; compare with crypto.timingSafeEqual on equal-length buffers (or HMAC digests)`, ...span(node) };
+    const report = {
+      message: `${secret} is compared with ${node.operator}, which leaks timing; compare with crypto.timingSafeEqual on equal-length buffers (or HMAC digests)`,
+      ...span(node),
+    };
     candidates.push({ report, scope: enclosingFunction(ancestors) });
   });
   return candidates.filter((c) => !c.scope || !safeScopes.has(c.scope)).map((c) => c.report);
@@ -54,17 +57,49 @@ const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "Ar
  * *name* (`key === secretKeyName`, `envVar === SECRET_ENV_VARS[i]`).
  */
 function isNotASecretValue(node: Node): boolean {
-  const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
+  const name =
+    node.type === "Identifier"
+      ? node.name
+      : node.type === "MemberExpression" || node.type === "OptionalMemberExpression"
+        ? propertyName(node.property, node.computed)
+        : undefined;
   if (!name) return false;
   const words = nameWords(name);
   return words.some((w) => NOT_A_VALUE.has(w));
 }
 
-const NOT_A_VALUE = new Set(["CONFIRM", "CONFIRMATION", "CONFIRMED", "REPEAT", "REPEATED", "RETYPE", "RETYPED", "REDACTED", "MASKED", "MASK", "PLACEHOLDER", "SENTINEL", "NAME", "NAMES", "LABEL", "FIELD", "PREFIX", "SUFFIX", "ENVVAR", "VAR", "VARS"]);
+const NOT_A_VALUE = new Set([
+  "CONFIRM",
+  "CONFIRMATION",
+  "CONFIRMED",
+  "REPEAT",
+  "REPEATED",
+  "RETYPE",
+  "RETYPED",
+  "REDACTED",
+  "MASKED",
+  "MASK",
+  "PLACEHOLDER",
+  "SENTINEL",
+  "NAME",
+  "NAMES",
+  "LABEL",
+  "FIELD",
+  "PREFIX",
+  "SUFFIX",
+  "ENVVAR",
+  "VAR",
+  "VARS",
+]);
 
 function isLiteralLike(node: Node): boolean {
   switch (node.type) {
-    case "StringLiteral": case "NumericLiteral": case "BooleanLiteral": case "NullLiteral": case "BigIntLiteral": case "RegExpLiteral":
+    case "StringLiteral":
+    case "NumericLiteral":
+    case "BooleanLiteral":
+    case "NullLiteral":
+    case "BigIntLiteral":
+    case "RegExpLiteral":
       return true;
     case "TemplateLiteral":
       return node.expressions.length === 0;
@@ -72,7 +107,8 @@ function isLiteralLike(node: Node): boolean {
       return node.name === "undefined";
     case "UnaryExpression":
       return node.operator === "typeof" || node.operator === "void" || isLiteralLike(unwrap(node.argument));
-    case "MemberExpression": case "OptionalMemberExpression":
+    case "MemberExpression":
+    case "OptionalMemberExpression":
       return propertyName(node.property, node.computed) === "length";
     default:
       return false;
@@ -97,7 +133,12 @@ function secretSide(node: Node): string | undefined {
     }
     return undefined;
   }
-  const name = node.type === "Identifier" ? node.name : node.type === "MemberExpression" || node.type === "OptionalMemberExpression" ? propertyName(node.property, node.computed) : undefined;
+  const name =
+    node.type === "Identifier"
+      ? node.name
+      : node.type === "MemberExpression" || node.type === "OptionalMemberExpression"
+        ? propertyName(node.property, node.computed)
+        : undefined;
   // Capitalised names with lower-case letters are enum members and types (`SyntaxKind.CallSignature`,
   // `SyntaxKind.JSDocSignature`), not values; ALL_CAPS constants (`API_KEY`) are values.
   if (!name || /^[A-Z](?=.*[a-z])/.test(name)) return undefined;
@@ -122,7 +163,31 @@ function isStrongSecretName(name: string): boolean {
   return true;
 }
 
-const CREDENTIAL_QUALIFIERS = new Set(["API", "AUTH", "ACCESS", "REFRESH", "BEARER", "SESSION", "CSRF", "XSRF", "SECRET", "SERVICE", "INTERNAL", "ADMIN", "WEBHOOK", "VERIFY", "VERIFICATION", "CLIENT", "SERVER", "EXPECTED", "PROVIDED", "GIVEN", "ID", "JWT", "BOT"]);
+const CREDENTIAL_QUALIFIERS = new Set([
+  "API",
+  "AUTH",
+  "ACCESS",
+  "REFRESH",
+  "BEARER",
+  "SESSION",
+  "CSRF",
+  "XSRF",
+  "SECRET",
+  "SERVICE",
+  "INTERNAL",
+  "ADMIN",
+  "WEBHOOK",
+  "VERIFY",
+  "VERIFICATION",
+  "CLIENT",
+  "SERVER",
+  "EXPECTED",
+  "PROVIDED",
+  "GIVEN",
+  "ID",
+  "JWT",
+  "BOT",
+]);
 
 /** The other operand names something public (`username === password` is a heuristic, not a login check). */
 function isPublicName(node: Node): boolean {

@@ -11,7 +11,13 @@ export function check(file: FileContext): ScanReport[] {
     .flatMap((e) => {
       const insecure = e.value.split(/[,\s]+/).filter((url) => /^http:\/\//i.test(url) && !isLoopbackHost(hostOf(url)));
       if (insecure.length === 0) return [];
-      return [{ message: `REMOTE_CHARACTER_URLS loads ${insecure.length === 1 ? "a character" : `${insecure.length} characters`} over plain http: anyone on the path can replace the agent's character`, start: e.keyStart, end: e.valueEnd }];
+      return [
+        {
+          message: `REMOTE_CHARACTER_URLS loads ${insecure.length === 1 ? "a character" : `${insecure.length} characters`} over plain http: anyone on the path can replace the agent's character`,
+          start: e.keyStart,
+          end: e.valueEnd,
+        },
+      ];
     });
 }
 

@@ -1,6 +1,6 @@
 import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
-import { keyValues, } from "../parsers/dockerfile.js";
+import { keyValues } from "../parsers/dockerfile.js";
 import { isSecretName } from "../secret-names.js";
 
 /** `ENV X_SECRET=...` and `ARG X_TOKEN=...` land in the image config and `docker history` for anyone who pulls it. */

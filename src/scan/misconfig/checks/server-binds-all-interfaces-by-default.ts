@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { calleeName, envVarName, span, unwrap, visitScript } from "../parsers/script.js";
 

@@ -1,5 +1,5 @@
-import type { FileContext } from "../../file-context.js";
 import type { Node } from "@babel/types";
+import type { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { calleeName, isBooleanLiteral, objectProperty, propertyValue, resolveObject, span, visitScript } from "../parsers/script.js";
 
@@ -34,10 +34,12 @@ export function check(file: FileContext): ScanReport[] {
   return reports;
 }
 
-
 function judge(cookie: Node | undefined, fallback: Node, reports: ScanReport[], what: string): void {
   if (cookie?.type !== "ObjectExpression") {
-    reports.push({ message: `${what} has no cookie options: it is sent without the secure flag; set cookie: { secure: true, httpOnly: true, sameSite: 'lax' }`, ...span(fallback) });
+    reports.push({
+      message: `${what} has no cookie options: it is sent without the secure flag; set cookie: { secure: true, httpOnly: true, sameSite: 'lax' }`,
+      ...span(fallback),
+    });
     return;
   }
   const httpOnly = objectProperty(cookie, "httpOnly");
@@ -46,7 +48,10 @@ function judge(cookie: Node | undefined, fallback: Node, reports: ScanReport[], 
   }
   const secure = objectProperty(cookie, "secure");
   if (!secure) {
-    reports.push({ message: `${what} has no secure flag, so it is also sent over plain http; set secure: true (behind a proxy, also app.set('trust proxy', 1))`, ...span(cookie) });
+    reports.push({
+      message: `${what} has no secure flag, so it is also sent over plain http; set secure: true (behind a proxy, also app.set('trust proxy', 1))`,
+      ...span(cookie),
+    });
   } else if (isBooleanLiteral(propertyValue(cookie, "secure"), false)) {
     reports.push({ message: `${what} sets secure: false, so it is sent over plain http`, ...span(secure) });
   }

@@ -1,10 +1,10 @@
+import { isScalar, visit } from "yaml";
 import { FileContext } from "../../file-context.js";
 import type { ScanReport } from "../../rule.js";
 import { envScopes } from "../env-scopes.js";
-import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvTemplate, isEnvFile, isScriptFile } from "../file-kinds.js";
-import { isScalar, visit } from "yaml";
-import { rangeOf, scalarText, sourceOf } from "../parsers/yaml-source.js";
+import { isComposeFile, isDeployedEnvFile, isDockerfile, isEnvFile, isEnvTemplate, isScriptFile } from "../file-kinds.js";
 import { envVarName, isBooleanLiteral, propertyName, span, unwrap, visitScript } from "../parsers/script.js";
+import { rangeOf, scalarText, sourceOf } from "../parsers/yaml-source.js";
 
 const ENV_MESSAGE = "NODE_TLS_REJECT_UNAUTHORIZED=0 switches off certificate checks for every HTTPS call the process makes";
 const OPTION_MESSAGE = "rejectUnauthorized: false accepts any certificate: the connection can be intercepted";
@@ -37,7 +37,8 @@ function yamlFile(file: FileContext): ScanReport[] {
     Pair(_key, pair) {
       const key = scalarText(pair.key);
       const value = scalarText(pair.value)?.trim();
-      if (key === "NODE_TLS_REJECT_UNAUTHORIZED" && value === "0") reports.push({ message: ENV_MESSAGE, start: rangeOf(pair.key)[0], end: rangeOf(pair.value)[1] });
+      if (key === "NODE_TLS_REJECT_UNAUTHORIZED" && value === "0")
+        reports.push({ message: ENV_MESSAGE, start: rangeOf(pair.key)[0], end: rangeOf(pair.value)[1] });
       if (key === "name" && value === "NODE_TLS_REJECT_UNAUTHORIZED") return;
       if (key !== undefined && COMMAND_KEYS.has(key) && isScalar(pair.value)) {
         const { raw, start } = sourceOf(file.text, pair.value);
@@ -79,7 +80,11 @@ function otherText(file: FileContext): ScanReport[] {
 function script(file: FileContext): ScanReport[] {
   const reports: ScanReport[] = [];
   visitScript(file, (node) => {
-    if (node.type === "ObjectProperty" && propertyName(node.key, node.computed) === "rejectUnauthorized" && isBooleanLiteral(unwrap(node.value as never), false)) {
+    if (
+      node.type === "ObjectProperty" &&
+      propertyName(node.key, node.computed) === "rejectUnauthorized" &&
+      isBooleanLiteral(unwrap(node.value as never), false)
+    ) {
       reports.push({ message: OPTION_MESSAGE, ...span(node) });
     }
     if (node.type === "AssignmentExpression" && envVarName(node.left as never) === "NODE_TLS_REJECT_UNAUTHORIZED") {

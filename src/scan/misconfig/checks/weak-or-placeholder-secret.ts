@@ -14,6 +14,13 @@ export function check(file: FileContext): ScanReport[] {
       const minLength = nameWords(e.key).includes("SALT") ? 16 : 32;
       const weakness = weaknessOf(e.value, minLength);
       if (!weakness) return [];
-      return [{ message: `${e.key} is ${weakness}: anyone who guesses it can forge tokens or decrypt stored secrets`, start: e.keyStart, end: e.valueEnd, secret: e.value }];
+      return [
+        {
+          message: `${e.key} is ${weakness}: anyone who guesses it can forge tokens or decrypt stored secrets`,
+          start: e.keyStart,
+          end: e.valueEnd,
+          secret: e.value,
+        },
+      ];
     });
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type Pair } from "yaml";
+import { type Document, isMap, isScalar, isSeq, type Pair } from "yaml";
 import { isLoopbackHost } from "../secret-names.js";
 import { mapEntries, mapValue, pairOf, rangeOf, scalarText, seqItems } from "./yaml-source.js";
 
@@ -91,13 +91,15 @@ function portsOf(node: unknown): PublishedPort[] {
     if (isScalar(item)) return [parseShortPort(String(item.value), start, end)];
     if (isMap(item)) {
       const published = scalarText(mapValue(item, "published"));
-      return [{
-        hostIp: scalarText(mapValue(item, "host_ip")),
-        hostPort: published,
-        containerPort: scalarText(mapValue(item, "target")) ?? "",
-        start,
-        end,
-      }];
+      return [
+        {
+          hostIp: scalarText(mapValue(item, "host_ip")),
+          hostPort: published,
+          containerPort: scalarText(mapValue(item, "target")) ?? "",
+          start,
+          end,
+        },
+      ];
     }
     return [];
   });
@@ -130,4 +132,3 @@ export function isPublishedEverywhere(port: PublishedPort): boolean {
 function isPrivateBind(ip: string): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip);
 }
-

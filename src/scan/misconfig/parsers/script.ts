@@ -1,4 +1,4 @@
-import { parse, type ParserPlugin } from "@babel/parser";
+import { type ParserPlugin, parse } from "@babel/parser";
 import type { Node } from "@babel/types";
 import { isDeclarationFile, isTestCode } from "../file-kinds.js";
 
@@ -152,7 +152,13 @@ export function propertyName(node: Node | null | undefined, computed = false): s
 export function unwrap(node: Node): Node {
   let current = node;
   for (;;) {
-    if (current.type === "TSAsExpression" || current.type === "TSNonNullExpression" || current.type === "TSTypeAssertion" || current.type === "TSSatisfiesExpression" || current.type === "ParenthesizedExpression") {
+    if (
+      current.type === "TSAsExpression" ||
+      current.type === "TSNonNullExpression" ||
+      current.type === "TSTypeAssertion" ||
+      current.type === "TSSatisfiesExpression" ||
+      current.type === "ParenthesizedExpression"
+    ) {
       current = current.expression;
     } else return current;
   }

@@ -120,7 +120,9 @@ export const PRIVILEGED_PR_TRIGGERS = ["pull_request_target", "workflow_run"];
 export function isForkGuarded(job: WorkflowJob): boolean {
   const condition = scalarText(mapValue(job.node, "if")) ?? "";
   return (
-    /pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/.test(condition) ||
+    /pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name/.test(
+      condition,
+    ) ||
     /pull_request\.head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork/.test(condition) ||
     /workflow_run\.event\s*==\s*'push'|workflow_run\.event\s*!=\s*'pull_request'/.test(condition)
   );

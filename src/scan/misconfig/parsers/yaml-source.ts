@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from "yaml";
+import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from "yaml";
 
 /**
  * YAML parsing for workflows and compose files that keeps each node's source range, so checks can
