@@ -57,12 +57,7 @@ const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "Ar
  * *name* (`key === secretKeyName`, `envVar === SECRET_ENV_VARS[i]`).
  */
 function isNotASecretValue(node: Node): boolean {
-  const name =
-    node.type === "Identifier"
-      ? node.name
-      : node.type === "MemberExpression" || node.type === "OptionalMemberExpression"
-        ? propertyName(node.property, node.computed)
-        : undefined;
+  const name = operandName(node);
   if (!name) return false;
   const words = nameWords(name);
   return words.some((w) => NOT_A_VALUE.has(w));
@@ -133,12 +128,7 @@ function secretSide(node: Node): string | undefined {
     }
     return undefined;
   }
-  const name =
-    node.type === "Identifier"
-      ? node.name
-      : node.type === "MemberExpression" || node.type === "OptionalMemberExpression"
-        ? propertyName(node.property, node.computed)
-        : undefined;
+  const name = operandName(node);
   // Capitalised names with lower-case letters are enum members and types (`SyntaxKind.CallSignature`,
   // `SyntaxKind.JSDocSignature`), not values; ALL_CAPS constants (`API_KEY`) are values.
   if (!name || /^[A-Z](?=.*[a-z])/.test(name)) return undefined;
@@ -210,5 +200,12 @@ function headerName(node: Node): string | undefined {
     const arg = node.arguments[0];
     if ((name === "get" || name === "header" || name === "getHeader") && arg?.type === "StringLiteral") return arg.value;
   }
+  return undefined;
+}
+
+/** The name an operand goes by: an identifier's, or a member expression's property. */
+function operandName(node: Node): string | undefined {
+  if (node.type === "Identifier") return node.name;
+  if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") return propertyName(node.property, node.computed);
   return undefined;
 }
