@@ -11,6 +11,20 @@ async function audit(routes: StandinRoute[], args: string[] = []) {
   return runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "json", ...args], { env: { GITHUB_TOKEN: "test-token" } });
 }
 
+/** The org- and repo-level rules these tests expect for the fixture organisation: each broken, or each unknown when it cannot be read. */
+const ORG_AND_REPO_RULES = [
+  "github-org-2fa-not-required",
+  "github-members-without-2fa",
+  "github-workflow-token-can-write",
+  "github-default-branch-unprotected",
+  "github-secret-scanning-off",
+  "github-deploy-key-write",
+  "github-outside-collaborator-admin",
+  "github-webhook-insecure",
+  "github-org-webhook-insecure",
+  "github-no-security-policy",
+];
+
 const ids = (stdout: string) => JSON.parse(stdout).findings as Array<{ ruleId: string; path: string; severity: string; tags?: string[]; message: string }>;
 
 describe("rampart audit github", () => {
@@ -26,18 +40,7 @@ describe("rampart audit github", () => {
     expect(result.code).toBe(1);
     const findings = ids(result.stdout);
     const byRule = new Set(findings.map((f) => f.ruleId));
-    for (const id of [
-      "github-org-2fa-not-required",
-      "github-members-without-2fa",
-      "github-workflow-token-can-write",
-      "github-default-branch-unprotected",
-      "github-secret-scanning-off",
-      "github-deploy-key-write",
-      "github-outside-collaborator-admin",
-      "github-webhook-insecure",
-      "github-org-webhook-insecure",
-      "github-no-security-policy",
-    ]) {
+    for (const id of ORG_AND_REPO_RULES) {
       expect(byRule.has(id), id).toBe(true);
     }
     expect(new Set(findings.filter((f) => f.ruleId === "github-deploy-key-write").map((f) => f.path))).toEqual(new Set(["acme/api", "acme/web", "acme/docs"]));
@@ -61,20 +64,7 @@ describe("rampart audit github", () => {
   it("reports unknown, with the permission needed, where the token cannot see", async () => {
     const result = await audit(orgRoutes("acme", true, [{ name: "api", secure: true, limited: true }], false), ["--format", "json"]);
     const unknown = ids(result.stdout).filter((f) => f.tags?.includes("unknown"));
-    expect(new Set(unknown.map((f) => f.ruleId))).toEqual(
-      new Set([
-        "github-org-2fa-not-required",
-        "github-members-without-2fa",
-        "github-workflow-token-can-write",
-        "github-default-branch-unprotected",
-        "github-secret-scanning-off",
-        "github-deploy-key-write",
-        "github-outside-collaborator-admin",
-        "github-webhook-insecure",
-        "github-org-webhook-insecure",
-        "github-no-security-policy",
-      ]),
-    );
+    expect(new Set(unknown.map((f) => f.ruleId))).toEqual(new Set(ORG_AND_REPO_RULES));
     expect(unknown.every((f) => f.severity === "info" && /the token needs .+/.test(f.message))).toBe(true);
     const text = await runCli(["audit", "github", "--org", "acme", "--api-url", standin.url, "--format", "text"], { env: { GITHUB_TOKEN: "t" } });
     expect(text.stdout).toContain("unknown: could not read");
