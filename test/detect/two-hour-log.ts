@@ -272,28 +272,19 @@ export function twoHourLog(seed = 7): TwoHourLog {
   });
   attack("revoked-credential", { principal: "key:old-revoked" });
 
-  for (let at = 0; at < 100 * 60_000; at += 6000)
-    push(at, {
-      ip: "192.0.2.31",
-      method: "POST",
-      path: "/api/workspaces/initech/runs",
-      status: 200,
-      auth: "ok",
-      principal: "key:initech-bot",
-      tenant: "initech",
-      userAgent: "initech-bot/1.0",
-    });
-  for (let i = 0; i < 400; i++)
-    push(100 * 60_000 + i * 140, {
-      ip: "192.0.2.31",
-      method: "POST",
-      path: "/api/workspaces/initech/runs",
-      status: 200,
-      auth: "ok",
-      principal: "key:initech-bot",
-      tenant: "initech",
-      userAgent: "initech-bot/1.0",
-    });
+  // The same bot call, first at its steady rate and then in a burst.
+  const initechBotRun = {
+    ip: "192.0.2.31",
+    method: "POST",
+    path: "/api/workspaces/initech/runs",
+    status: 200,
+    auth: "ok",
+    principal: "key:initech-bot",
+    tenant: "initech",
+    userAgent: "initech-bot/1.0",
+  } as const;
+  for (let at = 0; at < 100 * 60_000; at += 6000) push(at, initechBotRun);
+  for (let i = 0; i < 400; i++) push(100 * 60_000 + i * 140, initechBotRun);
   attack("volume-spike", { principal: "key:initech-bot" });
 
   for (let i = 0; i < 15; i++)
