@@ -1,12 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 import { repoRoot } from "../support/cli.js";
+import { githubToken as token } from "../support/tokens.js";
 
 interface ActionStep {
   name: string;
@@ -17,8 +16,6 @@ interface ActionStep {
 }
 const action = parse(readFileSync(join(repoRoot, "action.yml"), "utf8")) as { inputs: Record<string, { default: string }>; runs: { steps: ActionStep[] } };
 const step = (name: string) => action.runs.steps.find((s) => s.name === name)!;
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const token = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 
 /** Runs one `run:` step of the composite action as the runner would: bash, inputs through env, files for outputs. */
 function runStep(s: ActionStep, cwd: string, event: { baseRef?: string }) {

@@ -1,15 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomInt } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 import { builtBin, runCli, spawnCli, testCacheHome } from "../support/cli.js";
+import { githubToken as randomToken } from "../support/tokens.js";
 
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const randomToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
 const dirs: string[] = [];
 /** Where the generated workflow installs Rampart from (Rampart is not on npm); the runner test installs a real one. */
 const SOURCE = ["--package", `git+https://github.com/example/rampart.git#${"0".repeat(40)}`];

@@ -1,15 +1,11 @@
-import { randomInt } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlaybooks, PLAYBOOKS_DIR } from "../../src/respond/playbook.js";
 import { loadCatalogRules } from "../../src/scan/registry.js";
-import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 import { runCli } from "../support/cli.js";
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
+import { githubToken } from "../support/tokens.js";
 
 describe("playbooks", () => {
   it("ship the required ids, validate, and reference real scanner rules", () => {

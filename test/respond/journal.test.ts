@@ -1,13 +1,9 @@
-import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { appendEntry, readJournal } from "../../src/respond/journal.js";
-import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
+import { githubToken } from "../support/tokens.js";
 
 async function journal(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), "rampart-journal-")), "INC-1.jsonl");

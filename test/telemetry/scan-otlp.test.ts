@@ -1,14 +1,10 @@
-import { randomInt } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { withGithubStyleChecksum } from "../../src/scan/secrets/checksums.js";
 import { spawnCliAsync } from "../support/cli.js";
 import { metricPoints, type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.js";
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const token = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
+import { githubToken as token } from "../support/tokens.js";
 
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => receiver?.close());

@@ -1,14 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { withGithubStyleChecksum } from "../../../src/scan/secrets/checksums.js";
 import { runCli, spawnCli } from "../../support/cli.js";
-
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const githubToken = () => withGithubStyleChecksum("ghp_", Array.from({ length: 30 }, () => ALNUM[randomInt(ALNUM.length)]).join(""));
+import { githubToken } from "../../support/tokens.js";
 
 function repo() {
   const dir = mkdtempSync(join(tmpdir(), "rampart-git-"));
