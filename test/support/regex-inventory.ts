@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse as parseTs } from "@babel/parser";
 import { parse as parseYaml } from "yaml";
+import { type PatternRuleEntry, withPattern } from "../../src/scan/secrets/pattern-rule.js";
 
 /** One regular expression the project ships, with where it lives, so a failure can name it. */
 export interface RegexSite {
@@ -44,7 +45,8 @@ function patternRuleSites(rule: Yaml, file: string): RegexSite[] {
   const flags = rule.ignoreCase ? "i" : "";
   const id = String(rule.id);
   const sites: RegexSite[] = [];
-  if (typeof rule.pattern === "string") sites.push({ file, where: id, field: "pattern", pattern: rule.pattern, flags });
+  const pattern = typeof rule.pattern === "string" ? rule.pattern : withPattern(rule as unknown as PatternRuleEntry).pattern;
+  if (typeof pattern === "string") sites.push({ file, where: id, field: "pattern", pattern, flags });
   for (const pattern of strings(rule.allow)) sites.push({ file, where: id, field: "allow", pattern, flags });
   return sites;
 }

@@ -3,6 +3,7 @@ import { ConfigError } from "../../core/errors.js";
 import type { FindingCategory } from "../../core/finding.js";
 import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
+import { assignedValuePattern, plainNames } from "./assigned-value.js";
 import { shannonEntropy } from "./placeholder.js";
 import { compileRunPrefilter, hasRun, type RunPrefilter, runsOf } from "./run-prefilter.js";
 import { type Demoted, validators } from "./validators.js";
@@ -14,7 +15,14 @@ export interface PatternRuleEntry {
   severity: Severity;
   keywords?: string[];
   /** A named group `secret` marks the secret; without one the whole match is the secret. */
-  pattern: string;
+  pattern?: string;
+  /**
+   * Instead of `pattern`: a value of shape `value` (a regex) assigned to a setting whose name starts with one
+   * of `names` (regex fragments, matched in any case), in every assignment syntax (assigned-value.ts).
+   * Keywords default to the names when they are plain words.
+   */
+  names?: string[];
+  value?: string;
   /** Match letters in any case (JavaScript has no inline (?i)). */
   ignoreCase?: boolean;
   files?: string[];
@@ -49,7 +57,8 @@ export interface PatternRuleEntry {
 
 export const patternRuleSchema = {
   type: "object",
-  required: ["id", "description", "severity", "pattern"],
+  required: ["id", "description", "severity"],
+  oneOf: [{ required: ["pattern"] }, { required: ["names", "value"] }],
   additionalProperties: false,
   properties: {
     id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
@@ -57,6 +66,8 @@ export const patternRuleSchema = {
     severity: { enum: ["info", "low", "medium", "high", "critical"] },
     keywords: { type: "array", items: { type: "string", minLength: 1 } },
     pattern: { type: "string", minLength: 1 },
+    names: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+    value: { type: "string", minLength: 1 },
     ignoreCase: { type: "boolean" },
     files: { type: "array", items: { type: "string" } },
     minEntropy: { type: "number", minimum: 0, maximum: 8 },
@@ -83,7 +94,7 @@ export const patternRuleSchema = {
 
 /** Turns a rule entry into a ScanRule; a bad regex is a ConfigError naming where the rule is. */
 export function compilePatternRule(definition: Record<string, unknown>, where: { file: string; line?: number }): ScanRule {
-  const entry = definition as unknown as PatternRuleEntry;
+  const entry = withPattern(definition as unknown as PatternRuleEntry);
   if (!isSeverity(entry.severity)) throw new ConfigError(`rule "${entry.id}": severity must be one of info, low, medium, high, critical`, where);
   const regex = compileRegex(entry, where);
   // Allow lists test one value at a time: no `g` (no lastIndex state), but the rule's case-(in)sensitivity.
@@ -127,9 +138,16 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
   };
 }
 
+/** An entry written as `names` and `value` gets the pattern they stand for, and the names as its keywords. */
+export function withPattern(entry: PatternRuleEntry): PatternRuleEntry {
+  if (entry.pattern !== undefined || !entry.names || entry.value === undefined) return entry;
+  const keywords = entry.keywords ?? plainNames(entry.names);
+  return { ...entry, pattern: assignedValuePattern(entry.names, entry.value, entry.ignoreCase), ...(keywords ? { keywords } : {}) };
+}
+
 function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: number }, flags = entry.ignoreCase ? "gdi" : "gd"): RegExp {
   try {
-    return new RegExp(entry.pattern, flags);
+    return new RegExp(entry.pattern ?? "", flags);
   } catch (error) {
     // V8's message quotes the whole pattern, which may hold the very secret the rule was written for: keep the reason only.
     const reason = (error as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, "");

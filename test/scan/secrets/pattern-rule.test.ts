@@ -23,4 +23,38 @@ describe("pattern rules", () => {
     expect(scan(rule, "PUBLIC_token=q9f3k2x8w7v6")).toEqual([]);
     expect(scan(rule, "privatetoken=q9f3k2x8w7v6")).toHaveLength(1);
   });
+
+  describe("written as names and value", () => {
+    const rule = compilePatternRule({ id: "t", description: "t", severity: "high", names: ["tomtom", "tt_?key"], value: "[a-f0-9]{32}" }, where);
+    const key = "9c1f4e0b7a2d8e3f6b5c4a1d0e9f8a7b";
+    // The finding carries no raw value: read what it points at.
+    const found = (text: string) =>
+      scan(rule, text).map((f) => text.split("\n")[f.line - 1]?.slice(f.column - 1, f.endColumn === undefined ? undefined : f.endColumn - 1));
+
+    it.each([
+      ["Make ::=", `TOMTOM_TOKEN ::= "${key}"`],
+      ["Make :::=", `TOMTOM_TOKEN :::= "${key}"`],
+      ["Make ?=", `TOMTOM_TOKEN ?= "${key}"`],
+      ["Go :=", `tomtomToken := \`${key}\``],
+      ["Go var", `var tomtomToken string = "${key}"`],
+      ["PHP .=", `$tomtomToken .= "${key}"`],
+      ["setProperty", `System.setProperty("TOMTOM_TOKEN", "${key}")`],
+      ["XML on the next line", `<tomtomToken>\n    ${key}\n</tomtomToken>`],
+      ["escaped newline after the value", `{"config.ini": "TOMTOM_TOKEN=${key}\\nBACKUP=true"}`],
+      ["a name fragment with an optional part, any case", `TT_KEY=${key}`],
+    ])("finds the value after %s", (_context, text) => {
+      expect(found(text)).toEqual([key]);
+    });
+
+    it("keeps the value's own case and never reads past a blank line or another setting", () => {
+      expect(found(`tomtom_key=${key.toUpperCase()}`)).toEqual([]);
+      expect(found(`tomtom_key=\n\nOTHER=${key}`)).toEqual([]);
+      expect(found(`tomtom_key=${key}0`)).toEqual([]);
+    });
+
+    it("takes its names as keywords when they are plain words, and builds no rule from a half-written entry", () => {
+      expect(compilePatternRule({ id: "t", description: "t", severity: "high", names: ["tomtom"], value: "x" }, where).meta.keywords).toEqual(["tomtom"]);
+      expect(rule.meta.keywords).toBeUndefined();
+    });
+  });
 });
