@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // Secret accuracy per rule family: `npm run accuracy` (run `npm run build` first; it reads dist/);
-// `-- --only=corpus|agent|gitleaks` runs one part.
+// `-- --only=corpus|agent|peers` runs one part.
 //  (a) the generated corpus (bench/secret-corpus.js): every secret rule's positive examples in 26 syntactic
 //      contexts, and its single-line negatives in the named ones, through the real scan engine;
 //  (b) the planted agent repository of test/scan/secrets/accuracy.test.ts (run through vitest);
-//  (c) gitleaks' own rule samples, when a gitleaks checkout or git mirror is named by RAMPART_GITLEAKS_DIR:
-//      the literal true- and false-positive strings of cmd/generate/config/rules/*.go (its generated samples
-//      need gitleaks' Go generator and are not measured). Nothing of theirs is committed; offline it is skipped.
+//  (c) other scanners' own rule samples (bench/peer-samples.js: gitleaks, Betterleaks, Kingfisher, secretlint),
+//      from the checkouts or git mirrors named by RAMPART_{GITLEAKS,BETTERLEAKS,KINGFISHER,SECRETLINT}_DIR.
+//      Nothing of theirs is committed; without them this part is skipped.
 // Findings are scrypt-fingerprinted (~15 ms each), so (a) takes minutes; the machine's load shows in the time.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { peerSamples } from "./peer-samples.js";
 import { corpusCases, flaggedBy, foundBy, layOut } from "./secret-corpus.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -65,52 +66,55 @@ function plantedAgentRepo() {
   return m ? `recall ${m[1]} (${m[2]}/${m[3]}), precision ${m[4]} (${m[5]}/${m[6]})` : "not measured (the test did not print its figures)";
 }
 
-/** Go string literals inside the tps/fps slices of gitleaks' rule files. */
-function gitleaksSamples(dir) {
-  const git = (...args) =>
-    execFileSync("git", ["--git-dir", existsSync(join(dir, ".git")) ? join(dir, ".git") : dir, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
-  const files = git("ls-tree", "--name-only", "HEAD", "cmd/generate/config/rules/")
-    .split("\n")
-    .filter((f) => f.endsWith(".go") && !f.endsWith("_test.go"));
-  const tps = [];
-  const fps = [];
-  for (const file of files) {
-    const source = git("show", `HEAD:${file}`);
-    for (const m of source.matchAll(/\b(tps|fps)\s*(?::=|=)\s*(?:append\(\s*\w+\s*,|\[\]string\s*\{)([\s\S]*?)\n\t[})]/g)) {
-      for (const lit of m[2].matchAll(/`([^`]*)`|"((?:[^"\\\n]|\\.)*)"/g)) {
-        // A sample is a list element on its own line; a literal inside a call is a generator's argument, one
-        // followed by `+` a fragment of a concatenation.
-        if (!/(?:^|\n|\{)\s*$/.test(m[2].slice(0, lit.index)) || /^\s*\+/.test(m[2].slice(lit.index + lit[0].length))) continue;
-        let text;
-        try {
-          text = lit[1] ?? JSON.parse(`"${lit[2]}"`);
-        } catch {
-          continue;
-        }
-        if (text.length >= 8) (m[1] === "tps" ? tps : fps).push({ file: basename(file, ".go"), text });
-      }
-    }
-  }
-  return { tps, fps };
-}
-
-async function gitleaksMeasure(dir) {
-  const { tps, fps } = gitleaksSamples(dir);
+/** Each peer sample alone in a file (secretlint's under their own file names), through the real scan engine. */
+async function peerMeasure() {
+  const { samples, sources } = peerSamples();
+  if (samples.length === 0) return undefined;
   const files = new Map();
-  for (const [i, s] of tps.entries()) files.set(`tp/${s.file}-${i}.txt`, `${s.text}\n`);
-  for (const [i, s] of fps.entries()) files.set(`fp/${s.file}-${i}.txt`, `${s.text}\n`);
+  samples.forEach((s, i) => {
+    s.path = s.fileName ? `s${i}/${s.fileName}` : `s${i}.txt`;
+    files.set(s.path, `${s.text}\n`);
+  });
+  const started = Date.now();
   const result = await scanTree(files);
   const flagged = new Set(result.findings.map((f) => f.path));
   const gated = new Set(result.findings.filter((f) => ["high", "critical"].includes(f.severity)).map((f) => f.path));
-  const count = (prefix, set) => [...files.keys()].filter((p) => p.startsWith(prefix) && set.has(p)).length;
-  return {
-    tps: tps.length,
-    fps: fps.length,
-    tpFound: count("tp/", flagged),
-    tpGated: count("tp/", gated),
-    fpFlagged: count("fp/", flagged),
-    fpGated: count("fp/", gated),
-  };
+  const rows = new Map();
+  const row = (key) => rows.get(key) ?? rows.set(key, { tp: 0, found: 0, gated: 0, fp: 0, flagged: 0 }).get(key);
+  const missedFamilies = new Map();
+  const missedContexts = new Map();
+  for (const s of samples) {
+    for (const r of [row(s.source), row("all")]) {
+      if (s.kind === "tp") (r.tp += 1), (r.found += flagged.has(s.path) ? 1 : 0), (r.gated += gated.has(s.path) ? 1 : 0);
+      else (r.fp += 1), (r.flagged += flagged.has(s.path) ? 1 : 0);
+    }
+    if (s.kind !== "tp" || flagged.has(s.path)) continue;
+    const family = `${s.source.split(" ")[0]}:${s.family}`;
+    missedFamilies.set(family, (missedFamilies.get(family) ?? 0) + 1);
+    if (s.source.endsWith("generated")) missedContexts.set(s.context, (missedContexts.get(s.context) ?? 0) + 1);
+  }
+  return { sources, rows, missedFamilies, missedContexts, seconds: (Date.now() - started) / 1000 };
+}
+
+function printPeers(p) {
+  console.log(
+    `(c) other scanners' rule samples (${p.sources.map((s) => `${s.name} ${s.commit}${s.unsupported ? `, ${s.unsupported} generator calls not understood` : ""}`).join("; ")}), ${p.seconds.toFixed(0)} s:`,
+  );
+  console.log("| source | true positives | recall | at the default gate | negatives | flagged |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  const bySource = [...p.rows].filter(([source]) => source !== "all");
+  for (const [source, r] of [...bySource, ["all", p.rows.get("all")]])
+    console.log(
+      `| ${source === "all" ? "**all**" : source} | ${r.tp} | ${ratio(r.found, r.tp)} | ${ratio(r.gated, r.tp)} | ${r.fp} | ${ratio(r.flagged, r.fp)} |`,
+    );
+  const top = (m, n) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ") || "none";
+  console.log(`most missed families: ${top(p.missedFamilies, 25)}`);
+  console.log(`generated samples missed by context: ${top(p.missedContexts, 26)}`);
 }
 
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -137,12 +141,11 @@ if (!only || only === "corpus") {
   );
 }
 if (!only || only === "agent") console.log(`(b) planted agent repository: ${plantedAgentRepo()}`);
-const gitleaksDir = process.env.RAMPART_GITLEAKS_DIR;
-if ((!only || only === "gitleaks") && gitleaksDir && existsSync(gitleaksDir)) {
-  const g = await gitleaksMeasure(gitleaksDir);
-  console.log(
-    `(c) gitleaks' literal rule samples: recall ${ratio(g.tpFound, g.tps)} (${g.tpFound}/${g.tps}; at or above the default gate ${ratio(g.tpGated, g.tps)}), negatives flagged ${ratio(g.fpFlagged, g.fps)} (${g.fpFlagged}/${g.fps}; at the gate ${ratio(g.fpGated, g.fps)})`,
-  );
-} else if (!only || only === "gitleaks") {
-  console.log("(c) gitleaks' rule samples: skipped (set RAMPART_GITLEAKS_DIR to a gitleaks checkout or git mirror)");
+if (!only || only === "peers") {
+  const p = await peerMeasure();
+  if (p) printPeers(p);
+  else
+    console.log(
+      "(c) other scanners' rule samples: skipped (set RAMPART_GITLEAKS_DIR, RAMPART_BETTERLEAKS_DIR, RAMPART_KINGFISHER_DIR or RAMPART_SECRETLINT_DIR)",
+    );
 }
