@@ -320,6 +320,11 @@ function finished(res: ServerResponse | undefined): void {
   const pending = (res as PendingResponse | undefined)?.[PENDING];
   if (!res || !pending) return;
   (res as PendingResponse)[PENDING] = undefined;
+  // The connection no longer points at a finished response: held until the connection's next request, every
+  // keep-alive connection kept its last request and response alive through the young generation's collections,
+  // and what survives them is what grows V8's young generation (see alert-redaction.ts).
+  const socket = pending.req.socket as WatchedSocket | null;
+  if (socket && socket[IN_FLIGHT] === res) socket[IN_FLIGHT] = null;
   pending.record(res, pending);
 }
 

@@ -1,7 +1,7 @@
 import type { Meter } from "@opentelemetry/api";
 import { type Logger, pino } from "pino";
 import { type Alert, alertRecord } from "./alert.js";
-import { recordedErrorText } from "./alert-redaction.js";
+import { recordedErrorText, redactionLoaded, redactionReady } from "./alert-redaction.js";
 import { type ClientAddressInput, clientAddressResolver, type ForwardedHeader, type TrustProxy } from "./client-ip.js";
 import { type Block, Detector, type DetectorOptions } from "./detector.js";
 import type { AccessEvent } from "./event.js";
@@ -41,6 +41,9 @@ export interface GuardOptions extends DetectorOptions {
   sinks?: AlertSink[];
 }
 
+/** Records held while the redaction loads; beyond this they are written with the fallback redaction. */
+const MAX_HELD = 1024;
+
 export interface Probe {
   ip: string;
   principal?: string;
@@ -61,6 +64,8 @@ export class Guard {
   private readonly pending = new Set<Promise<void>>();
   private lastEvictions: Record<string, number> = {};
   private lastEvictionTotal = 0;
+  /** Records waiting for the redaction to load (whenRedactable). */
+  private held = 0;
 
   constructor(private readonly options: GuardOptions = {}) {
     this.logger = options.logger ?? pino({ name: "rampart" });
@@ -101,14 +106,39 @@ export class Guard {
 
   report(alert: Alert): void {
     try {
-      this.logger.warn(alertRecord(alert), `rampart detection: ${alert.rule}`);
       this.telemetry.detection(alert);
       this.shareBlocks(alert);
+    } catch (error) {
+      this.fail("report", error);
+    }
+    this.whenRedactable(() => this.deliver(alert));
+  }
+
+  /** Logs the alert and hands it to the sinks and the app's hook. */
+  private deliver(alert: Alert): void {
+    try {
+      this.logger.warn(alertRecord(alert), `rampart detection: ${alert.rule}`);
       for (const sink of this.options.sinks ?? []) sink.push(alert);
       this.options.onAlert?.(alert);
     } catch (error) {
       this.fail("report", error);
     }
+  }
+
+  /**
+   * Runs `write` once the scanner's redaction is loaded (at once when it is): it is loaded on the first report,
+   * not at start-up (see alert-redaction.ts), and no record leaves with the fallback while it loads. Bounded: past
+   * MAX_HELD waiting records, they are written at once with the fallback redaction.
+   */
+  private whenRedactable(write: () => void): void {
+    if (redactionLoaded() || this.held >= MAX_HELD) return write();
+    this.held++;
+    this.track(
+      redactionReady().then(() => {
+        this.held--;
+        write();
+      }),
+    );
   }
 
   /** Hands the blocks an alert made to the shared store (when there is one). */
@@ -124,6 +154,14 @@ export class Guard {
   fail(component: string, error: unknown): void {
     try {
       this.telemetry.error(component);
+      this.whenRedactable(() => this.logError(component, error));
+    } catch {
+      // Logging itself failed; there is nothing safer left to do than carry on.
+    }
+  }
+
+  private logError(component: string, error: unknown): void {
+    try {
       this.logger.error({ component, error: recordedErrorText(error) }, "rampart detector error (request proceeds)");
     } catch {
       // Logging itself failed; there is nothing safer left to do than carry on.
