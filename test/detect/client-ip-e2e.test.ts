@@ -2,10 +2,15 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Alert } from "../../src/detect/alert.js";
+import { redactionReady } from "../../src/detect/alert-redaction.js";
 import { type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 import { capturingLogger } from "./support.js";
+
+// The scanner behind alert redaction loads on the first report, and reports wait for it (lazy-redaction.test.ts):
+// loaded up front here, so each alert is written when it is raised and a test can read it at once.
+beforeAll(() => redactionReady());
 
 /**
  * Clients on 127.0.0.2 and 127.0.0.3 talk to a real reverse proxy on 127.0.0.1, which forwards to a real

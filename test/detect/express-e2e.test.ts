@@ -2,10 +2,15 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redactionReady } from "../../src/detect/alert-redaction.js";
 import { type SuspiciousAccessOptions, suspiciousAccess } from "../../src/detect/express.js";
 import type { DetectStore } from "../../src/detect/store.js";
 import { alertsIn, capturingLogger, waitFor } from "./support.js";
+
+// The scanner behind alert redaction loads on the first report, and reports wait for it (lazy-redaction.test.ts):
+// loaded up front here, so each alert is written when it is raised and a test can read it at once.
+beforeAll(() => redactionReady());
 
 const KEYS: Record<string, { principal: string; tenant: string }> = {
   "sk-good-1": { principal: "key:k1", tenant: "acme" },

@@ -3,10 +3,15 @@ import { connect as connectHttp2, createServer as createHttp2Server, type Http2S
 import type { AddressInfo } from "node:net";
 import { Server as SocketServer } from "socket.io";
 import { io as connect } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redactionReady } from "../../src/detect/alert-redaction.js";
 import { withSuspiciousAccess } from "../../src/detect/http.js";
 import { type SocketGuardOptions, socketAuthGuard } from "../../src/detect/socket-io.js";
 import { alertsIn, capturingLogger } from "./support.js";
+
+// The scanner behind alert redaction loads on the first report, and reports wait for it (lazy-redaction.test.ts):
+// loaded up front here, so each alert is written when it is raised and a test can read it at once.
+beforeAll(() => redactionReady());
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
