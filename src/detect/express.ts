@@ -106,6 +106,8 @@ class EventBatch {
   private spareTimes: number[] = [];
   private scheduled = false;
   private flushing = false;
+  /** Made once: scheduling a flush allocates no closure per batch. */
+  private readonly flushLater = () => this.flush();
 
   constructor(
     private readonly guard: Guard,
@@ -118,7 +120,7 @@ class EventBatch {
     if (this.events.length >= this.cap) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(this.flushLater);
   }
 
   flush(): void {
@@ -133,7 +135,7 @@ class EventBatch {
         const times = this.times;
         this.events = this.spareEvents;
         this.times = this.spareTimes;
-        for (let i = 0; i < events.length; i++) this.guard.record(events[i]!, times[i]);
+        this.guard.recordAll(events, times);
         events.length = 0;
         times.length = 0;
         this.spareEvents = events;
@@ -271,9 +273,24 @@ function announcedOnChannel(res: object): boolean {
 
 /** The client address under the guard's trust-proxy setting; with no proxy trusted, the headers are not read. */
 function clientAddressOf(guard: Guard, req: IncomingMessage, peerOnly: boolean): string {
-  const peer = peerOf(req);
-  if (peerOnly) return guard.clientAddress({ peer });
-  return guard.clientAddress({ peer, forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+  if (peerOnly) return peerAddressOf(guard, req);
+  return guard.clientAddress({ peer: peerOf(req), forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+}
+
+const ADDRESS = Symbol("rampart.address");
+type AddressSocket = NonNullable<IncomingMessage["socket"]> & { [ADDRESS]?: string };
+
+/**
+ * With no proxy trusted, the client address is the TCP peer's, normalised: the same for every request of a
+ * connection, so it is resolved once per connection (no input object and resolver call per request).
+ */
+function peerAddressOf(guard: Guard, req: IncomingMessage): string {
+  const socket = req.socket as AddressSocket | null;
+  const known = socket?.[ADDRESS];
+  if (known !== undefined) return known;
+  const address = guard.clientAddress({ peer: peerOf(req) });
+  if (socket && address !== "unknown") socket[ADDRESS] = address;
+  return address;
 }
 
 const PEER = Symbol("rampart.peer");

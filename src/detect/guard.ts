@@ -90,6 +90,20 @@ export class Guard {
 
   /** Feeds a finished request. Returns at once; shared-store work runs in the background. */
   record(event: AccessEvent, at = Date.parse(event.time)): void {
+    this.observe(event, at);
+    this.reportEvictions();
+  }
+
+  /**
+   * Feeds a batch of finished requests (`times[i]` is when `events[i]` finished). The eviction counters are
+   * compared once for the batch, not after every event: the totals reported are the same.
+   */
+  recordAll(events: readonly AccessEvent[], times: readonly number[]): void {
+    for (let i = 0; i < events.length; i++) this.observe(events[i]!, times[i]!);
+    this.reportEvictions();
+  }
+
+  private observe(event: AccessEvent, at: number): void {
     try {
       this.telemetry.auth(event.auth);
       if (this.shared) this.shared.record(event, at);
@@ -98,7 +112,6 @@ export class Guard {
         const alerts = this.detector.observe(event, at);
         for (let i = 0; i < alerts.length; i++) this.report(alerts[i]!);
       }
-      this.reportEvictions();
     } catch (error) {
       this.fail("detector", error);
     }
@@ -178,13 +191,17 @@ export class Guard {
   }
 
   private reportEvictions(): void {
-    // Runs after every event; the per-table breakdown is only built when something was evicted.
-    const total = this.detector.evictionTotal();
-    if (total === this.lastEvictionTotal) return;
-    this.lastEvictionTotal = total;
-    const now = this.detector.evictions();
-    for (const [table, count] of Object.entries(now)) this.telemetry.evicted(table, count - (this.lastEvictions[table] ?? 0));
-    this.lastEvictions = now;
+    try {
+      // Runs after every event or batch; the per-table breakdown is only built when something was evicted.
+      const total = this.detector.evictionTotal();
+      if (total === this.lastEvictionTotal) return;
+      this.lastEvictionTotal = total;
+      const now = this.detector.evictions();
+      for (const [table, count] of Object.entries(now)) this.telemetry.evicted(table, count - (this.lastEvictions[table] ?? 0));
+      this.lastEvictions = now;
+    } catch (error) {
+      this.fail("detector", error);
+    }
   }
 
   track(work: Promise<void>): void {

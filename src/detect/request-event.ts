@@ -70,10 +70,10 @@ function isoTime(at: number): string {
 
 /** When the app says nothing: a 401 with credentials is `invalid`, without is `missing`; 403 is `forbidden`. */
 function inferAuth(req: IncomingMessage, status: number): AuthResult | undefined {
-  const sentCredentials = Boolean(req.headers.authorization || req.headers["x-api-key"]);
-  if (status === 401) return sentCredentials ? "invalid" : "missing";
   if (status === 403) return "forbidden";
-  return undefined;
+  if (status !== 401) return undefined;
+  // Only a 401 asks whether credentials were sent: no header reads for the usual answer.
+  return req.headers.authorization || req.headers["x-api-key"] ? "invalid" : "missing";
 }
 
 /** An application-supplied enrichment, if it is an object at all (anything else is ignored). */
