@@ -57,6 +57,8 @@ export interface ScanRuleMeta extends RuleMeta {
   revision?: string;
   /** The rule reads `ScanFile.tree`: the engine holds its files back until the tree's file list is complete. */
   needsTree?: boolean;
+  /** A catch-all secret rule (a secret-named setting): it gives way to provider rules (provider-prefix.ts, dedupe.ts). */
+  generic?: boolean;
 }
 
 export interface ScanRule {

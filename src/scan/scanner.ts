@@ -10,6 +10,7 @@ import { position } from "./line-index.js";
 import { compileRuleSet, type RuleSetDescription, rulesFingerprint } from "./registry.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
 import { isPlaceholder } from "./secrets/placeholder.js";
+import { ownedByProvider, providerPrefixes } from "./secrets/provider-prefix.js";
 
 export type { RuleSetDescription } from "./registry.js";
 
@@ -34,6 +35,8 @@ export class Scanner {
   readonly #ruleMatcher: Int32Array;
   /** Matchers of the rules that judge a file against the tree's file list (`needsTree`). */
   readonly #treeMatchers: GlobMatcher[];
+  /** Token prefixes the provider rules own: a generic rule never reports a value that opens with one. */
+  readonly #providerPrefixes: string[];
 
   /** `fingerprint`, when the caller already has it (a worker is sent its parent's), saves hashing the scan code. */
   constructor(rules: readonly ScanRule[], options: { version?: string; fingerprint?: string } = {}) {
@@ -54,6 +57,7 @@ export class Scanner {
       return at;
     });
     this.#treeMatchers = rules.filter((r) => r.meta.needsTree).map((r) => compileGlobs(r.meta.files ?? ["**"]));
+    this.#providerPrefixes = providerPrefixes(rules);
   }
 
   /** Compiles the rule set a description names (the catalog as read, plus the config's rules and settings). */
@@ -197,6 +201,7 @@ export class Scanner {
       }
       for (const report of reports) {
         if (isDocumentationValue(rule, report)) continue;
+        if (rule.meta.generic && report.secret !== undefined && ownedByProvider(report.secret, this.#providerPrefixes)) continue;
         fingerprints ??= new FileFingerprints(file);
         findings.push(toFinding(rule, file, report, fingerprints, deferred));
       }

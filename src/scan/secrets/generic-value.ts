@@ -8,11 +8,11 @@ import { decodeBase64, isJwt } from "./structural.js";
  * most, base64 6, so each gets its own floor).
  */
 export function genericSecretValue(raw: string): string | undefined {
-  const value = unquote(raw.trim());
+  const value = beforeEscapedLineBreak(unquote(raw.trim()));
   if (value.length < 8 || value.length > 1024) return undefined;
   if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return undefined;
   if (value.startsWith("eyJ")) return isJwt(value) ? value : undefined;
-  if (looksLikeCode(value)) return undefined;
+  if (looksLikeCode(value) || MADE_UP.test(value) || PACKAGE_ARCHIVE.test(value)) return undefined;
   if (isEncodedWords(value)) return undefined;
   return randomEnough(value) ? value : undefined;
 }
@@ -23,8 +23,26 @@ function unquote(value: string): string {
   return value;
 }
 
+/**
+ * A file held in a string (`{"app.env": "TOKEN=…\nLOG_LEVEL=debug"}`) has its lines joined by an escaped
+ * line break: the value ends there, as it would at a real newline.
+ */
+function beforeEscapedLineBreak(value: string): string {
+  const at = value.search(/\\[nr]/);
+  return at === -1 ? value : value.slice(0, at);
+}
+
 /** Interpolation, env references, URLs, whitespace (sentences), escapes: never a literal secret by itself. */
 const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s|\\[nrt]|^(?:true|false|null|none|undefined|nil)$/i;
+
+/**
+ * A word standing alone that says the value is made up (`…_short_…`, `-fake`, `.invalid.`). Only where no other
+ * letter touches it: inside a random run the same letters are chance. Not `test` or `sandbox` (a provider's
+ * test-mode key is a real credential), nor words spelt in hex digits (`bad`, `dead`), which random hex holds.
+ */
+const MADE_UP = /(?<![a-z])(?:short|fake|invalid|mock|wrong|bogus)(?![a-z])/i;
+/** A package archive and its checksum (`name-1.2.3.tgz#<sha1>`, a lockfile's resolved entry): a reference, not a key. */
+const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|zip|jar|whl|gem|nupkg)#[0-9a-f]{8,}/i;
 
 /** Shapes of names and paths, not secrets: CONSTANT_NAME, a/file.ext, /abs/path, object.member(). */
 const IDENTIFIER_SHAPES = [

@@ -119,6 +119,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       ...(entry.keywords ? { keywords: entry.keywords } : {}),
       ...(entry.requiresRun ? { selfFiltered: true } : {}),
       ...(entry.files ? { files: entry.files } : {}),
+      ...(entry.generic ? { generic: true } : {}),
     },
     check: (file) => {
       if (!pathAllowed(file.path)) return [];

@@ -28,7 +28,34 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value)) return true;
   if (EXAMPLE_UUIDS.has(value.toLowerCase())) return true;
   if (isMonotonous(value)) return true;
-  return !LIST_OR_WORDS.test(value) && (hasSequentialRun(value) || hasRepeatedUnit(value));
+  return !LIST_OR_WORDS.test(value) && (hasSequentialRun(value) || hasRepeatedUnit(value) || hasInterleavedWalk(value));
+}
+
+/**
+ * Letters and digits walked in step with each other (`k1L2m3N4`, `Aa1Bb2Cc3`, `abc123def456`): the letters alone,
+ * case-folded and with doubled letters taken once, walk the alphabet, or the digits alone count up (9 wraps
+ * to 0). Seven steps: hex has only six letters, and a random key's letters walk that far about once in 10^8.
+ */
+const INTERLEAVED_WALK = 7;
+
+function hasInterleavedWalk(value: string): boolean {
+  const letters = value
+    .toLowerCase()
+    .replace(/[^a-z]/g, "")
+    .replace(/(.)\1+/g, "$1");
+  const digits = value.replace(/[^0-9]/g, "");
+  return longestStep(letters, (a, b) => b - a === 1) >= INTERLEAVED_WALK || longestStep(digits, (a, b) => (b - a + 10) % 10 === 1) >= INTERLEAVED_WALK;
+}
+
+/** The longest run of characters in which each follows the one before by `follows`. */
+function longestStep(text: string, follows: (a: number, b: number) => boolean): number {
+  let best = text.length > 0 ? 1 : 0;
+  let run = 1;
+  for (let i = 1; i < text.length; i++) {
+    run = follows(text.charCodeAt(i - 1), text.charCodeAt(i)) ? run + 1 : 1;
+    best = Math.max(best, run);
+  }
+  return best;
 }
 
 /** `aaaa…`, `0000…`, `1234…`, `abcd…`: a real key has no such run over most of its length. */

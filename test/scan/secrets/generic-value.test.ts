@@ -14,6 +14,28 @@ describe("generic secret values", () => {
     expect(genericSecretValue("x".repeat(2000))).toBeUndefined();
   });
 
+  it("ends a value at an escaped line break: the next setting of an embedded file is not part of it", () => {
+    expect(genericSecretValue("Vt7kQ2m9XpL4wZ8rN3cY\\nLOG_LEVEL=debug")).toBe("Vt7kQ2m9XpL4wZ8rN3cY");
+    expect(genericSecretValue('"Vt7kQ2m9XpL4wZ8rN3cY\\r\\n"')).toBe("Vt7kQ2m9XpL4wZ8rN3cY");
+    expect(genericSecretValue("\\nVt7kQ2m9XpL4wZ8rN3cY")).toBeUndefined();
+    expect(genericSecretValue("Vt7kQ2m9\\tXpL4wZ8rN3cY")).toBeUndefined();
+  });
+
+  it("drops values that call themselves made up: short, fake, invalid, mock as words", () => {
+    for (const value of ["relay_short_Vt7kQ2m9XpL4wZ8rN3", "Vt7kQ2m9XpL4wZ8r-fake", "rly.invalid.Vt7kQ2m9XpL4wZ8r", "MOCK-Vt7kQ2m9XpL4wZ8r"]) {
+      expect(genericSecretValue(value), value).toBeUndefined();
+    }
+    // The same letters inside a random run are chance, not a word; test-mode keys are real; hex spells `bad`.
+    expect(genericSecretValue("Vt7kQ2mshortXpL4wZ8rN3")).toBeDefined();
+    expect(genericSecretValue("tok_test_Vt7kQ2m9XpL4wZ8r")).toBeDefined();
+    expect(genericSecretValue("0x7e2c9f41bad0358a6d1e4b9c2f07a5d3")).toBeDefined();
+  });
+
+  it("drops a package archive named with its checksum (a lockfile's resolved entry)", () => {
+    expect(genericSecretValue("relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
+    expect(genericSecretValue("relay-client/-/relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
+  });
+
   it("drops a 1 KB random value only when it is over 1 KB", () => {
     const long = Array.from({ length: 1000 }, (_, i) => "Zr8TqW2mLx5vKp9NcY4hBf7J"[(i * 7 + (i >> 3)) % 24]).join("");
     expect(genericSecretValue(long)).toBeDefined();
@@ -61,6 +83,10 @@ describe("placeholders by shape", () => {
     "ab12ab12ab12ab12",
     "zzzzzzzzzz",
     "sk-1234567890abcdef",
+    "k1L2m3N4o5P6q7R8s9",
+    "Mm4Nn5Oo6Pp7Qq8Rr9Ss",
+    "mn3op4qr5st6uv7wx8",
+    "relay_Xq9Wz2hJ7kL3mN4oP5qR6sT",
   ])("%s", (value) => {
     expect(isPlaceholder(value)).toBe(true);
   });

@@ -1,0 +1,32 @@
+import type { ScanRule } from "../rule.js";
+
+/**
+ * A keyword shaped like a token prefix: letters and digits, then a separator (`nvapi-`, `sk_live_`, `dp.pt.`,
+ * `swmtkn-1-`). Keywords that are words of a setting's name (`mistral`, `twitter`) say nothing about a value.
+ */
+const PREFIX_SHAPE = /^[a-z0-9]{1,16}[-_.][a-z0-9._-]*$/i;
+
+/**
+ * The token prefixes that provider rules own: the prefix-shaped keywords of every secret rule that is not a
+ * generic catch-all. Lower-cased, since keywords are matched without regard to case.
+ */
+export function providerPrefixes(rules: readonly ScanRule[]): string[] {
+  const prefixes = new Set<string>();
+  for (const rule of rules) {
+    if (rule.meta.category !== "secret" || rule.meta.generic) continue;
+    for (const keyword of rule.meta.keywords ?? []) {
+      if (keyword.length >= 3 && PREFIX_SHAPE.test(keyword)) prefixes.add(keyword.toLowerCase());
+    }
+  }
+  return [...prefixes];
+}
+
+/**
+ * Whether a value opens with a provider's prefix and goes on past it. Such a value is that provider's token or
+ * none: when the provider rule did not report it (too short, wrong alphabet, `CCIPAT_short`), a generic rule
+ * must not report it either. When it did, its finding names the provider and the generic one adds nothing.
+ */
+export function ownedByProvider(value: string, prefixes: readonly string[]): boolean {
+  const folded = value.toLowerCase();
+  return prefixes.some((prefix) => folded.length > prefix.length && folded.startsWith(prefix));
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { Scanner } from "../../../src/scan/scanner.js";
+import { loadSecretRules } from "../../../src/scan/secrets/catalog.js";
+
+const scanner = new Scanner(loadSecretRules());
+const rulesOn = (path: string, text: string) => scanner.scan({ path, text }).map((f) => f.ruleId);
+
+/**
+ * A value that opens with a prefix a provider rule owns (`nvapi-`, `glpat-`, `sk_live_`) is that provider's
+ * token or nothing: the provider rule judges it, and the generic rules do not report what it turned down.
+ */
+describe("values with a provider's own prefix", () => {
+  it("are left to the provider rule when they have the wrong shape for it", () => {
+    expect(rulesOn(".env", "NVIDIA_API_KEY=nvapi-Q7wLx2Vt9KpR4mZ8cYb3Nf\n")).toEqual([]);
+    expect(rulesOn(".env", "GITLAB_TOKEN=glpat-Vt7kQ2m9XpL4\n")).toEqual([]);
+    expect(rulesOn("config.yaml", "swarm:\n  join_token: 'SWMTKN-1-vt7kq2m9xpl4wz8rn3cy'\n")).toEqual([]);
+  });
+
+  it("are reported by the provider rule when they have its shape", () => {
+    const key = `nvapi-${"Q7wLx2Vt9KpR4mZ8cYb3NfHj6Ds1Ge5Ua0Wi".repeat(2).slice(0, 64)}`;
+    expect(rulesOn(".env", `NVIDIA_API_KEY=${key}\n`)).toEqual(["nvidia-api-key"]);
+  });
+
+  it("leave values without such a prefix to the generic rules", () => {
+    expect(rulesOn(".env", "RELAY_API_KEY=Vt7kQ2m9XpL4wZ8rN3cYb6Hq\n")).toEqual(["generic-secret-assignment"]);
+    expect(rulesOn(".env", "RELAY_API_KEY=rly_Vt7kQ2m9XpL4wZ8rN3cYb6Hq\n")).toEqual(["generic-secret-assignment"]);
+  });
+});
