@@ -7,20 +7,41 @@ import { decodeBase64, isJwt } from "./structural.js";
  * documentation (placeholders), and random enough for its alphabet (hex carries 4 bits a character at
  * most, base64 6, so each gets its own floor).
  */
-export function genericSecretValue(raw: string): string | undefined {
-  const value = beforeEscapedLineBreak(unquote(raw.trim()));
+export function genericSecretValue(raw: string, name?: string): string | undefined {
+  const value = beforeEscapedLineBreak(unquote(unquote(raw.trim())));
   if (value.length < 8 || value.length > 1024) return undefined;
   if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return undefined;
   if (value.startsWith("eyJ")) return isJwt(value) ? value : undefined;
-  if (looksLikeCode(value) || MADE_UP.test(value) || PACKAGE_ARCHIVE.test(value)) return undefined;
-  if (isEncodedWords(value)) return undefined;
+  if (MADE_UP.test(value) || PACKAGE_ARCHIVE.test(value) || isEncodedWords(value)) return undefined;
+  if (name !== undefined && PASSWORD_NAME.test(name) && isPassword(value)) return value;
+  if (looksLikeCode(value)) return undefined;
   return randomEnough(value) ? value : undefined;
 }
 
+/** One level of quotes: `"…"`, `'…'`, backticks, and Kotlin's escaped `\"…\"`. Called twice for Gradle's `'"…"'`. */
 function unquote(value: string): string {
   const first = value[0];
   if ((first === '"' || first === "'" || first === "`") && value.endsWith(first) && value.length >= 2) return value.slice(1, -1);
+  if (value.startsWith('\\"') && value.endsWith('\\"') && value.length >= 4) return value.slice(2, -2);
   return value;
+}
+
+/** A setting named for a password (`password`, `DB_PASS`, `smtpPwd`): people choose these, so they need not look random. */
+const PASSWORD_NAME = /passw(?:or)?d|pwd$|pass$/i;
+
+/**
+ * A password a person chose (`relay2captain77`, `maple$yrup`): two kinds of character at least, and not a name
+ * in words (`smtp_password`, `token123`) unless a symbol that no identifier holds sets it apart.
+ * One word in one case (`lanternfish`) says too little to tell a password from a value of some other kind.
+ */
+function isPassword(value: string): boolean {
+  if (IDENTIFIER_SHAPES.some((shape) => shape.test(value))) return false;
+  if (characterClasses(value) < 2) return false;
+  return !looksLikeCode(value) || /[^\w.-]/.test(value);
+}
+
+function characterClasses(value: string): number {
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
 }
 
 /**
@@ -39,8 +60,9 @@ const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s
  * A word standing alone that says the value is made up (`…_short_…`, `-fake`, `.invalid.`). Only where no other
  * letter touches it: inside a random run the same letters are chance. Not `test` or `sandbox` (a provider's
  * test-mode key is a real credential), nor words spelt in hex digits (`bad`, `dead`), which random hex holds.
+ * A value that says `password` anywhere (`password-for-16379`) is documentation too.
  */
-const MADE_UP = /(?<![a-z])(?:short|fake|invalid|mock|wrong|bogus)(?![a-z])/i;
+const MADE_UP = /(?<![a-z])(?:short|fake|invalid|mock|wrong|bogus)(?![a-z])|passw(?:or)?d/i;
 /** A package archive and its checksum (`name-1.2.3.tgz#<sha1>`, a lockfile's resolved entry): a reference, not a key. */
 const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|zip|jar|whl|gem|nupkg)#[0-9a-f]{8,}/i;
 
@@ -77,7 +99,7 @@ function randomEnough(value: string): boolean {
   // A random string of n characters cannot exceed log2(n) bits: short values get a floor they can reach.
   const reachable = Math.log2(value.length);
   if (/^(?:0x)?[0-9a-f]+$/i.test(value)) return value.length >= 16 && entropy >= Math.min(3.0, reachable - 1);
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
+  const classes = characterClasses(value);
   if (value.length < 16) return classes >= 3 && entropy >= reachable - 0.75;
   if (classes < 2) return entropy >= 3.8;
   return entropy >= Math.min(3.5, reachable - 0.7);

@@ -196,7 +196,7 @@ function matchAll(
       continue;
     }
     const matched = text.slice(span[0], span[1]);
-    const verdict = entry.validate ? validators[entry.validate]?.(matched) : matched;
+    const verdict = entry.validate ? validators[entry.validate]?.(matched, name) : matched;
     if (verdict === undefined) continue;
     const secret = typeof verdict === "string" ? verdict : verdict.secret;
     const start = span[0] + Math.max(0, matched.indexOf(secret));

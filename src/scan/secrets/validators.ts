@@ -28,12 +28,12 @@ function checked(candidate: string, valid: boolean, what: string): string | Demo
  * Checks a regex cannot express. Each returns the secret to report (possibly a narrower part of the
  * match), a Demoted verdict, or undefined when the match is not a secret.
  */
-export const validators: Record<string, (candidate: string) => string | Demoted | undefined> = {
+export const validators: Record<string, (candidate: string, name?: string) => string | Demoted | undefined> = {
   /** GitHub and npm tokens end in a base62 CRC32 of their random part (checksums.ts). */
   "github-checksum": (candidate) => checked(candidate, hasGithubStyleChecksum(candidate), "its CRC32 check"),
   /** A PyPI token's body is a whole macaroon naming pypi.org (checksums.ts). */
   "pypi-macaroon": (candidate) => checked(candidate, isPypiMacaroon(candidate), "its macaroon structure"),
-  /** A value assigned to a secret-named setting: random enough, not code, not a placeholder (generic-value.ts). */
+  /** A value assigned to a secret-named setting (`name`): random enough, or a password; not code, not a placeholder (generic-value.ts). */
   "generic-secret": genericSecretValue,
   /** A value assigned to a provider-named setting: anything but a name or path (`VCS_PROVIDER_NAME_VALUE_BITBUCKET`). */
   "provider-value": (candidate) => (looksLikeCode(candidate) ? undefined : candidate),

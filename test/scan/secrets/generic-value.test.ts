@@ -31,6 +31,15 @@ describe("generic secret values", () => {
     expect(genericSecretValue("0x7e2c9f41bad0358a6d1e4b9c2f07a5d3")).toBeDefined();
   });
 
+  it("takes a password a person chose under a password name, but not a name in words or one that says password", () => {
+    expect(genericSecretValue("relay2captain77", "password")).toBe("relay2captain77");
+    expect(genericSecretValue("maple$yrup", "SMTP_PASS")).toBe("maple$yrup");
+    expect(genericSecretValue("maple$yrup", "relayToken")).toBeUndefined();
+    for (const value of ["lanternfish", "smtp_password", "myPassword", "token123", "password-for-16379"]) {
+      expect(genericSecretValue(value, "password"), value).toBeUndefined();
+    }
+  });
+
   it("drops a package archive named with its checksum (a lockfile's resolved entry)", () => {
     expect(genericSecretValue("relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
     expect(genericSecretValue("relay-client/-/relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
