@@ -89,7 +89,9 @@ export function corpusCases(entries, rules) {
         continue;
       }
       // A secret that is part of something larger (a webhook URL's token, a URL's password) goes in whole.
-      const [from, to] = carrierOf(example.text, report.start, report.end);
+      // A setting name and `=` before the value (`MY_SERVICE_API_KEY=…`) is the assignment, not a carrier.
+      const [carrierFrom, to] = carrierOf(example.text, report.start, report.end);
+      const from = /^[A-Za-z_][\w.-]*=$/.test(example.text.slice(carrierFrom, report.start)) ? report.start : carrierFrom;
       const carrier = example.text.slice(from, to);
       const whole = carrier !== value && rule.check({ path: "token.txt", text: ` ${value} ` }).length === 0 ? carrier : value;
       // Self-identifying: the rule finds the bare token, and it opens with a provider prefix (`ghp_`, `xoxb-`).

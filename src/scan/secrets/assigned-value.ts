@@ -6,8 +6,13 @@
  * `=>`, `setProperty("X_KEY", "…")`, and an XML element whose text may start on the next line.
  */
 
-/** `tomtom` → `[Tt][Oo][Mm]…`: names match in any case while the value keeps its own (no inline (?i) before V8 12.5). */
+/**
+ * `tomtom` → `[Tt][Oo][Mm]…`: names match in any case while the value keeps its own (no inline (?i) before V8 12.5).
+ * A name written with a capital (`[Ss]umo`, `SUMO`) is matched as written: `sumo` in any case would match
+ * inside `sumOfExposures`.
+ */
 function anyCase(name: string): string {
+  if (/[A-Z]/.test(name.replace(/\\./g, ""))) return name;
   let out = "";
   let inClass = false;
   for (let i = 0; i < name.length; i++) {

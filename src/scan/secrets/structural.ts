@@ -10,18 +10,28 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(clean.replace(/-/g, "+").replace(/_/g, "/"), "base64");
 }
 
-/** A JWT (or JWE) whose first segment decodes to a JSON object with a string `alg`. */
+/** A JWT (or JWE) whose first segment decodes to a JSON object with a string `alg` (a JWS: its claims too). */
 export function isJwt(candidate: string): boolean {
   const parts = candidate.split(".");
   if (parts.length !== 3 && parts.length !== 5) return false;
   if (parts.slice(0, 2).some((p) => p.length < 4)) return false;
-  const header = decodeBase64(parts[0]!);
-  if (!header) return false;
+  const header = jsonObjectOf(parts[0]!);
+  if (typeof header?.alg !== "string") return false;
+  if (parts.length === 5) return true;
+  // A signed JWT's claims are a JSON object, and its signature is absent (alg "none") or longer than a word:
+  // the shortest real one (HS256, 32 bytes) is 43 characters. `eyJ….short.token`, `….signature` are illustrations.
+  const signature = parts[2]!;
+  return jsonObjectOf(parts[1]!) !== undefined && (signature.length === 0 || signature.length >= 16);
+}
+
+function jsonObjectOf(segment: string): Record<string, unknown> | undefined {
+  const bytes = decodeBase64(segment);
+  if (!bytes) return undefined;
   try {
-    const parsed = JSON.parse(header.toString("utf8")) as unknown;
-    return typeof parsed === "object" && parsed !== null && typeof (parsed as { alg?: unknown }).alg === "string";
+    const parsed = JSON.parse(bytes.toString("utf8")) as unknown;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
