@@ -38,12 +38,12 @@ export function plainNames(names: readonly string[]): string[] | undefined {
 /**
  * The name, up to 30 more name characters (`tomtom_api_key`), an optional closing quote and type
  * (`: string`, ` string`), the operator, an optional opening quote, then the value, not followed by more
- * token characters. Every repetition is bounded, so the pattern is linear on any input.
+ * token characters (`valueEnd`, a class: a base64 key may not run on into `+` or `/`). Every repetition is bounded, so the pattern is linear on any input.
  */
-export function assignedValuePattern(names: readonly string[], value: string, ignoreCase = false): string {
+export function assignedValuePattern(names: readonly string[], value: string, ignoreCase = false, valueEnd = "[A-Za-z0-9_-]"): string {
   // A rule matched without case needs no spelled-out classes (and recheck judges the plain names faster).
   const name = `(?:${(ignoreCase ? names : names.map(anyCase)).join("|")})[\\w.-]{0,30}["']{0,2}`;
   const type = `(?:[ \\t]*:[ \\t]*string|[ \\t]+string)?[ \\t]*`;
   const operator = `(?::{1,3}=|=>|[?.+]?=|:|(?<=["'][ \\t]*),[ \\t]*["']|>(?:[ \\t]*\\r?\\n)?)`;
-  return `${name}${type}${operator}[ \\t]*["'\`]?(?<secret>${value})(?![A-Za-z0-9_-])`;
+  return `${name}${type}${operator}[ \\t]*["'\`]?(?<secret>${value})(?!${valueEnd})`;
 }

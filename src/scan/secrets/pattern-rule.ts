@@ -23,6 +23,8 @@ export interface PatternRuleEntry {
    */
   names?: string[];
   value?: string;
+  /** With `value`: a character class of what may not follow the value (default `[A-Za-z0-9_-]`). */
+  valueEnd?: string;
   /** Match letters in any case (JavaScript has no inline (?i)). */
   ignoreCase?: boolean;
   files?: string[];
@@ -68,6 +70,7 @@ export const patternRuleSchema = {
     pattern: { type: "string", minLength: 1 },
     names: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
     value: { type: "string", minLength: 1 },
+    valueEnd: { type: "string", pattern: "^\\[.+\\]$" },
     ignoreCase: { type: "boolean" },
     files: { type: "array", items: { type: "string" } },
     minEntropy: { type: "number", minimum: 0, maximum: 8 },
@@ -143,7 +146,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
 export function withPattern(entry: PatternRuleEntry): PatternRuleEntry {
   if (entry.pattern !== undefined || !entry.names || entry.value === undefined) return entry;
   const keywords = entry.keywords ?? plainNames(entry.names);
-  return { ...entry, pattern: assignedValuePattern(entry.names, entry.value, entry.ignoreCase), ...(keywords ? { keywords } : {}) };
+  return { ...entry, pattern: assignedValuePattern(entry.names, entry.value, entry.ignoreCase, entry.valueEnd), ...(keywords ? { keywords } : {}) };
 }
 
 function compileRegex(entry: PatternRuleEntry, where: { file: string; line?: number }, flags = entry.ignoreCase ? "gdi" : "gd"): RegExp {

@@ -52,6 +52,15 @@ describe("pattern rules", () => {
       expect(found(`tomtom_key=${key}0`)).toEqual([]);
     });
 
+    it("ends the value where valueEnd says: a base64 key does not run on into + or /", () => {
+      const base64 = { id: "b", description: "b", severity: "high", names: ["kraken"], value: "[A-Za-z0-9+/]{8}" } as const;
+      const loose = compilePatternRule(base64, where);
+      const strict = compilePatternRule({ ...base64, valueEnd: "[A-Za-z0-9+/]" }, where);
+      expect(scan(loose, "KRAKEN_SECRET=Qm9vK3dh+more")).toHaveLength(1);
+      expect(scan(strict, "KRAKEN_SECRET=Qm9vK3dh+more")).toEqual([]);
+      expect(scan(strict, "KRAKEN_SECRET=Qm9vK3dh")).toHaveLength(1);
+    });
+
     it("takes its names as keywords when they are plain words, and builds no rule from a half-written entry", () => {
       expect(compilePatternRule({ id: "t", description: "t", severity: "high", names: ["tomtom"], value: "x" }, where).meta.keywords).toEqual(["tomtom"]);
       expect(rule.meta.keywords).toBeUndefined();
