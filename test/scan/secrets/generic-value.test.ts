@@ -40,6 +40,17 @@ describe("generic secret values", () => {
     }
   });
 
+  it("keeps a key made of dotted random parts; a member expression has name-like parts", () => {
+    expect(genericSecretValue("e9d41c07be3a6f2851c0e7d4b9a3f6e2.Vt7kQ2m9XpL4wZ8r")).toBeDefined();
+    expect(genericSecretValue("settings.relay_v2.apiKey")).toBeUndefined();
+    expect(genericSecretValue("window.__RELAY_CONFIG__.token")).toBeUndefined();
+  });
+
+  it("keeps a short random value of letters and digits in one case", () => {
+    expect(genericSecretValue("q7wz2kd9xv4mht")).toBeDefined();
+    expect(genericSecretValue("k3vzq8trw1yfp6n")).toBeDefined();
+  });
+
   it("drops a package archive named with its checksum (a lockfile's resolved entry)", () => {
     expect(genericSecretValue("relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
     expect(genericSecretValue("relay-client/-/relay-client-2.3.1.tgz#9c1f0e4b7a2d5c8e3f6a9b0c1d2e4f5a6b7c8d9e")).toBeUndefined();
