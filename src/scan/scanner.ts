@@ -114,7 +114,9 @@ export class Scanner {
   ): Finding[] {
     const context = contextOf(file);
     const pending = new Map<string, DeferredFingerprint>();
-    const found = this.#findings(context, onRuleError, budgetMs, bytes, pending);
+    const found = this.#findings(context, onRuleError, budgetMs, bytes, pending).filter(
+      (f) => !f.tags?.includes("generic") || !this.#dismissed(context, f, bytes, true),
+    );
     const findings = this.#withoutIgnored(
       context,
       dedupeFindings(found, (f) => this.#dismissed(context, f, bytes)),
@@ -140,11 +142,19 @@ export class Scanner {
     return this.#run(file, this.#applicable(file, bytes), onRuleError, budgetMs, deferred);
   }
 
-  /** Whether one of our rules that applies here matched the finding's place and judged it no secret (dedupe.ts). */
-  #dismissed(context: FileContext, finding: Finding, bytes: Uint8Array | undefined): boolean {
+  /**
+   * Whether one of our rules that applies here matched the finding's place and judged it no secret (dedupe.ts).
+   * With `providersOnly`, only provider rules count: a generic finding on a value a provider rule turned down
+   * (a published key on its allow list) is dropped, as the provider knows its own tokens.
+   */
+  #dismissed(context: FileContext, finding: Finding, bytes: Uint8Array | undefined, providersOnly = false): boolean {
     const start = (context.lineStarts[finding.line - 1] ?? 0) + finding.column - 1;
     const end = (context.lineStarts[finding.endLine - 1] ?? 0) + (finding.endColumn ?? finding.column + 1) - 1;
-    return this.#applicable(context, bytes).some((index) => this.rules[index]?.dismisses?.(context, start, end) === true);
+    return this.#applicable(context, bytes).some((index) => {
+      const rule = this.rules[index];
+      if (providersOnly && (rule?.meta.generic || rule?.meta.category !== "secret")) return false;
+      return rule?.dismisses?.(context, start, end) === true;
+    });
   }
 
   #withoutIgnored(context: FileContext, findings: Finding[]): Finding[] {

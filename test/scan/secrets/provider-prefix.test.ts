@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Scanner } from "../../../src/scan/scanner.js";
 import { loadSecretRules } from "../../../src/scan/secrets/catalog.js";
+import { compilePatternRule } from "../../../src/scan/secrets/pattern-rule.js";
 
 const scanner = new Scanner(loadSecretRules());
 const rulesOn = (path: string, text: string) => scanner.scan({ path, text }).map((f) => f.ruleId);
@@ -24,5 +25,30 @@ describe("values with a provider's own prefix", () => {
   it("leave values without such a prefix to the generic rules", () => {
     expect(rulesOn(".env", "RELAY_API_KEY=Vt7kQ2m9XpL4wZ8rN3cYb6Hq\n")).toEqual(["generic-secret-assignment"]);
     expect(rulesOn(".env", "RELAY_API_KEY=rly_Vt7kQ2m9XpL4wZ8rN3cYb6Hq\n")).toEqual(["generic-secret-assignment"]);
+  });
+});
+
+describe("values a provider rule matched and turned down", () => {
+  // A provider rule with a published value on its allow list (as gitleaks lists known-public keys).
+  const relay = compilePatternRule(
+    {
+      id: "relay-key",
+      description: "Relay key",
+      severity: "high",
+      keywords: ["rly"],
+      pattern: "(?<secret>RLY[A-Za-z0-9]{21})",
+      allow: ["^RLYq7wLx2Vt9KpR4mZ8cYb3N$"],
+    },
+    { file: "test" },
+  );
+  const withRelay = new Scanner([relay, ...loadSecretRules()]);
+  const rulesIn = (text: string) => withRelay.scan({ path: ".env", text }).map((f) => f.ruleId);
+
+  it("are not reported by a generic rule either", () => {
+    expect(rulesIn("RELAY_API_KEY=RLYq7wLx2Vt9KpR4mZ8cYb3N\n")).toEqual([]);
+  });
+
+  it("while the provider rule still reports the rest", () => {
+    expect(rulesIn("RELAY_API_KEY=RLYVt7kQ2m9XpL4wZ8rN3cYb\n")).toEqual(["relay-key"]);
   });
 });
