@@ -128,6 +128,8 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
   const nextCache = new Map<string, Finding[]>();
   // Random-looking secrets get their salted value tag here, once per distinct value, before anything is cached or reported.
   const fingerprints = new FingerprintResolver();
+  // Value tags are computed side by side in the thread pool while the walk goes on; all are in before the cache and report.
+  const tagged: Array<Promise<void>> = [];
   for await (const outcome of outcomes) {
     if (outcome.kind === "skipped") {
       skipped.push({ path: outcome.rel, reason: outcome.reason });
@@ -136,11 +138,12 @@ export async function scanPaths(options: ScanOptions): Promise<ScanResult> {
     result.scanned++;
     result.bytes += outcome.bytes;
     if (outcome.cached) result.cacheHits++;
-    fingerprints.resolveAll(outcome.findings, outcome.deferred);
+    tagged.push(fingerprints.resolveAll(outcome.findings, outcome.deferred));
     if (outcome.cacheKey) nextCache.set(outcome.cacheKey, outcome.findings);
     for (const e of outcome.ruleErrors ?? []) result.ruleErrors.push(`${outcome.rel}: ${e}`);
     result.findings.push(...outcome.findings);
   }
+  await Promise.all(tagged);
   if (cache) writeScanCache(cacheDir, nextCache, base);
   result.findings.sort(byLocation);
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -1,4 +1,4 @@
-import { createHash, scryptSync } from "node:crypto";
+import { createHash, scrypt, scryptSync } from "node:crypto";
 import type { Node } from "@babel/types";
 import { isMap, isPair, isScalar, isSeq } from "yaml";
 import type { Finding } from "../core/finding.js";
@@ -84,28 +84,43 @@ export class FileFingerprints {
  */
 export class FingerprintResolver {
   /** scrypt costs ~15 ms; the salt is the rule and the file, so a repeated value is hashed once. */
-  private readonly tags = new Map<string, string>();
+  private readonly tags = new Map<string, Promise<string>>();
 
+  /** One finding's final fingerprint, computed here and now (for callers that cannot wait). */
   resolve(deferred: DeferredFingerprint): string {
-    const tagKey = `${deferred.ruleId}\0${deferred.path}\0${deferred.value}`;
-    let tag = this.tags.get(tagKey);
-    if (tag === undefined) {
-      tag = slowValueTag(deferred.ruleId, deferred.path, deferred.value);
-      this.tags.set(tagKey, tag);
-    }
-    return fingerprintOfKey(fingerprintKey(deferred.ruleId, deferred.path, deferred.place, `value:${tag}`), deferred.occurrence);
+    return fingerprintOfKey(
+      fingerprintKey(deferred.ruleId, deferred.path, deferred.place, `value:${slowValueTag(deferred.ruleId, deferred.path, deferred.value)}`),
+      deferred.occurrence,
+    );
   }
 
-  /** Gives `findings[index]` its final fingerprint for each deferred entry whose index `keep` accepts. */
-  resolveAll(
+  /**
+   * Gives `findings[index]` its final fingerprint for each deferred entry whose index `keep` accepts. The
+   * scrypt runs in libuv's thread pool, so the tags of many findings (across files too, when the caller awaits
+   * later) are computed side by side instead of one after another on the main thread.
+   */
+  async resolveAll(
     findings: Finding[],
     deferred: ReadonlyArray<{ index: number; fingerprint: DeferredFingerprint }> | undefined,
     keep: (index: number) => boolean = () => true,
-  ): void {
-    for (const entry of deferred ?? []) {
-      const finding = findings[entry.index];
-      if (finding && keep(entry.index)) finding.fingerprint = this.resolve(entry.fingerprint);
+  ): Promise<void> {
+    const pending = (deferred ?? []).filter((entry) => findings[entry.index] !== undefined && keep(entry.index));
+    await Promise.all(
+      pending.map(async ({ index, fingerprint: d }) => {
+        const tag = await this.tagOf(d);
+        (findings[index] as Finding).fingerprint = fingerprintOfKey(fingerprintKey(d.ruleId, d.path, d.place, `value:${tag}`), d.occurrence);
+      }),
+    );
+  }
+
+  private tagOf(deferred: DeferredFingerprint): Promise<string> {
+    const key = `${deferred.ruleId}\0${deferred.path}\0${deferred.value}`;
+    let tag = this.tags.get(key);
+    if (tag === undefined) {
+      tag = slowValueTagInPool(deferred.ruleId, deferred.path, deferred.value);
+      this.tags.set(key, tag);
     }
+    return tag;
   }
 }
 
@@ -122,8 +137,18 @@ function fingerprintOfKey(key: string, occurrence: number): string {
  * milliseconds per try per file, and nothing can be precomputed across repositories. ~15 ms per finding, paid
  * only for random-looking secrets that are reported, and cached with the file's findings.
  */
+const SCRYPT = { N: 4096, r: 8, p: 1 } as const;
+const saltOf = (ruleId: string, path: string) => `rampart-baseline-v${FINGERPRINT_SCHEME}\0${ruleId}\0${path}`;
+
 function slowValueTag(ruleId: string, path: string, value: string): string {
-  return scryptSync(value, `rampart-baseline-v${FINGERPRINT_SCHEME}\0${ruleId}\0${path}`, 16, { N: 4096, r: 8, p: 1 }).toString("hex");
+  return scryptSync(value, saltOf(ruleId, path), 16, SCRYPT).toString("hex");
+}
+
+/** The same tag, computed in libuv's thread pool. */
+function slowValueTagInPool(ruleId: string, path: string, value: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    scrypt(value, saltOf(ruleId, path), 16, SCRYPT, (error, key) => (error ? reject(error) : resolve(key.toString("hex")))),
+  );
 }
 
 /**

@@ -75,6 +75,7 @@ export async function scanChanges(options: ChangesOptions): Promise<ScanResult> 
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
   const fingerprints = new FingerprintResolver();
+  const tagged: Array<Promise<void>> = [];
   let scanned = 0;
   let bytes = 0;
   try {
@@ -92,12 +93,13 @@ export async function scanChanges(options: ChangesOptions): Promise<ScanResult> 
       // Patch and raw listing come from the same diff, file for file; a file with no added lines adds nothing.
       const added = patch.added[index] ?? new Set<number>();
       const onAddedLine = (i: number) => added.has(outcome.findings[i]!.line);
-      fingerprints.resolveAll(outcome.findings, outcome.deferred, onAddedLine);
+      tagged.push(fingerprints.resolveAll(outcome.findings, outcome.deferred, onAddedLine));
       findings.push(...outcome.findings.filter((_, i) => onAddedLine(i)));
     }
   } finally {
     setup.blobs.close();
   }
+  await Promise.all(tagged);
   findings.sort(byLocation);
   return { findings, scanned, skipped: sortSkips(skipped), rules: setup.rules, ruleErrors, base: top, bytes, cacheHits: 0 };
 }
@@ -117,7 +119,9 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
   const { top, skipped } = setup;
   const seen = new Set<string>();
   const fingerprints = new FingerprintResolver();
-  const findings: Finding[] = [];
+  // Each file's introduced findings, in commit order, once their value tags are in (computed side by side).
+  const batches: Array<Promise<Finding[]>> = [];
+  let reported = 0;
   const ruleErrors: string[] = [];
   const perCommit: Array<{ commit: CommitInfo; changes: RawChange[] }> = [];
   let commits = 0;
@@ -125,7 +129,7 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
   const scanCommit = async (entry: { commit: CommitInfo; changes: RawChange[] }) => {
     commits++;
     const { commit } = entry;
-    options.onProgress?.(`${commits} commits, at ${commit.commit.slice(0, 10)} (${commit.date.slice(0, 10)}), ${findings.length} findings`);
+    options.onProgress?.(`${commits} commits, at ${commit.commit.slice(0, 10)} (${commit.date.slice(0, 10)}), ${reported} findings`);
     const tree = lazyTree(top, setup.filter, commit.commit);
     for (const change of entry.changes) {
       const outcome = await scanBlob(setup, change, tree);
@@ -144,11 +148,20 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
         seen.add(f.fingerprint);
         introduced.add(i);
       });
-      fingerprints.resolveAll(outcome.findings, outcome.deferred, (i) => introduced.has(i));
-      for (const i of introduced) {
-        const f = outcome.findings[i]!;
-        findings.push({ ...f, commit: commit.commit, ...(commit.author ? { author: commit.author } : {}), ...(commit.date ? { date: commit.date } : {}) });
-      }
+      const found = outcome.findings;
+      reported += introduced.size;
+      batches.push(
+        fingerprints
+          .resolveAll(found, outcome.deferred, (i) => introduced.has(i))
+          .then(() =>
+            [...introduced].map((i) => ({
+              ...found[i]!,
+              commit: commit.commit,
+              ...(commit.author ? { author: commit.author } : {}),
+              ...(commit.date ? { date: commit.date } : {}),
+            })),
+          ),
+      );
     }
   };
   const reader = new RawReader(
@@ -178,6 +191,7 @@ export async function scanHistory(options: HistoryOptions): Promise<ScanResult> 
   } finally {
     setup.blobs.close();
   }
+  const findings = (await Promise.all(batches)).flat();
   return { findings, scanned: commits, scannedUnit: "commits", skipped: sortSkips(skipped), rules: setup.rules, ruleErrors, base: top, bytes, cacheHits: 0 };
 }
 
