@@ -13,12 +13,14 @@ const work = join(root, "bench", ".work");
 const TARGET_BYTES = Number(process.env.RAMPART_BENCH_MB ?? 130) * 1024 * 1024;
 const TEXT = /\.(c?js|mjs|ts|cts|mts|tsx|jsx|json|md|markdown|ya?ml|txt|d\.ts|css|html|sh)$/i;
 const MAX_FILE = 1024 * 1024;
+/** Bumped when what goes into the corpus changes, so an older corpus is rebuilt. */
+const CORPUS_LAYOUT = 2;
 
 function buildCorpus() {
   const marker = join(corpus, ".bench-corpus.json");
   if (existsSync(marker)) {
     const info = JSON.parse(readFileSync(marker, "utf8"));
-    if (info.target === TARGET_BYTES) return info;
+    if (info.target === TARGET_BYTES && info.layout === CORPUS_LAYOUT) return info;
   }
   rmSync(corpus, { recursive: true, force: true });
   const sources = [];
@@ -39,7 +41,7 @@ function buildCorpus() {
       files++;
     }
   }
-  const info = { target: TARGET_BYTES, bytes, files };
+  const info = { target: TARGET_BYTES, layout: CORPUS_LAYOUT, bytes, files };
   writeFileSync(marker, JSON.stringify(info));
   return info;
 }
@@ -54,7 +56,8 @@ function collect(dir, out) {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name !== ".cache" && e.name !== ".bin") collect(path, out);
+      // Tool output, not package code: caches, the bin links, and the test runner's cache some checkouts keep here.
+      if (e.name !== ".cache" && e.name !== ".bin" && e.name !== ".vitest-cache") collect(path, out);
     } else if (e.isFile() && TEXT.test(e.name) && !/\.min\.js$/.test(e.name) && !e.name.startsWith(".")) {
       const size = statSync(path).size;
       if (size > 0 && size <= MAX_FILE) out.push({ path, size });

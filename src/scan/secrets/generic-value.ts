@@ -10,7 +10,7 @@ import { decodeBase64, isJwt } from "./structural.js";
 export function genericSecretValue(raw: string, name?: string): string | undefined {
   const value = beforeEscapedLineBreak(unquote(unquote(raw.trim())));
   if (value.length < 8 || value.length > 1024) return undefined;
-  if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return undefined;
+  if (NOT_A_VALUE.test(value) || PROSE.test(value) || isPlaceholder(value)) return undefined;
   if (value.startsWith("eyJ")) return isJwt(value) ? value : undefined;
   if (MADE_UP.test(value) || PACKAGE_ARCHIVE.test(value) || isEncodedWords(value)) return undefined;
   if (name !== undefined && PASSWORD_NAME.test(name) && isPassword(value)) return value;
@@ -52,6 +52,12 @@ function beforeEscapedLineBreak(value: string): string {
   const at = value.search(/\\[nr]/);
   return at === -1 ? value : value.slice(0, at);
 }
+
+/**
+ * Letters beyond ASCII: a message in Japanese or Chinese under a key that names a token (TypeScript's
+ * diagnosticMessages), not a credential, which providers issue in ASCII.
+ */
+const PROSE = /[^\x00-\x7f]/;
 
 /** Interpolation, env references, URLs, whitespace (sentences), escapes: never a literal secret by itself. */
 const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s|\\[nrt]|^(?:true|false|null|none|undefined|nil)$/i;

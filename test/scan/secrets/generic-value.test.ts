@@ -14,6 +14,12 @@ describe("generic secret values", () => {
     expect(genericSecretValue("x".repeat(2000))).toBeUndefined();
   });
 
+  it("takes a message in another script for prose, not a credential (TypeScript's localized diagnostics)", () => {
+    expect(genericSecretValue("予期しないトークンです。コンストラクター、メソッド、またはプロパティが必要です。")).toBeUndefined();
+    expect(genericSecretValue("意外的标记。应为构造函数、方法、访问器或属性。")).toBeUndefined();
+    expect(genericSecretValue("Zr8TqW2mLx5vKp9NcY4hBf7J")).toBeDefined();
+  });
+
   it("ends a value at an escaped line break: the next setting of an embedded file is not part of it", () => {
     expect(genericSecretValue("Vt7kQ2m9XpL4wZ8rN3cY\\nLOG_LEVEL=debug")).toBe("Vt7kQ2m9XpL4wZ8rN3cY");
     expect(genericSecretValue('"Vt7kQ2m9XpL4wZ8rN3cY\\r\\n"')).toBe("Vt7kQ2m9XpL4wZ8rN3cY");
