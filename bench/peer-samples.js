@@ -91,7 +91,10 @@ function splitTopLevel(source, separator) {
     if (c === '"' || c === "`") quote = c;
     else if ("([{".includes(c)) depth++;
     else if (")]}".includes(c)) depth--;
-    else if (depth === 0 && c === separator) parts.push(current.slice(0, -1).trim()), (current = "");
+    else if (depth === 0 && c === separator) {
+      parts.push(current.slice(0, -1).trim());
+      current = "";
+    }
   }
   if (current.trim()) parts.push(current.trim());
   return parts;
@@ -138,10 +141,9 @@ function seededRandom(seed) {
 }
 
 function drawFrom(goRegex, random) {
-  let source = goRegex;
-  let flags = "";
-  if (source.startsWith("(?i)")) (source = source.slice(4)), (flags = "i");
-  source = source
+  const caseless = goRegex.startsWith("(?i)");
+  const flags = caseless ? "i" : "";
+  const source = (caseless ? goRegex.slice(4) : goRegex)
     .replace(/\(\?i:/g, "(?:")
     .replace(/\\x60/g, "`")
     .replace(/\\z/g, "$")

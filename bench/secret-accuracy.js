@@ -85,8 +85,14 @@ async function peerMeasure() {
   const missedContexts = new Map();
   for (const s of samples) {
     for (const r of [row(s.source), row("all")]) {
-      if (s.kind === "tp") (r.tp += 1), (r.found += flagged.has(s.path) ? 1 : 0), (r.gated += gated.has(s.path) ? 1 : 0);
-      else (r.fp += 1), (r.flagged += flagged.has(s.path) ? 1 : 0);
+      if (s.kind === "tp") {
+        r.tp += 1;
+        r.found += flagged.has(s.path) ? 1 : 0;
+        r.gated += gated.has(s.path) ? 1 : 0;
+      } else {
+        r.fp += 1;
+        r.flagged += flagged.has(s.path) ? 1 : 0;
+      }
     }
     if (s.kind !== "tp" || flagged.has(s.path)) continue;
     const family = `${s.source.split(" ")[0]}:${s.family}`;

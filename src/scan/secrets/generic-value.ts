@@ -57,7 +57,7 @@ function beforeEscapedLineBreak(value: string): string {
  * Letters beyond ASCII: a message in Japanese or Chinese under a key that names a token (TypeScript's
  * diagnosticMessages), not a credential, which providers issue in ASCII.
  */
-const PROSE = /[^\x00-\x7f]/;
+const PROSE = /\P{ASCII}/u;
 
 /** Interpolation, env references, URLs, whitespace (sentences), escapes: never a literal secret by itself. */
 const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s|\\[nrt]|^(?:true|false|null|none|undefined|nil)$/i;
