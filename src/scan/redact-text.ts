@@ -50,10 +50,14 @@ export function secretsInText(text: string): string[] {
       secrets,
     );
   // Text copied out of JSON or a shell string (`key: \"value\"`, `\n` between lines): read it unescaped too,
-  // and redact both the value and the escaped form it has in the record.
-  const unescaped = unescapeText(text);
-  if (unescaped) {
+  // and redact both the value and the escaped form it has in the record. Each level is read, not only the
+  // last: Kotlin's `\"value\"` kept inside a YAML string is recognised one level down and lost two down.
+  let previous = text;
+  for (let levels = 1; levels <= 3; levels++) {
+    const unescaped = unescapeText(text, levels);
+    if (!unescaped || unescaped.text === previous) break;
     collect(runnableRules(scanner, unescaped.text), unescaped.text, text, secrets, unescaped.origin);
+    previous = unescaped.text;
   }
   for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
   return secrets;

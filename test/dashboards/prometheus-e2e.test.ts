@@ -6,6 +6,7 @@ import { join } from "node:path";
 import express from "express";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactionReady } from "../../src/detect/alert-redaction.js";
 import { suspiciousAccess } from "../../src/detect/express.js";
 import { addMonths } from "../../src/metrics/months.js";
 import { startTelemetry, type Telemetry } from "../../src/telemetry/start.js";
@@ -13,6 +14,10 @@ import { builtBin } from "../support/cli.js";
 import { type GitHubStandin, paginated, startGitHubStandin } from "../support/github-standin.js";
 import { freePort } from "../support/ports.js";
 import { asPromQL, dashboardExpressions, RULES, ruleExpressions } from "./expressions.js";
+
+// Alert redaction's scanner loads on the first report and reports wait for it: loaded up front, so an alert
+// is written when it is raised and the test reads it at once (test/detect/lazy-redaction.test.ts).
+beforeAll(() => redactionReady());
 
 /**
  * A real Prometheus (the Debian package) scrapes a real Express app running rampart/express and a real

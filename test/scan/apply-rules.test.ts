@@ -89,7 +89,7 @@ describe("placeholders", () => {
 describe("deferred value tags", () => {
   const text = "A=tok_q8zr2lmx0vkp7tnb4wyc\nB=tok_q8zr2lmx0vkp7tnb4wyc // rampart:ignore test data\nC=tok_m3kd9wq1xz7vb2hn5tpa\n";
 
-  it("leave a random token's salted tag to the caller, who gets the fingerprint an immediate scan gives", () => {
+  it("leave a random token's salted tag to the caller, who gets the fingerprint an immediate scan gives", async () => {
     const scanner = new Scanner([tokenRule]);
     const deferred: DeferredFingerprints = [];
     const provisional = scanner.scan({ path: "f.env", text }, undefined, undefined, undefined, deferred);
@@ -99,15 +99,15 @@ describe("deferred value tags", () => {
     expect(deferred.map((d) => d.index)).toEqual([0, 1]);
     expect(provisional.map((f) => f.fingerprint)).not.toEqual(immediate.map((f) => f.fingerprint));
     const resolver = new FingerprintResolver();
-    resolver.resolveAll(provisional, deferred);
+    await resolver.resolveAll(provisional, deferred);
     expect(provisional.map((f) => f.fingerprint)).toEqual(immediate.map((f) => f.fingerprint));
   });
 
-  it("resolve only the findings the caller keeps", () => {
+  it("resolve only the findings the caller keeps", async () => {
     const deferred: DeferredFingerprints = [];
     const findings = new Scanner([tokenRule]).scan({ path: "f.env", text }, undefined, undefined, undefined, deferred);
     const before = findings.map((f) => f.fingerprint);
-    new FingerprintResolver().resolveAll(findings, deferred, (i) => i === 1);
+    await new FingerprintResolver().resolveAll(findings, deferred, (i) => i === 1);
     expect(findings[0]!.fingerprint).toBe(before[0]);
     expect(findings[1]!.fingerprint).not.toBe(before[1]);
   });
