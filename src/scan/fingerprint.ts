@@ -85,13 +85,17 @@ export class FileFingerprints {
 export class FingerprintResolver {
   /** scrypt costs ~15 ms; the salt is the rule and the file, so a repeated value is hashed once. */
   private readonly tags = new Map<string, Promise<string>>();
+  private readonly syncTags = new Map<string, string>();
 
   /** One finding's final fingerprint, computed here and now (for callers that cannot wait). */
   resolve(deferred: DeferredFingerprint): string {
-    return fingerprintOfKey(
-      fingerprintKey(deferred.ruleId, deferred.path, deferred.place, `value:${slowValueTag(deferred.ruleId, deferred.path, deferred.value)}`),
-      deferred.occurrence,
-    );
+    const key = tagKey(deferred);
+    let tag = this.syncTags.get(key);
+    if (tag === undefined) {
+      tag = slowValueTag(deferred.ruleId, deferred.path, deferred.value);
+      this.syncTags.set(key, tag);
+    }
+    return finalFingerprint(deferred, tag);
   }
 
   /**
@@ -108,13 +112,13 @@ export class FingerprintResolver {
     await Promise.all(
       pending.map(async ({ index, fingerprint: d }) => {
         const tag = await this.tagOf(d);
-        (findings[index] as Finding).fingerprint = fingerprintOfKey(fingerprintKey(d.ruleId, d.path, d.place, `value:${tag}`), d.occurrence);
+        (findings[index] as Finding).fingerprint = finalFingerprint(d, tag);
       }),
     );
   }
 
   private tagOf(deferred: DeferredFingerprint): Promise<string> {
-    const key = `${deferred.ruleId}\0${deferred.path}\0${deferred.value}`;
+    const key = tagKey(deferred);
     let tag = this.tags.get(key);
     if (tag === undefined) {
       tag = slowValueTagInPool(deferred.ruleId, deferred.path, deferred.value);
@@ -122,6 +126,13 @@ export class FingerprintResolver {
     }
     return tag;
   }
+}
+
+const tagKey = (d: DeferredFingerprint) => `${d.ruleId}\0${d.path}\0${d.value}`;
+
+/** A deferred finding's fingerprint once its value tag is known (the same key an immediate scan builds). */
+function finalFingerprint(d: DeferredFingerprint, tag: string): string {
+  return fingerprintOfKey(fingerprintKey(d.ruleId, d.path, d.place, `value:${tag}`), d.occurrence);
 }
 
 function fingerprintKey(ruleId: string, path: string, place: string, evidence: string): string {
