@@ -12,16 +12,18 @@ export interface Unescaped {
 
 const SIMPLE: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "'": "'", "\\": "\\", "/": "/", "`": "`" };
 
-export function unescapeText(text: string, levels = 3): Unescaped | undefined {
+/** Each level of unescaping that changes the text, outermost first (at most `levels`). */
+export function unescapedLevels(text: string, levels = 3): Unescaped[] {
+  const out: Unescaped[] = [];
   let current: Unescaped = { text, origin: Array.from({ length: text.length + 1 }, (_, i) => i) };
-  let changed = false;
   for (let level = 0; level < levels && current.text.includes("\\"); level++) {
     const next = unescapeOnce(current.text);
     if (next.text === current.text) break;
-    changed = true;
-    current = { text: next.text, origin: next.origin.map((i) => current.origin[i]!) };
+    const previous = current;
+    current = { text: next.text, origin: next.origin.map((i) => previous.origin[i]!) };
+    out.push(current);
   }
-  return changed ? current : undefined;
+  return out;
 }
 
 function unescapeOnce(text: string): Unescaped {

@@ -1,6 +1,6 @@
 import { redactKnownSecrets } from "../core/redact.js";
 import { isCredentialShaped } from "./credential-shape.js";
-import { unescapeText } from "./escaped-text.js";
+import { unescapedLevels } from "./escaped-text.js";
 import { FileContext } from "./file-context.js";
 import { loadAllSecretRules } from "./registry.js";
 import type { ScanRule } from "./rule.js";
@@ -52,13 +52,7 @@ export function secretsInText(text: string): string[] {
   // Text copied out of JSON or a shell string (`key: \"value\"`, `\n` between lines): read it unescaped too,
   // and redact both the value and the escaped form it has in the record. Each level is read, not only the
   // last: Kotlin's `\"value\"` kept inside a YAML string is recognised one level down and lost two down.
-  let previous = text;
-  for (let levels = 1; levels <= 3; levels++) {
-    const unescaped = unescapeText(text, levels);
-    if (!unescaped || unescaped.text === previous) break;
-    collect(runnableRules(scanner, unescaped.text), unescaped.text, text, secrets, unescaped.origin);
-    previous = unescaped.text;
-  }
+  for (const unescaped of unescapedLevels(text)) collect(runnableRules(scanner, unescaped.text), unescaped.text, text, secrets, unescaped.origin);
   for (const m of text.matchAll(HEX_KEY)) secrets.push(m[0]);
   return secrets;
 }
