@@ -5,6 +5,7 @@ import { isSeverity, type Severity } from "../../core/severity.js";
 import type { RuleExample, ScanReport, ScanRule } from "../rule.js";
 import { assignedValuePattern, plainNames } from "./assigned-value.js";
 import { shannonEntropy } from "./placeholder.js";
+import { ownedByProvider, prefixKeywords } from "./provider-prefix.js";
 import { compileRunPrefilter, hasRun, type RunPrefilter, runsOf } from "./run-prefilter.js";
 import { type Demoted, validators } from "./validators.js";
 
@@ -109,6 +110,7 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
   const pathAllowed = (path: string) => (onPath === undefined || onPath.test(path)) && !offPaths.some((r) => r.test(path));
   const testKeys = new Map((entry.testKeys ?? []).map((k) => [k.value.toLowerCase(), k.label]));
   const run = entry.requiresRun ? compileRunPrefilter(entry.requiresRun.chars, entry.requiresRun.length) : undefined;
+  const owned = entry.generic ? [] : prefixKeywords(entry.keywords ?? []);
   return {
     meta: {
       id: entry.id,
@@ -136,8 +138,11 @@ export function compilePatternRule(definition: Record<string, unknown>, where: {
       const from = file.text.lastIndexOf("\n", start - 1) + 1;
       const next = file.text.indexOf("\n", end);
       const dismissed: Array<[number, number]> = [];
-      matchAll(regex, file.text.slice(from, next === -1 ? file.text.length : next), from, entry, skip, testKeys, dismissed);
-      return dismissed.some(([s, e]) => s < end && start < e);
+      const found = matchAll(regex, file.text.slice(from, next === -1 ? file.text.length : next), from, entry, skip, testKeys, dismissed);
+      if (dismissed.some(([s, e]) => s < end && start < e)) return true;
+      // A value opening with this rule's own token prefix (`xoxp-`, `vcp_`) that it did not report has the wrong
+      // shape for the provider: another scanner's looser pattern for the same tokens does not report it either.
+      return ownedByProvider(file.text.slice(start, end), owned) && !found.some((r) => r.start < end && start < r.end);
     },
   };
 }

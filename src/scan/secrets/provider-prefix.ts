@@ -14,11 +14,14 @@ export function providerPrefixes(rules: readonly ScanRule[]): string[] {
   const prefixes = new Set<string>();
   for (const rule of rules) {
     if (rule.meta.category !== "secret" || rule.meta.generic) continue;
-    for (const keyword of rule.meta.keywords ?? []) {
-      if (keyword.length >= 3 && PREFIX_SHAPE.test(keyword)) prefixes.add(keyword.toLowerCase());
-    }
+    for (const prefix of prefixKeywords(rule.meta.keywords ?? [])) prefixes.add(prefix);
   }
   return [...prefixes];
+}
+
+/** The keywords of one rule that are token prefixes, lower-cased. */
+export function prefixKeywords(keywords: readonly string[]): string[] {
+  return keywords.filter((k) => k.length >= 3 && PREFIX_SHAPE.test(k)).map((k) => k.toLowerCase());
 }
 
 /**

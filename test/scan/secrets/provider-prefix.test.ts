@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Scanner } from "../../../src/scan/scanner.js";
+import { loadSecretlintRules } from "../../../src/scan/secretlint-adapter.js";
 import { loadSecretRules } from "../../../src/scan/secrets/catalog.js";
 import { compilePatternRule } from "../../../src/scan/secrets/pattern-rule.js";
 
@@ -50,5 +51,22 @@ describe("values a provider rule matched and turned down", () => {
 
   it("while the provider rule still reports the rest", () => {
     expect(rulesIn("RELAY_API_KEY=RLYVt7kQ2m9XpL4wZ8rN3cYb\n")).toEqual(["relay-key"]);
+  });
+});
+
+describe("secretlint findings on a value with our provider's prefix", () => {
+  // The full default set: our rules plus secretlint's, as `rampart scan` runs them.
+  const full = new Scanner([...loadSecretRules(), ...loadSecretlintRules()]);
+  const rulesIn = (text: string) => full.scan({ path: "notes.txt", text }).map((f) => f.ruleId);
+
+  it("are dropped when our rule for that prefix turned the value down", () => {
+    // Slack user tokens carry 10-13 digit ids; Vercel's tokens run 56 characters past the prefix.
+    expect(rulesIn('"token3": "xoxp-4821-3390-7712-9f3ab27c51e04d8a6b1c03e7d95f2a18"\n')).toEqual([]);
+    expect(rulesIn('VERCEL_API_KEY = "vci_Qm7Tz2Lw9XkR4vPn8CyB3hJf6Ds1Ge5Ua0WiKoN"\n')).toEqual([]);
+    expect(rulesIn("https://indieweb.example/images/2018-250-xoxo-indieweb-1.jpg\n")).toEqual([]);
+  });
+
+  it("are reported once, by our rule, when the value has the provider's shape", () => {
+    expect(rulesIn("SLACK_USER_TOKEN=xoxp-4539924960-9621619494546-8246185119392-V5qrDDruwWLU5CHZ6O2ZdhVQVxgSd1s2\n")).toEqual(["slack-user-token"]);
   });
 });
