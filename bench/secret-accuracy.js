@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Secret accuracy per rule family: `npm run accuracy` (run `npm run build` first; it reads dist/);
 // `-- --only=corpus|agent|peers` runs one part.
-//  (a) the generated corpus (bench/secret-corpus.js): every secret rule's positive examples in 26 syntactic
+//  (a) the generated corpus (bench/secret-corpus.js): every secret rule's positive examples in 31 syntactic
 //      contexts, and its single-line negatives in the named ones, through the real scan engine;
 //  (b) the planted agent repository of test/scan/secrets/accuracy.test.ts (run through vitest);
 //  (c) other scanners' own rule samples (bench/peer-samples.js: gitleaks, Betterleaks, Kingfisher, secretlint),
