@@ -9,7 +9,7 @@ import { KeywordIndex } from "./keyword-index.js";
 import { position } from "./line-index.js";
 import { compileRuleSet, type RuleSetDescription, rulesFingerprint } from "./registry.js";
 import type { ScanFile, ScanReport, ScanRule } from "./rule.js";
-import { isPlaceholder } from "./secrets/placeholder.js";
+import { placeholderVerdict } from "./secrets/documentation-value.js";
 import { ownedByProvider, providerPrefixes } from "./secrets/provider-prefix.js";
 
 export type { RuleSetDescription } from "./registry.js";
@@ -209,8 +209,9 @@ export class Scanner {
         if (rest.length > 0) onRuleError(rest.join(", "), new OverBudgetError(spent, budgetMs));
         n = applicable.length;
       }
-      for (const report of reports) {
-        if (isDocumentationValue(rule, report)) continue;
+      for (const found of reports) {
+        const report = placeholderVerdict(rule, found);
+        if (report === undefined) continue;
         if (rule.meta.generic && report.secret !== undefined && ownedByProvider(report.secret, this.#providerPrefixes)) continue;
         fingerprints ??= new FileFingerprints(file);
         findings.push(toFinding(rule, file, report, fingerprints, deferred));
@@ -226,11 +227,6 @@ export class OverBudgetError extends Error {
     super(`skipped: the file's checks took ${Math.round(spentMs)} ms, over the ${budgetMs} ms per-file budget`);
     this.name = "OverBudgetError";
   }
-}
-
-/** Placeholders (`your_key_here`, `${VAR}`, `xxxx…`) are never secret findings, whichever rule matched them. */
-function isDocumentationValue(rule: ScanRule, report: ScanReport): boolean {
-  return rule.meta.category === "secret" && report.secret !== undefined && isPlaceholder(report.secret);
 }
 
 /**

@@ -1,7 +1,14 @@
 /**
- * Values that look like secrets but are documentation: every secret rule drops them, so examples,
- * templates and env indirection never fail a gate.
+ * Values that look like secrets but are written by a person for a reader. Two kinds (placeholderKind):
+ * - `documentation`: says so itself (`your_key_here`, `<token>`, `xxx`, `${VAR}`, the example UUIDs, a body of
+ *   one repeated character, a prefix typed twice). Every secret rule drops these.
+ * - `illustrative`: only its shape is suspicious (a run like `123456`, a body like `abcdef0123456789…`, a walk
+ *   like `a1b2c3d4…`, a repeated unit like `abcdabcd`): it shows a format's alphabet and length. A random key almost never has such a shape, but a hand-made example of a real format
+ *   does, and so may a key someone typed to look "random". Generic rules drop these; a provider rule reports
+ *   them below the default gate (documentation-value.ts).
  */
+export type PlaceholderKind = "documentation" | "illustrative";
+
 const PLACEHOLDER_WORDS =
   /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^<>]*>|xxx|\*{3,}|\.{3}|…/i;
 /**
@@ -9,6 +16,13 @@ const PLACEHOLDER_WORDS =
  * twice (`xoxb-xoxb-…`), `my-bot-token`. A random tail ends in "here" about once in a million tokens.
  */
 const PLACEHOLDER_SHAPES = /[a-z]here$|random[_-]?string|^([a-z]{3,5}-)\1|(?:^|[_-])(?:your|my)[_-][a-z]{2,8}[_-](?:key|token|secret|password)/i;
+/**
+ * A value that names its own kind in a camel-case word (`ghp_PersonalAccessToken0124…`, `…ServerSecret`): the
+ * case is part of it, so a random run matches about once in 62^6.
+ */
+const NAMES_ITSELF = /[a-z](?:Token|Secret|Password)(?![a-z])/;
+/** Eight of one character in a row (`…Token00000000`): padding to a format's length. Not `A`, which is base64's zero byte (Dropbox, Twitter tokens). */
+const PADDING = /([^A])\1{7}/;
 const INDIRECTION = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$|^\{\{.*\}\}$|process\.env|os\.environ|getenv|secrets\./;
 /** Well-known illustrative UUIDs (RFC 4122's example, the "a1b2c3d4" one tutorials use). */
 const EXAMPLE_UUIDS = new Set(["123e4567-e89b-12d3-a456-426614174000", "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "123e4567-e89b-12d3-a456-426655440000"]);
@@ -23,12 +37,19 @@ const REPEATED_SHARE = 0.3;
 /** Lists and sentences (a key file's byte array, a passphrase) repeat by chance: the shape checks skip them. */
 const LIST_OR_WORDS = /[,\s]/;
 
+/** Whether the value is a placeholder of either kind: what generic rules and value checks drop. */
 export function isPlaceholder(value: string): boolean {
-  if (INDIRECTION.test(value)) return true;
-  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value)) return true;
-  if (EXAMPLE_UUIDS.has(value.toLowerCase())) return true;
-  if (isMonotonous(value)) return true;
-  return !LIST_OR_WORDS.test(value) && (hasSequentialRun(value) || hasRepeatedUnit(value) || hasInterleavedWalk(value));
+  return placeholderKind(value) !== undefined;
+}
+
+export function placeholderKind(value: string): PlaceholderKind | undefined {
+  if (INDIRECTION.test(value)) return "documentation";
+  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
+  if (EXAMPLE_UUIDS.has(value.toLowerCase())) return "documentation";
+  if (isOneSymbol(value) || PADDING.test(value)) return "documentation";
+  if (isMostlySequential(value)) return "illustrative";
+  if (LIST_OR_WORDS.test(value)) return undefined;
+  return hasSequentialRun(value) || hasRepeatedUnit(value) || hasInterleavedWalk(value) ? "illustrative" : undefined;
 }
 
 /**
@@ -58,12 +79,27 @@ function longestStep(text: string, follows: (a: number, b: number) => boolean): 
   return best;
 }
 
-/** `aaaa…`, `0000…`, `1234…`, `abcd…`: a real key has no such run over most of its length. */
-function isMonotonous(value: string): boolean {
-  const body = value.replace(/^[a-z]+[_-]/i, "");
+/** A value's body after a lower-case prefix such as `sk-` or `napi_`. */
+function bodyOf(value: string): string {
+  return value.replace(/^[a-z]+[_-]/i, "");
+}
+
+/**
+ * `aaaa…`, `0000…`, `AGE-SECRET-KEY-1QQQQ…`: three characters at most, or one character filling more than half
+ * of the body. Such a value carries no information at all: no real key, nor an example of a format.
+ */
+function isOneSymbol(value: string): boolean {
+  const body = bodyOf(value);
   if (body.length < 8) return false;
-  const distinct = new Set(body).size;
-  if (distinct <= 3) return true;
+  const counts = new Map<string, number>();
+  for (const ch of body) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  return counts.size <= 3 || Math.max(...counts.values()) * 2 > body.length;
+}
+
+/** `abcdef1234567890…`, `abcdefghijklmnopqrstuvwxyz123456`: most steps go to the next character. */
+function isMostlySequential(value: string): boolean {
+  const body = bodyOf(value);
+  if (body.length < 8) return false;
   let sequential = 0;
   for (let i = 1; i < body.length; i++) if (body.charCodeAt(i) - body.charCodeAt(i - 1) === 1) sequential++;
   return sequential / (body.length - 1) > 0.6;
@@ -81,11 +117,7 @@ function hasSequentialRun(value: string): boolean {
   return false;
 }
 
-/** Eight of one character in a row (`…Token00000000`); not `A`, which is base64's zero byte (Dropbox, Twitter tokens). */
-const SAME_RUN = /([^A])\1{7}/;
-
 function hasRepeatedUnit(value: string): boolean {
-  if (SAME_RUN.test(value)) return true;
   for (let unit = 1; unit <= 4; unit++) {
     const needed = Math.max(REPEATED_SPAN, unit * 3, Math.ceil(value.length * REPEATED_SHARE));
     let span = unit;
