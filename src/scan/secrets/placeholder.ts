@@ -17,10 +17,11 @@ const PLACEHOLDER_WORDS =
  */
 const PLACEHOLDER_SHAPES = /[a-z]here$|random[_-]?string|^([a-z]{3,5}-)\1|(?:^|[_-])(?:your|my)[_-][a-z]{2,8}[_-](?:key|token|secret|password)/i;
 /**
- * A value that names its own kind in a camel-case word (`ghp_PersonalAccessToken0124…`, `…ServerSecret`): the
- * case is part of it, so a random run matches about once in 62^6.
+ * A value that names its own kind in camel-case words (`ghp_PersonalAccessToken0124…`, `…ActionToken0000`): the
+ * case is part of it, so a random run matches about once in 62^7. Two capitalised words, so that a password
+ * a person chose (`superSecret1`) stays a password.
  */
-const NAMES_ITSELF = /[a-z](?:Token|Secret|Password)(?![a-z])/;
+const NAMES_ITSELF = /[A-Z][a-z]+(?:Token|Secret|Password)(?![a-z])/;
 /** Eight of one character in a row (`…Token00000000`): padding to a format's length. Not `A`, which is base64's zero byte (Dropbox, Twitter tokens). */
 const PADDING = /([^A])\1{7}/;
 const INDIRECTION = /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?$|^\{\{.*\}\}$|process\.env|os\.environ|getenv|secrets\./;
@@ -34,6 +35,8 @@ const SEQUENTIAL_RUN = 6;
  */
 const REPEATED_SPAN = 8;
 const REPEATED_SHARE = 0.3;
+/** One unit repeated over more than half of the value (`GR1348941` + `123123…`) fills it: no information at all. */
+const FILLED_SHARE = 0.51;
 /** Lists and sentences (a key file's byte array, a passphrase) repeat by chance: the shape checks skip them. */
 const LIST_OR_WORDS = /[,\s]/;
 
@@ -46,7 +49,7 @@ export function placeholderKind(value: string): PlaceholderKind | undefined {
   if (INDIRECTION.test(value)) return "documentation";
   if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
   if (EXAMPLE_UUIDS.has(value.toLowerCase())) return "documentation";
-  if (isOneSymbol(value) || PADDING.test(value)) return "documentation";
+  if (isOneSymbol(value) || PADDING.test(value) || hasRepeatedUnit(value, FILLED_SHARE)) return "documentation";
   if (isMostlySequential(value)) return "illustrative";
   if (LIST_OR_WORDS.test(value)) return undefined;
   return hasSequentialRun(value) || hasRepeatedUnit(value) || hasInterleavedWalk(value) ? "illustrative" : undefined;
@@ -117,9 +120,9 @@ function hasSequentialRun(value: string): boolean {
   return false;
 }
 
-function hasRepeatedUnit(value: string): boolean {
+function hasRepeatedUnit(value: string, share = REPEATED_SHARE): boolean {
   for (let unit = 1; unit <= 4; unit++) {
-    const needed = Math.max(REPEATED_SPAN, unit * 3, Math.ceil(value.length * REPEATED_SHARE));
+    const needed = Math.max(REPEATED_SPAN, unit * 3, Math.ceil(value.length * share));
     let span = unit;
     for (let i = unit; i < value.length; i++) {
       span = value[i] === value[i - unit] ? span + 1 : unit;
