@@ -49,13 +49,13 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const peerOnly = (options.trustProxy ?? false) === false;
   // The secret rules are only loaded when events leave the process.
   if (options.onEvent) loadRedactor(guard);
-  const record = (res: ServerResponse, pending: Pending, aborted?: boolean): void => {
+  const record = (req: IncomingMessage, res: ServerResponse, pending: Pending, aborted?: boolean): void => {
     try {
       const at = Date.now();
-      const event = accessEventFrom(pending.req, res, pending.ip, options.enrich, pending.early, at);
+      const event = accessEventFrom(req, res, pending.ip, options.enrich, pending.early, at);
       // The client hung up before the response finished (nginx's 499): still a request the rules count.
       if (aborted) event.status = ABORTED;
-      const body = options.inspectBody === false ? undefined : bodyExcerpt((pending.req as IncomingMessage & { body?: unknown }).body);
+      const body = options.inspectBody === false ? undefined : bodyExcerpt((req as IncomingMessage & { body?: unknown }).body);
       if (body) event.body = body;
       if (options.onEvent) emit(options.onEvent, event, guard);
       batch.add(event, at);
@@ -68,8 +68,8 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
     try {
       ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || clientAddressOf(guard, req, peerOnly);
       const early = safeIdentify(options, req, guard);
-      watchFinish(res, { req, ip, early, record });
-      watchAbort(req, res);
+      watchFinish(req, res, pendingFor(req, ip, early, record));
+      watchAbort(req);
       // The common case: nobody blocked; nothing to look up, so nothing to time. Blocks made on other
       // instances are pushed into the same local table by the shared store: a request never asks Redis.
       if (!guard.detector.hasBlocks) {
@@ -226,13 +226,30 @@ function decide(guard: Guard, res: ServerResponse, next: Next, block: { status: 
 const NO_IDENTITY: { principal?: string; tenant?: string } = Object.freeze({});
 
 const PENDING = Symbol("rampart.pending");
+/** What a finished response is recorded with, besides its request: the same for every request of a connection, usually. */
 interface Pending {
-  req: IncomingMessage;
   ip: string;
   early: { principal?: string; tenant?: string };
-  record: (res: ServerResponse, pending: Pending, aborted?: boolean) => void;
+  record: (req: IncomingMessage, res: ServerResponse, pending: Pending, aborted?: boolean) => void;
 }
 type PendingResponse = ServerResponse & { [PENDING]?: Pending };
+
+const CONNECTION_PENDING = Symbol("rampart.connectionPending");
+type PendingSocket = NonNullable<IncomingMessage["socket"]> & { [CONNECTION_PENDING]?: Pending };
+
+/**
+ * The record of a request. Without identity up front, the address and the record function are the same for every
+ * request of a keep-alive connection: one record per connection is made and reused, instead of one per request.
+ */
+function pendingFor(req: IncomingMessage, ip: string, early: Pending["early"], record: Pending["record"]): Pending {
+  if (early !== NO_IDENTITY) return { ip, early, record };
+  const socket = req.socket as PendingSocket | null;
+  const known = socket?.[CONNECTION_PENDING];
+  if (known && known.ip === ip && known.record === record) return known;
+  const pending: Pending = { ip, early, record };
+  if (socket) socket[CONNECTION_PENDING] = pending;
+  return pending;
+}
 
 /**
  * Node announces every finished http response on this diagnostics channel (the hook APM agents use). One
@@ -243,15 +260,18 @@ type PendingResponse = ServerResponse & { [PENDING]?: Pending };
 const FINISH_CHANNEL = "http.server.response.finish";
 let subscribed = false;
 
-function watchFinish(res: ServerResponse, pending: Pending): void {
+function watchFinish(req: IncomingMessage, res: ServerResponse, pending: Pending): void {
   (res as PendingResponse)[PENDING] = pending;
   if (!announcedOnChannel(res)) {
-    res.on("finish", () => finished(res));
+    res.on("finish", () => finished(req, res));
     return;
   }
   if (subscribed) return;
   subscribed = true;
-  subscribe(FINISH_CHANNEL, (message) => finished((message as { response?: ServerResponse }).response));
+  subscribe(FINISH_CHANNEL, (message) => {
+    const { request, response } = message as { request?: IncomingMessage; response?: ServerResponse };
+    if (request) finished(request, response);
+  });
 }
 
 let lastPrototype: unknown;
@@ -312,37 +332,31 @@ function peerOf(req: IncomingMessage): string | undefined {
 
 /**
  * A client that hangs up before the response is finished never triggers `finish`. One `close` listener per
- * connection (not per request: keep-alive connections carry many) records the response in flight, if any.
+ * connection (not per request: keep-alive connections carry many) records the response in flight, if any: the one
+ * node:http has attached to the connection (`_httpMessage`, which it clears when a response finishes), so a
+ * request costs no bookkeeping of its own here.
  */
-const IN_FLIGHT = Symbol("rampart.inFlight");
-type WatchedSocket = NonNullable<IncomingMessage["socket"]> & { [IN_FLIGHT]?: ServerResponse | null };
+const WATCHED = Symbol("rampart.watched");
+type WatchedSocket = NonNullable<IncomingMessage["socket"]> & { [WATCHED]?: boolean; _httpMessage?: unknown };
 
-function watchAbort(req: IncomingMessage, res: ServerResponse): void {
+function watchAbort(req: IncomingMessage): void {
   const socket = req.socket as WatchedSocket | null;
-  if (!socket) return;
-  const watched = socket[IN_FLIGHT] !== undefined;
-  socket[IN_FLIGHT] = res;
-  if (watched) return;
+  if (!socket || socket[WATCHED]) return;
+  socket[WATCHED] = true;
   socket.once("close", () => {
-    const inFlight = socket[IN_FLIGHT];
-    socket[IN_FLIGHT] = null;
-    const pending = (inFlight as PendingResponse | null | undefined)?.[PENDING];
-    if (!inFlight || !pending || inFlight.writableFinished) return;
-    (inFlight as PendingResponse)[PENDING] = undefined;
-    pending.record(inFlight, pending, true);
+    const inFlight = socket._httpMessage as (PendingResponse & { req?: IncomingMessage }) | null | undefined;
+    const pending = inFlight?.[PENDING];
+    if (!inFlight || !pending || inFlight.writableFinished || !inFlight.req) return;
+    inFlight[PENDING] = undefined;
+    pending.record(inFlight.req, inFlight, pending, true);
   });
 }
 
-function finished(res: ServerResponse | undefined): void {
+function finished(req: IncomingMessage, res: ServerResponse | undefined): void {
   const pending = (res as PendingResponse | undefined)?.[PENDING];
   if (!res || !pending) return;
   (res as PendingResponse)[PENDING] = undefined;
-  // The connection no longer points at a finished response: held until the connection's next request, every
-  // keep-alive connection kept its last request and response alive through the young generation's collections,
-  // and what survives them is what grows V8's young generation (see alert-redaction.ts).
-  const socket = pending.req.socket as WatchedSocket | null;
-  if (socket && socket[IN_FLIGHT] === res) socket[IN_FLIGHT] = null;
-  pending.record(res, pending);
+  pending.record(req, res, pending);
 }
 
 function safeIdentify(options: SuspiciousAccessOptions, req: IncomingMessage, guard: Guard): { principal?: string; tenant?: string } {

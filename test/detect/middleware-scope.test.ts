@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { Server } from "node:http";
 import { request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AccessEvent } from "../../src/detect/event.js";
@@ -105,5 +105,23 @@ describe("aborted requests", () => {
     await waitFor(() => events.length === 2);
     expect(events.map((e) => e.status)).toEqual([499, 499]);
     await waitFor(() => alertsIn(records).some((a) => a.rule === "injection-probe"));
+  });
+
+  it("on a keep-alive connection, a finished request and the next one the client hangs up on are each recorded once", async () => {
+    const events: AccessEvent[] = [];
+    const { base } = await startApp({ onEvent: (e) => events.push(e) });
+    const socket = connect(Number(new URL(base).port), "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("GET /?first HTTP/1.1\r\nHost: t\r\n\r\n");
+    await waitFor(() => events.length === 1);
+    socket.write("GET /slow?second HTTP/1.1\r\nHost: t\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    await waitFor(() => events.length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.map((e) => [e.path, e.status, e.ip])).toEqual([
+      ["/?first", 200, "127.0.0.1"],
+      ["/slow?second", 499, "127.0.0.1"],
+    ]);
   });
 });
