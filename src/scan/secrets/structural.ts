@@ -24,6 +24,19 @@ export function isJwt(candidate: string): boolean {
   return jsonObjectOf(parts[1]!) !== undefined && (signature.length === 0 || signature.length >= 16);
 }
 
+/**
+ * A JWT's shape (`eyJ…` header and `eyJ…` claims of some length, and a signature) whose header is not JSON at
+ * all: a corrupted copy of a real token, or a made-up sample. A header that is JSON but names no algorithm, or
+ * a signature as short as a word, is an illustration instead (isJwt turns both down, and so does this).
+ */
+export function isMalformedJwt(candidate: string): boolean {
+  const parts = candidate.split(".");
+  if (parts.length !== 3) return false;
+  const [header, claims, signature] = parts as [string, string, string];
+  if (header.length < 17 || claims.length < 17 || signature.length < 16 || !claims.startsWith("eyJ")) return false;
+  return jsonObjectOf(header) === undefined;
+}
+
 function jsonObjectOf(segment: string): Record<string, unknown> | undefined {
   const bytes = decodeBase64(segment);
   if (!bytes) return undefined;

@@ -4,7 +4,7 @@ import { wordlist } from "@scure/bip39/wordlists/english.js";
 import type { Severity } from "../../core/severity.js";
 import { hasGithubStyleChecksum, isPypiMacaroon } from "./checksums.js";
 import { genericSecretValue, looksLikeCode } from "./generic-value.js";
-import { basicAuthPassword, decodeBase64, isBase64Pem, isJwt, isPemPrivateKey, userinfoPassword } from "./structural.js";
+import { basicAuthPassword, decodeBase64, isBase64Pem, isJwt, isMalformedJwt, isPemPrivateKey, userinfoPassword } from "./structural.js";
 
 /** A match that is reported, but not at the rule's severity: the format's own check says it was never issued. */
 export interface Demoted {
@@ -37,8 +37,15 @@ export const validators: Record<string, (candidate: string, name?: string) => st
   "generic-secret": genericSecretValue,
   /** A value assigned to a provider-named setting: anything but a name or path (`VCS_PROVIDER_NAME_VALUE_BITBUCKET`). */
   "provider-value": (candidate) => (looksLikeCode(candidate) ? undefined : candidate),
-  /** Header segment decodes to JSON with an `alg`: `eyJshort.payload.signature` is not a token. */
-  jwt: (candidate) => (isJwt(candidate) ? candidate : undefined),
+  /**
+   * Header segment decodes to JSON with an `alg`: `eyJshort.payload.signature` is not a token. A token of the
+   * full shape whose header is not JSON is reported low: no issuer signed it, but a corrupted copy still leaks.
+   */
+  jwt: (candidate) => {
+    if (isJwt(candidate)) return candidate;
+    if (!isMalformedJwt(candidate)) return undefined;
+    return { secret: candidate, severity: "low", tag: "jwt-unverified", note: "its header is not JSON; not a token an issuer signed, likely an example or a corrupted copy" };
+  },
   /** A PEM private-key block with a DER (or OpenSSH, or encrypted) body, also when truncated. */
   "pem-private-key": (candidate) => (isPemPrivateKey(candidate) ? candidate : undefined),
   /** base64 of a PEM private key (`LS0tLS1CRUdJTi…`). */
