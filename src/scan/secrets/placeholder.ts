@@ -10,7 +10,12 @@
 export type PlaceholderKind = "documentation" | "illustrative";
 
 const PLACEHOLDER_WORDS =
-  /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|todo|fixme|<[^<>]*>|xxx|\*{3,}|\.{3}|…/i;
+  /(your|my|the)[_-]?(api[_-]?)?(key|token|secret|password)|^your[_-]|replace[_-]?(me|with)|changeme|change[_-]me|placeholder|example|dummy|sample|redacted|insert[_-]|(?<![a-z0-9])(?:todo|fixme)|<[^<>]*>|\*{3,}|\.{3}|…/i;
+/**
+ * `xxx` opening a word (`xxx-xxx-xxxx`, `sk_live_xxx123`) or five x's in a row in one case (`sk-xxxxxxxx`,
+ * `AKIAXXXX…`). Three x's in any case inside a random run are chance: one GitHub token in a thousand holds them.
+ */
+const CROSSED_OUT = /(?<![A-Za-z0-9])(?:x{3,}|X{3,})|x{5}|X{5}/;
 /**
  * Made-up token bodies in docs and other scanners' samples: `…TokenHere`, `RANDOMSTRINGHERE`, a prefix typed
  * twice (`xoxb-xoxb-…`), `my-bot-token`. A random tail ends in "here" about once in a million tokens.
@@ -47,7 +52,7 @@ export function isPlaceholder(value: string): boolean {
 
 export function placeholderKind(value: string): PlaceholderKind | undefined {
   if (INDIRECTION.test(value)) return "documentation";
-  if (PLACEHOLDER_WORDS.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
+  if (PLACEHOLDER_WORDS.test(value) || CROSSED_OUT.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
   if (EXAMPLE_UUIDS.has(value.toLowerCase())) return "documentation";
   if (isOneSymbol(value) || PADDING.test(value) || hasRepeatedUnit(value, FILLED_SHARE)) return "documentation";
   if (isMostlySequential(value)) return "illustrative";

@@ -52,6 +52,12 @@ describe("placeholder kinds", () => {
     for (const v of ["Zr8TqW2mLx5vKp9NcY4hBf7J", "superSecret1"]) expect(placeholderKind(v), v).toBeUndefined();
   });
 
+  it("takes xxx for a placeholder as a word or a long run, not three x's a random token holds once in a thousand", () => {
+    for (const v of ["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", "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"]) expect(isPlaceholder(v), v).toBe(false);
+    for (const v of ["sk-xxxxxxxxxxxx", "ghp_xxx_token_abc7Q2", "AKIAXXXXXXXXXXXXXXXX", "xxx-xxx-xxxx", "Bearer_xxxxx9Qz"])
+      expect(isPlaceholder(v), v).toBe(true);
+  });
+
   it("a provider rule reports an illustrative value at info, below the gate and redacted; a generic rule and documentation values report nothing", async () => {
     const illustrative = "gsk_aBcDeFgHiJkLmNoPqRsT1234567890abcdefghijklmnopqrstuv";
     const genericWalk = "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6";
