@@ -31,7 +31,7 @@ export function registerDetect(program: Command, context: CommandContext): void 
         await redactionReady();
         const result = { ...replayed, alerts: replayed.alerts.map(redactAlert) };
         for (const p of result.problems) context.io.stderr.write(`rampart: ${p.file}:${p.line}: ${p.message}; line skipped\n`);
-        const out = options.format === "json" ? JSON.stringify(result.alerts, null, 2) + "\n" : formatReplayText(result);
+        const out = options.format === "json" ? `${JSON.stringify(result.alerts, null, 2)}\n` : formatReplayText(result);
         // Alerts are redacted above; the skipped-line problems and anything else in the text are redacted here.
         context.io.stdout.write(redactSecretsInText(out));
         return result.alerts.length > 0 ? ExitCode.findings : ExitCode.clean;

@@ -44,7 +44,12 @@ export const validators: Record<string, (candidate: string, name?: string) => st
   jwt: (candidate) => {
     if (isJwt(candidate)) return candidate;
     if (!isMalformedJwt(candidate)) return undefined;
-    return { secret: candidate, severity: "low", tag: "jwt-unverified", note: "its header is not JSON; not a token an issuer signed, likely an example or a corrupted copy" };
+    return {
+      secret: candidate,
+      severity: "low",
+      tag: "jwt-unverified",
+      note: "its header is not JSON; not a token an issuer signed, likely an example or a corrupted copy",
+    };
   },
   /** A PEM private-key block with a DER (or OpenSSH, or encrypted) body, also when truncated. */
   "pem-private-key": (candidate) => (isPemPrivateKey(candidate) ? candidate : undefined),
