@@ -15,8 +15,14 @@ export function genericSecretValue(raw: string, name?: string): string | undefin
   if (MADE_UP.test(value) || PACKAGE_ARCHIVE.test(value) || isEncodedWords(value)) return undefined;
   if (name !== undefined && PASSWORD_NAME.test(name) && isPassword(value)) return value;
   if (looksLikeCode(value)) return undefined;
-  return randomEnough(value) ? value : undefined;
+  return value.length >= RANDOM_MIN_LENGTH && randomEnough(value) ? value : undefined;
 }
+
+/**
+ * Below ten characters randomness says too little to tell a key from an id or a word (`AbCeFG123`,
+ * `EXOabc123`); API keys run longer, and short passwords are judged by the password test above.
+ */
+const RANDOM_MIN_LENGTH = 10;
 
 /** One level of quotes: `"…"`, `'…'`, backticks, and Kotlin's escaped `\"…\"`. Called twice for Gradle's `'"…"'`. */
 function unquote(value: string): string {

@@ -14,6 +14,12 @@ describe("generic secret values", () => {
     expect(genericSecretValue("x".repeat(2000))).toBeUndefined();
   });
 
+  it("needs ten characters to judge a value random; a password name still takes a shorter chosen password", () => {
+    expect(genericSecretValue("Kq7Zp2Wx9")).toBeUndefined(); // 9: too short to tell from an id or a word
+    expect(genericSecretValue("Kq7Zp2Wx9m")).toBeDefined();
+    expect(genericSecretValue("relay2cap", "DB_PASSWORD")).toBe("relay2cap");
+  });
+
   it("takes a message in another script for prose, not a credential (TypeScript's localized diagnostics)", () => {
     expect(genericSecretValue("予期しないトークンです。コンストラクター、メソッド、またはプロパティが必要です。")).toBeUndefined();
     expect(genericSecretValue("意外的标记。应为构造函数、方法、访问器或属性。")).toBeUndefined();
