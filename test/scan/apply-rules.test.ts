@@ -80,9 +80,11 @@ describe("applyRules", () => {
 });
 
 describe("placeholders", () => {
-  it("are never secret findings, whichever rule matched them", () => {
+  it("documentation values are never secret findings; an illustrative one a provider rule matched is info, below the gate", () => {
     const text = "A=tok_xxxxxxxxxxxxxxxxxxxx\nB=tok_abcdefghijklmnopqrst\n";
-    expect(applyRules([tokenRule], { path: "x", text })).toEqual([]);
+    const findings = applyRules([tokenRule], { path: "x", text });
+    expect(findings.map((f) => [f.line, f.severity, f.tags])).toEqual([[2, "info", ["illustrative"]]]);
+    expect(JSON.stringify(findings)).not.toContain("abcdefghijklmnopqrst");
   });
 });
 
