@@ -69,12 +69,12 @@ const PROSE = /\P{ASCII}/u;
 const NOT_A_VALUE = /\$\{|\{\{|#\{|%\(|\$\(|^\$[A-Za-z_]|^%[A-Za-z_]+%$|:\/\/|\s|\\[nrt]|^(?:true|false|null|none|undefined|nil)$/i;
 
 /**
- * A word standing alone that says the value is made up (`…_short_…`, `-fake`, `.invalid.`). Only where no other
+ * A word standing alone that says the value is made up (`…_short_…`, `-fake`, `.invalid.`, `.demo~`). Only where no other
  * letter touches it: inside a random run the same letters are chance. Not `test` or `sandbox` (a provider's
  * test-mode key is a real credential), nor words spelt in hex digits (`bad`, `dead`), which random hex holds.
  * A value that says `password` anywhere (`password-for-16379`) is documentation too.
  */
-const MADE_UP = /(?<![a-z])(?:short|fake|invalid|mock|wrong|bogus)(?![a-z])|passw(?:or)?d/i;
+const MADE_UP = /(?<![a-z])(?:short|fake|invalid|mock|wrong|bogus|demo)(?![a-z])|passw(?:or)?d/i;
 /** A package archive and its checksum (`name-1.2.3.tgz#<sha1>`, a lockfile's resolved entry): a reference, not a key. */
 const PACKAGE_ARCHIVE = /\.(?:tgz|tar\.gz|zip|jar|whl|gem|nupkg)#[0-9a-f]{8,}/i;
 

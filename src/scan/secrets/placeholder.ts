@@ -42,6 +42,12 @@ const REPEATED_SPAN = 8;
 const REPEATED_SHARE = 0.3;
 /** One unit repeated over more than half of the value (`GR1348941` + `123123…`) fills it: no information at all. */
 const FILLED_SHARE = 0.51;
+/**
+ * The AWS key pair every AWS guide prints (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`) and
+ * its variants (`AKIAIOSFODNN7SECRETS`): no real key starts with the documentation's own characters.
+ */
+const DOCUMENTED_KEYS = /^(?:AKIAIOSFODNN7|wJalrXUtnFEMI\/K7MDENG)/;
+
 /** Lists and sentences (a key file's byte array, a passphrase) repeat by chance: the shape checks skip them. */
 const LIST_OR_WORDS = /[,\s]/;
 
@@ -53,7 +59,7 @@ export function isPlaceholder(value: string): boolean {
 export function placeholderKind(value: string): PlaceholderKind | undefined {
   if (INDIRECTION.test(value)) return "documentation";
   if (PLACEHOLDER_WORDS.test(value) || CROSSED_OUT.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
-  if (EXAMPLE_UUIDS.has(value.toLowerCase())) return "documentation";
+  if (EXAMPLE_UUIDS.has(value.toLowerCase()) || DOCUMENTED_KEYS.test(value)) return "documentation";
   if (isOneSymbol(value) || PADDING.test(value) || hasRepeatedUnit(value, FILLED_SHARE)) return "documentation";
   if (isMostlySequential(value)) return "illustrative";
   if (LIST_OR_WORDS.test(value)) return undefined;

@@ -19,9 +19,15 @@ export function providerPrefixes(rules: readonly ScanRule[]): string[] {
   return [...prefixes];
 }
 
+/**
+ * A keyword written in the token's own mixed case (`AIza`): a rule spells a keyword that way only when it is
+ * the start of the token itself, since the words of a setting's name are written in lower case.
+ */
+const TOKEN_SPELLING = /^(?=[A-Za-z0-9]*[A-Z])(?=[A-Za-z0-9]*[a-z])[A-Za-z0-9]{3,16}$/;
+
 /** The keywords of one rule that are token prefixes, lower-cased. */
 export function prefixKeywords(keywords: readonly string[]): string[] {
-  return keywords.filter((k) => k.length >= 3 && PREFIX_SHAPE.test(k)).map((k) => k.toLowerCase());
+  return keywords.filter((k) => k.length >= 3 && (PREFIX_SHAPE.test(k) || TOKEN_SPELLING.test(k))).map((k) => k.toLowerCase());
 }
 
 /**

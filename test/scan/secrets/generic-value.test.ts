@@ -14,6 +14,12 @@ describe("generic secret values", () => {
     expect(genericSecretValue("x".repeat(2000))).toBeUndefined();
   });
 
+  it("drops a value that calls itself a demo", () => {
+    expect(genericSecretValue("registries/5/portainer.demo~2Fportainerregistry")).toBeUndefined();
+    expect(genericSecretValue("DEMO_KEY_Vt7kQ2m9XpL4")).toBeUndefined();
+    expect(genericSecretValue("Vt7kQ2m9XpL4wZ8rdemoN3cY")).toBeDefined(); // letters touch it: chance
+  });
+
   it("needs ten characters to judge a value random; a password name still takes a shorter chosen password", () => {
     expect(genericSecretValue("Kq7Zp2Wx9")).toBeUndefined(); // 9: too short to tell from an id or a word
     expect(genericSecretValue("Kq7Zp2Wx9m")).toBeDefined();

@@ -45,6 +45,8 @@ describe("placeholder kinds", () => {
       `AGE-SECRET-KEY-1${"Q".repeat(58)}`,
       "ghp_PersonalAccessToken01245678900000000",
       "GR134894112312312312312312312",
+      "AKIAIOSFODNN7SECRETS",
+      "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
     ])
       expect(placeholderKind(v), v).toBe("documentation");
     for (const v of ["1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p", "abcdef1234567890abcdef1234567890", "gsk_aBcDeFgHiJkLmNoPqRsT1234567890abcdefghijklmnopqrstuv"])

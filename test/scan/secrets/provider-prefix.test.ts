@@ -16,6 +16,8 @@ describe("values with a provider's own prefix", () => {
     expect(rulesOn(".env", "NVIDIA_API_KEY=nvapi-Q7wLx2Vt9KpR4mZ8cYb3Nf\n")).toEqual([]);
     expect(rulesOn(".env", "GITLAB_TOKEN=glpat-Vt7kQ2m9XpL4\n")).toEqual([]);
     expect(rulesOn("config.yaml", "swarm:\n  join_token: 'SWMTKN-1-vt7kq2m9xpl4wz8rn3cy'\n")).toEqual([]);
+    // A prefix a rule spells in the token's own case (`AIza`), with no separator: 46 characters, not Google's 39.
+    expect(rulesOn(".env", "GCP_API_KEY=AIzaTq7wLx2Vt9KpR4mZ8cYb3NfHj6Ds1Ge5Ua0Wi9kE\n")).toEqual([]);
   });
 
   it("are reported by the provider rule when they have its shape", () => {
