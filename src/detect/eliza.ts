@@ -37,6 +37,13 @@ export interface ElizaGuardOptions extends Omit<SuspiciousAccessOptions, "identi
 const API = /^\/api(?:[/?#]|$)/;
 /** A last path segment with a file extension other than HTML: an SPA never routes those to its page. */
 const FILE_NAME = /\/[^/?#]*\.(?!html?(?:[?#]|$))[a-z0-9]{1,8}(?:[?#]|$)/i;
+/**
+ * The pages the elizaOS 1.x web UI routes (its React router: `/`, `chat/…`, `settings/…`, `group/…`,
+ * `agents/new`, `/create`, `/logs`). Any other path gets the catch-all page and the UI's own "not found"
+ * screen, so a path scan that sends no file names (ffuf -recursion, dirb, a slow scan with a browser agent)
+ * is seen as the 404s it is.
+ */
+const UI_PAGE = /^\/(?:(?:chat|settings|group|agents|create|logs)(?:[/?#]|$)|(?:index\.html)?(?:[?#]|$))/i;
 
 type ElizaRequest = IncomingMessage & { isServerAuthenticated?: boolean; originalUrl?: string; ip?: string };
 
@@ -48,7 +55,7 @@ export function elizaGuard(options: ElizaGuardOptions = {}): SuspiciousAccessMid
     return key ? { principal: principalOf(key) } : undefined;
   };
   const elizaEnrich: Enrich = (req, res) => {
-    const own = enrichEliza(req as ElizaRequest, res, token !== "");
+    const own = enrichEliza(req as ElizaRequest, res, token !== "", principalOf);
     const app = options.enrich?.(req, res);
     return app ? { ...own, ...app } : own;
   };
@@ -62,16 +69,36 @@ export function elizaGuard(options: ElizaGuardOptions = {}): SuspiciousAccessMid
 }
 
 /** What elizaOS's request tells about authentication, and the status the rules should see. */
-function enrichEliza(req: ElizaRequest, res: ServerResponse, authOn: boolean): Enrichment | undefined {
+function enrichEliza(req: ElizaRequest, res: ServerResponse, authOn: boolean, principalOf: (key: string) => string): Enrichment | undefined {
   const path = req.originalUrl ?? req.url ?? "/";
   const api = API.test(path);
   const out: Enrichment = {};
   if (authOn && api) {
     if (req.isServerAuthenticated) out.auth = "ok";
-    else if (res.statusCode === 401) out.auth = presentedKey(req) ? "invalid" : "missing";
+    else if (res.statusCode === 401) refusedCredential(req, out, principalOf);
   }
-  if (res.statusCode === 200 && (api || FILE_NAME.test(path)) && isHtml(res)) out.status = 404;
+  // The page is only asked for on 200s that are HTML: API answers are JSON and assets are files.
+  if (res.statusCode === 200 && isHtml(res) && (api || !UI_PAGE.test(path) || FILE_NAME.test(path))) out.status = 404;
   return out.auth || out.status ? out : undefined;
+}
+
+/**
+ * Why a 401 under /api: a wrong `X-API-KEY` is `invalid`. elizaOS reads no other header, so a credential
+ * sent another way (`Authorization: Bearer <guess>`, hydra's Basic auth) is a guess that cannot succeed:
+ * `invalid` too, named by its hash so each guess is its own principal. Only read on 401s.
+ */
+function refusedCredential(req: IncomingMessage, out: Enrichment, principalOf: (key: string) => string): void {
+  if (presentedKey(req)) {
+    out.auth = "invalid";
+    return;
+  }
+  const authorization = req.headers.authorization;
+  if (!authorization) {
+    out.auth = "missing";
+    return;
+  }
+  out.auth = "invalid";
+  out.principal = principalOf(authorization);
 }
 
 function isHtml(res: ServerResponse): boolean {
