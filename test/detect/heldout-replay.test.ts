@@ -28,7 +28,11 @@ describe("the held-out tools' real traffic on elizaOS", () => {
     const { alerts, skipped } = await replayFiles([FILE], { mode: "enforce" });
     expect(skipped).toBe(0);
     const named = (a: Alert) => [a.subject.ip, ...(a.sources ?? [])].filter((ip): ip is string => Boolean(ip)).map(sourceKey);
-    for (const [ip, rule] of Object.entries(TOOLS)) expect(alerts.some((a) => a.rule === rule && named(a).includes(sourceKey(ip))), `${ip} ${rule}`).toBe(true);
+    for (const [ip, rule] of Object.entries(TOOLS))
+      expect(
+        alerts.some((a) => a.rule === rule && named(a).includes(sourceKey(ip))),
+        `${ip} ${rule}`,
+      ).toBe(true);
     const benign = BENIGN.map(sourceKey);
     expect(alerts.filter((a) => named(a).some((s) => benign.includes(s))).map((a) => a.rule)).toEqual([]);
     expect(readFileSync(FILE, "utf8")).not.toMatch(/heldout-server-key|guess\d+-\d+/);
