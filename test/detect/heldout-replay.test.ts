@@ -9,7 +9,7 @@ import { replayFiles } from "../../src/detect/replay.js";
  * real Debian tools ran beside real benign clients, each from its own X-Forwarded-For (December 2026). Nobody
  * here wrote these requests: ffuf -recursion and dirb big.txt with browser agents (no file names, the UI's
  * catch-all answers 200), gobuster -m HEAD, key guesses sent as `Authorization: Bearer`, ffuf's OPTIONS scan
- * of /api (answered 204 by CORS) and medusa's http module; the @elizaos/api-client, Chromium on the UI and two
+ * of /api (answered 204 by CORS), medusa's http module and wapiti with a browser agent; the @elizaos/api-client, Chromium on the UI and two
  * monitors polling keyless health paths. Principals are HMAC names; no key is in the file.
  */
 const FILE = "test/detect/fixtures/eliza-heldout-events.jsonl";
@@ -20,6 +20,7 @@ const TOOLS: Record<string, string> = {
   "10.5.0.2": "credential-stuffing", // ffuf guessing Authorization: Bearer
   "10.11.0.2": "path-scan", // ffuf -X OPTIONS under /api/
   "10.8.0.4": "attack-tool", // medusa -M http
+  "10.12.0.3": "attack-tool", // wapiti with a browser agent: its soft-404 probe
 };
 const BENIGN = ["192.0.2.10", "198.51.100.20", "203.0.113.30", "203.0.113.31"];
 
