@@ -8,7 +8,7 @@ import { CountMinSketch } from "./count-min-sketch.js";
 import { type AccessEvent, AUTH_RESULTS, networkKey, normalizeIp, sourceKey } from "./event.js";
 import { compileMatch, type EventPredicate } from "./match.js";
 import { MemberWindow } from "./member-window.js";
-import { objectIdsOf } from "./object-id.js";
+import { objectIdsOf, pathShapeOf } from "./object-id.js";
 import type { BaselineTrigger, BlockScope, DetectRule, DistinctField, SubjectType, ThresholdTrigger } from "./rule.js";
 import { sourceList } from "./source-list.js";
 
@@ -544,6 +544,8 @@ function distinctValue(field: DistinctField, event: AccessEvent): string | undef
   switch (field) {
     case "path":
       return boundedKey(event.path.split("?")[0]!);
+    case "shape":
+      return boundedKey(pathShapeOf(event.path));
     case "principal":
       return event.principal && boundedKey(event.principal);
     case "tenant":

@@ -15,6 +15,32 @@ export function objectIdsOf(path: string): string | undefined {
   return remembered(memo, path, MEMO_CAP, computeObjectIds) || undefined;
 }
 
+const shapes = new Map<string, string>();
+/**
+ * Ids no word list holds: UUIDs and long hex. Numbers and short words stay, so a scan of `/admin/1`,
+ * `/admin/2`… or of a word list with numbers in it still counts every path.
+ */
+const GENERATED_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
+
+/**
+ * The path without its query, each generated id (UUID, long hex) replaced by `:id` (`/api/agents/<uuid>/logs`
+ * → `/api/agents/:id/logs`): what a path scan varies is the route, while a client fetching the same
+ * sub-resource of many objects asks for one route many times.
+ */
+export function pathShapeOf(path: string): string {
+  return remembered(shapes, path, MEMO_CAP, computeShape);
+}
+
+function computeShape(path: string): string {
+  const end = path.search(/[?#]/);
+  const segments = (end < 0 ? path : path.slice(0, end)).split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment.length >= 16 && segment.length <= 64 && GENERATED_ID.test(segment)) segments[i] = ":id";
+  }
+  return segments.join("/");
+}
+
 function computeObjectIds(path: string): string {
   const end = path.search(/[?#]/);
   const ids: string[] = [];

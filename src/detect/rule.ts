@@ -12,9 +12,10 @@ import { validatePattern } from "./safe-pattern.js";
 export type SubjectType = "ip" | "principal" | "tenant" | "server";
 /**
  * A value counted distinctly per subject: `source` is the address (IPv6 by its /64), `network` the
- * source's /24 or /64, `object` the object ids in the path (or the app's `object` field).
+ * source's /24 or /64, `object` the object ids in the path (or the app's `object` field), `shape` the path
+ * without its query and with generated ids (UUIDs, long hex) replaced (`/api/agents/:id/logs`).
  */
-export type DistinctField = "path" | "principal" | "source" | "network" | "tenant" | "object";
+export type DistinctField = "path" | "shape" | "principal" | "source" | "network" | "tenant" | "object";
 /**
  * What an enforce-mode block refuses: `subject` every request of the subject; `auth` only authentication
  * attempts and API calls (the static page that lets a person fix their key stays open); `pair` only the
@@ -147,7 +148,7 @@ const ruleSchema = {
           kind: { enum: ["threshold", "baseline"] },
           match,
           subject: { enum: ["ip", "principal", "tenant", "server"] },
-          distinct: { enum: ["path", "principal", "source", "network", "tenant", "object"] },
+          distinct: { enum: ["path", "shape", "principal", "source", "network", "tenant", "object"] },
           threshold: { type: "integer", minimum: 1 },
           window: duration,
           factor: { type: "number", minimum: 1 },
