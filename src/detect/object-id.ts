@@ -32,8 +32,7 @@ export function pathShapeOf(path: string): string {
 }
 
 function computeShape(path: string): string {
-  const end = path.search(/[?#]/);
-  const segments = (end < 0 ? path : path.slice(0, end)).split("/");
+  const segments = segmentsOf(path);
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     if (segment.length >= 16 && segment.length <= 64 && GENERATED_ID.test(segment)) segments[i] = ":id";
@@ -42,10 +41,15 @@ function computeShape(path: string): string {
 }
 
 function computeObjectIds(path: string): string {
-  const end = path.search(/[?#]/);
   const ids: string[] = [];
-  for (const segment of (end < 0 ? path : path.slice(0, end)).split("/")) {
+  for (const segment of segmentsOf(path)) {
     if (segment.length > 0 && segment.length <= 64 && OBJECT_ID.test(segment)) ids.push(segment.toLowerCase());
   }
   return ids.join("/");
+}
+
+/** The path's segments, without its query or fragment. */
+function segmentsOf(path: string): string[] {
+  const end = path.search(/[?#]/);
+  return (end < 0 ? path : path.slice(0, end)).split("/");
 }
