@@ -60,10 +60,13 @@ export function placeholderKind(value: string): PlaceholderKind | undefined {
   if (INDIRECTION.test(value)) return "documentation";
   if (PLACEHOLDER_WORDS.test(value) || CROSSED_OUT.test(value) || PLACEHOLDER_SHAPES.test(value) || NAMES_ITSELF.test(value)) return "documentation";
   if (EXAMPLE_UUIDS.has(value.toLowerCase()) || DOCUMENTED_KEYS.test(value)) return "documentation";
-  if (isOneSymbol(value) || PADDING.test(value) || hasRepeatedUnit(value, FILLED_SHARE)) return "documentation";
+  if (isOneSymbol(value) || PADDING.test(value)) return "documentation";
+  const repeated = longestRepeatedSpan(value);
+  if (repeated >= Math.ceil(value.length * FILLED_SHARE)) return "documentation";
   if (isMostlySequential(value)) return "illustrative";
   if (LIST_OR_WORDS.test(value)) return undefined;
-  return hasSequentialRun(value) || hasRepeatedUnit(value) || hasInterleavedWalk(value) ? "illustrative" : undefined;
+  const repeatedUnit = repeated >= Math.ceil(value.length * REPEATED_SHARE);
+  return hasSequentialRun(value) || repeatedUnit || hasInterleavedWalk(value) ? "illustrative" : undefined;
 }
 
 /**
@@ -131,16 +134,21 @@ function hasSequentialRun(value: string): boolean {
   return false;
 }
 
-function hasRepeatedUnit(value: string, share = REPEATED_SHARE): boolean {
+/**
+ * The longest span where a unit of one to four characters repeats (`123123123`, `abababab`), counting only spans
+ * of at least REPEATED_SPAN and three units; 0 when there is none. One walk serves both shares it is compared with.
+ */
+function longestRepeatedSpan(value: string): number {
+  let longest = 0;
   for (let unit = 1; unit <= 4; unit++) {
-    const needed = Math.max(REPEATED_SPAN, unit * 3, Math.ceil(value.length * share));
+    const least = Math.max(REPEATED_SPAN, unit * 3);
     let span = unit;
     for (let i = unit; i < value.length; i++) {
       span = value[i] === value[i - unit] ? span + 1 : unit;
-      if (span >= needed) return true;
+      if (span >= least && span > longest) longest = span;
     }
   }
-  return false;
+  return longest;
 }
 
 function isAlnum(c: number): boolean {
