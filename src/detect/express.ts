@@ -66,10 +66,10 @@ export function suspiciousAccess(options: SuspiciousAccessOptions = {}): Suspici
   const middleware = ((req, res, next) => {
     let ip = "unknown";
     try {
-      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || clientAddressOf(guard, req, peerOnly);
+      const connection = connectionOf(req);
+      ip = (options.clientAddress && safeAddress(options.clientAddress, req, guard)) || clientAddressOf(guard, req, peerOnly, connection);
       const early = safeIdentify(options, req, guard);
-      watchFinish(req, res, pendingFor(req, ip, early, record));
-      watchAbort(req);
+      watchFinish(req, res, pendingFor(connection, ip, early, record));
       // The common case: nobody blocked; nothing to look up, so nothing to time. Blocks made on other
       // instances are pushed into the same local table by the shared store: a request never asks Redis.
       if (!guard.detector.hasBlocks) {
@@ -234,20 +234,41 @@ interface Pending {
 }
 type PendingResponse = ServerResponse & { [PENDING]?: Pending };
 
-const CONNECTION_PENDING = Symbol("rampart.connectionPending");
-type PendingSocket = NonNullable<IncomingMessage["socket"]> & { [CONNECTION_PENDING]?: Pending };
+/**
+ * What the middleware knows of a keep-alive connection, learnt at its first request: the TCP peer, the client
+ * address resolved from it, and the record its requests are recorded with. One property on the socket, so node's
+ * sockets take one hidden class more, not one per fact.
+ */
+interface Connection {
+  peer?: string;
+  address?: string;
+  pending?: Pending;
+}
+const CONNECTION = Symbol("rampart.connection");
+type ConnectionSocket = NonNullable<IncomingMessage["socket"]> & { [CONNECTION]?: Connection; _httpMessage?: unknown };
+
+/** The connection's record, made (and its abort watch set) at its first request; undefined without a socket. */
+function connectionOf(req: IncomingMessage): Connection | undefined {
+  const socket = req.socket as ConnectionSocket | null;
+  if (!socket) return undefined;
+  const known = socket[CONNECTION];
+  if (known !== undefined) return known;
+  const connection: Connection = {};
+  socket[CONNECTION] = connection;
+  watchAbort(socket);
+  return connection;
+}
 
 /**
  * The record of a request. Without identity up front, the address and the record function are the same for every
  * request of a keep-alive connection: one record per connection is made and reused, instead of one per request.
  */
-function pendingFor(req: IncomingMessage, ip: string, early: Pending["early"], record: Pending["record"]): Pending {
+function pendingFor(connection: Connection | undefined, ip: string, early: Pending["early"], record: Pending["record"]): Pending {
   if (early !== NO_IDENTITY) return { ip, early, record };
-  const socket = req.socket as PendingSocket | null;
-  const known = socket?.[CONNECTION_PENDING];
+  const known = connection?.pending;
   if (known && known.ip === ip && known.record === record) return known;
   const pending: Pending = { ip, early, record };
-  if (socket) socket[CONNECTION_PENDING] = pending;
+  if (connection) connection.pending = pending;
   return pending;
 }
 
@@ -292,41 +313,32 @@ function announcedOnChannel(res: object): boolean {
 }
 
 /** The client address under the guard's trust-proxy setting; with no proxy trusted, the headers are not read. */
-function clientAddressOf(guard: Guard, req: IncomingMessage, peerOnly: boolean): string {
-  if (peerOnly) return peerAddressOf(guard, req);
-  return guard.clientAddress({ peer: peerOf(req), forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
+function clientAddressOf(guard: Guard, req: IncomingMessage, peerOnly: boolean, connection: Connection | undefined): string {
+  if (peerOnly) return peerAddressOf(guard, req, connection);
+  return guard.clientAddress({ peer: peerOf(req, connection), forwardedFor: req.headers["x-forwarded-for"], forwarded: req.headers.forwarded });
 }
-
-const ADDRESS = Symbol("rampart.address");
-type AddressSocket = NonNullable<IncomingMessage["socket"]> & { [ADDRESS]?: string };
 
 /**
  * With no proxy trusted, the client address is the TCP peer's, normalised: the same for every request of a
  * connection, so it is resolved once per connection (no input object and resolver call per request).
  */
-function peerAddressOf(guard: Guard, req: IncomingMessage): string {
-  const socket = req.socket as AddressSocket | null;
-  const known = socket?.[ADDRESS];
+function peerAddressOf(guard: Guard, req: IncomingMessage, connection: Connection | undefined): string {
+  const known = connection?.address;
   if (known !== undefined) return known;
-  const address = guard.clientAddress({ peer: peerOf(req) });
-  if (socket && address !== "unknown") socket[ADDRESS] = address;
+  const address = guard.clientAddress({ peer: peerOf(req, connection) });
+  if (connection && address !== "unknown") connection.address = address;
   return address;
 }
-
-const PEER = Symbol("rampart.peer");
-type PeerSocket = NonNullable<IncomingMessage["socket"]> & { [PEER]?: string };
 
 /**
  * The TCP peer's address, read once per connection: a keep-alive connection carries many requests, and
  * `socket.remoteAddress` is a getter chain into the handle on every read.
  */
-function peerOf(req: IncomingMessage): string | undefined {
-  const socket = req.socket as PeerSocket | null;
-  if (!socket) return undefined;
-  const known = socket[PEER];
+function peerOf(req: IncomingMessage, connection: Connection | undefined): string | undefined {
+  const known = connection?.peer;
   if (known !== undefined) return known;
-  const peer = socket.remoteAddress;
-  if (peer !== undefined) socket[PEER] = peer;
+  const peer = req.socket?.remoteAddress;
+  if (connection && peer !== undefined) connection.peer = peer;
   return peer;
 }
 
@@ -336,13 +348,7 @@ function peerOf(req: IncomingMessage): string | undefined {
  * node:http has attached to the connection (`_httpMessage`, which it clears when a response finishes), so a
  * request costs no bookkeeping of its own here.
  */
-const WATCHED = Symbol("rampart.watched");
-type WatchedSocket = NonNullable<IncomingMessage["socket"]> & { [WATCHED]?: boolean; _httpMessage?: unknown };
-
-function watchAbort(req: IncomingMessage): void {
-  const socket = req.socket as WatchedSocket | null;
-  if (!socket || socket[WATCHED]) return;
-  socket[WATCHED] = true;
+function watchAbort(socket: ConnectionSocket): void {
   socket.once("close", () => {
     const inFlight = socket._httpMessage as (PendingResponse & { req?: IncomingMessage }) | null | undefined;
     const pending = inFlight?.[PENDING];
